@@ -1,0 +1,222 @@
+"""Find markdown tables and bullet lists in a view (a run of diff lines of one side).
+
+Each block carries the headings that scope it (from the view itself, seeded with the
+headings known to lie above it), the hunk's ``@@`` locator text and the document line
+where it starts. Table rows are split by a small pipe splitter (escaped ``\\|``, code
+spans, ragged rows) because a hunk often shows rows without their table: markdown
+parsers do not recognise a lone row, so the header is resolved later from the layout.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from extractor.diff.model import DiffLine
+
+_ALIGN_CELL = re.compile(r"^:?-{1,}:?$")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_TAB = re.compile(r"^#\s*\[([^\]]+)\]\(#tab/[^)]*\)")
+_BULLET = re.compile(r"^\s*[-*+]\s+(.*)$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+TAB_LEVEL = 7
+
+
+def split_row(text: str) -> list[str]:
+    """Split one markdown table row into stripped cells.
+
+    Pipes escaped as ``\\|`` or inside a code span do not split.
+    """
+    s = text.strip()
+    if s.startswith("|"):
+        s = s[1:]
+    if s.endswith("|") and not s.endswith("\\|"):
+        s = s[:-1]
+    if "`" not in s and "\\|" not in s:
+        return [c.strip() for c in s.split("|")]
+    cells: list[str] = []
+    buf: list[str] = []
+    in_code = False
+    i = 0
+    while i < len(s):
+        ch = s[i]
+        if ch == "\\" and i + 1 < len(s) and s[i + 1] == "|":
+            buf.append("|")
+            i += 2
+            continue
+        if ch == "`":
+            in_code = not in_code
+        elif ch == "|" and not in_code:
+            cells.append("".join(buf).strip())
+            buf = []
+            i += 1
+            continue
+        buf.append(ch)
+        i += 1
+    cells.append("".join(buf).strip())
+    if in_code:  # an unbalanced backtick: fall back to a plain split
+        return [c.strip() for c in s.split("|")]
+    return cells
+
+
+def is_alignment_row(cells: Sequence[str]) -> bool:
+    return bool(cells) and all(_ALIGN_CELL.match(c.replace(" ", "")) for c in cells if c != "") and any(cells)
+
+
+def is_table_line(text: str) -> bool:
+    return text.lstrip().startswith("|")
+
+
+@dataclass(slots=True)
+class Row:
+    cells: list[str]
+    line: DiffLine
+
+
+@dataclass
+class Block:
+    doc: str
+    side: str  # "before" | "after"
+    headings: list[tuple[int, str]]  # outermost first: (level, text); tabs have level 7
+    section: str  # the hunk's @@ locator text
+    start_no: int  # document line number (on this side) of the block's first line
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def heading_texts(self) -> list[str]:
+        return [t for _, t in self.headings]
+
+
+@dataclass
+class Table(Block):
+    header: list[str] | None = None
+    header_line: DiffLine | None = None
+    header_source: str | None = None  # "view" | "layout" | None when unknown
+    lead: str = ""  # the last prose line above the table in the view, if any
+    starts_at_alignment: bool = False
+
+    @property
+    def ncols(self) -> int:
+        if self.header is not None:
+            return len(self.header)
+        return max((len(r.cells) for r in self.rows), default=0)
+
+
+@dataclass
+class BulletList(Block):
+    pass
+
+
+def push_heading(stack: list[tuple[int, str]], level: int, text: str) -> list[tuple[int, str]]:
+    kept = [h for h in stack if h[0] < level]
+    kept.append((level, text))
+    return kept
+
+
+def heading_of(text: str) -> tuple[int, str] | None:
+    t = _TAB.match(text)
+    if t:
+        return TAB_LEVEL, t.group(1).strip()
+    m = _HEADING.match(text)
+    if m:
+        return len(m.group(1)), m.group(2).strip()
+    return None
+
+
+def find_blocks(lines: Iterable[DiffLine], *, doc: str, side: str, section: str,
+                headings: list[tuple[int, str]] | None = None,
+                want_lists: bool = True) -> tuple[list[Block], list[tuple[int, int, str]]]:
+    """Tables and bullet lists of one view, and the headings seen as ``(line, level, text)``."""
+    stack = list(headings or [])
+    blocks: list[Block] = []
+    seen_headings: list[tuple[int, int, str]] = []
+    table: list[DiffLine] = []
+    bullets: list[DiffLine] = []
+    bullet_stack: list[tuple[int, str]] = stack
+    in_fence = False
+    lead = ""
+
+    def flush_table() -> None:
+        if table:
+            tbl = _make_table(table, doc, side, section, stack)
+            tbl.lead = lead
+            blocks.append(tbl)
+            table.clear()
+
+    def flush_bullets() -> None:
+        if bullets:
+            blk = BulletList(doc=doc, side=side, headings=list(bullet_stack), section=section,
+                             start_no=bullets[0].no(side))
+            blk.rows = [Row([_BULLET.match(b.text).group(1).strip()], b) for b in bullets]  # type: ignore[union-attr]
+            blocks.append(blk)
+            bullets.clear()
+
+    for ln in lines:
+        text = ln.text
+        if _FENCE.match(text):
+            flush_table()
+            flush_bullets()
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        if is_table_line(text):
+            flush_bullets()
+            table.append(ln)
+            continue
+        flush_table()
+        h = heading_of(text)
+        if h is not None:
+            flush_bullets()
+            stack = push_heading(stack, *h)
+            seen_headings.append((ln.no(side), h[0], h[1]))
+            lead = ""
+            continue
+        if want_lists and _BULLET.match(text):
+            if not bullets:
+                bullet_stack = list(stack)
+            bullets.append(ln)
+            continue
+        if text.strip() == "---" and stack and stack[-1][0] == TAB_LEVEL:
+            stack = stack[:-1]  # the end of a tab
+        if text.strip():
+            flush_bullets()
+            lead = text.strip()
+    flush_table()
+    flush_bullets()
+    return blocks, seen_headings
+
+
+def _make_table(lines: list[DiffLine], doc: str, side: str, section: str,
+                headings: list[tuple[int, str]]) -> Table:
+    split = [split_row(ln.text) for ln in lines]
+    align_idx = next((i for i, cells in enumerate(split) if is_alignment_row(cells)), None)
+    tbl = Table(doc=doc, side=side, headings=list(headings), section=section,
+                start_no=lines[0].no(side))
+    if align_idx is None:
+        tbl.rows = [Row(c, ln) for c, ln in zip(split, lines, strict=True)]
+        return tbl
+    if align_idx == 0:
+        tbl.starts_at_alignment = True
+    else:
+        tbl.header = split[align_idx - 1]
+        tbl.header_line = lines[align_idx - 1]
+        tbl.header_source = "view"
+        tbl.start_no = lines[align_idx - 1].no(side)
+    # lines above the header row are not part of this table (markdown needs header + alignment)
+    body = [(c, ln) for i, (c, ln) in enumerate(zip(split, lines, strict=True))
+            if i > align_idx and not is_alignment_row(c)]
+    tbl.rows = [Row(c, ln) for c, ln in body]
+    return tbl
+
+
+def lines_from_text(text: str, *, first_no: int = 1, kind: str = " ",
+                    src_first: int | None = None) -> list[DiffLine]:
+    """Whole-document text as diff lines of one kind (full-file snapshots, tests)."""
+    out: list[DiffLine] = []
+    for i, raw in enumerate(text.split("\n")):
+        no = first_no + i
+        src = (src_first + i) if src_first is not None else no
+        out.append(DiffLine(kind, raw.rstrip("\r"), src, no, no))
+    return out

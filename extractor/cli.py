@@ -1,0 +1,177 @@
+"""The ``extract`` command line: a thin layer over ``extractor.api``.
+
+Data goes to stdout, logs and progress to stderr. Exit status: 0 ok, 1 some input
+failed (or the database could not be used), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+
+from extractor import __version__
+from extractor.api import Extractor
+from extractor.store.db import StoreError, default_db_path
+
+err = Console(stderr=True, highlight=False)
+
+
+class Ctx:
+    def __init__(self, db: Path, quiet: bool, verbose: bool) -> None:
+        self.db = db
+        self.quiet = quiet
+        self.verbose = verbose
+
+    def open(self, *, read_only: bool = False) -> Extractor:
+        try:
+            return Extractor(self.db, read_only=read_only)
+        except StoreError as exc:
+            err.print(f"[red]error:[/red] {exc}", markup=True)
+            raise SystemExit(1) from exc
+
+    def info(self, msg: str) -> None:
+        if not self.quiet:
+            err.print(msg, markup=False)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="extract")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar="EXTRACTOR_DB",
+              default=None, show_envvar=True,
+              help=f"DuckDB database file [default: {default_db_path()}].")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary on stderr.")
+@click.option("-v", "--verbose", is_flag=True, help="Debug logging on stderr.")
+@click.pass_context
+def main(ctx: click.Context, db: Path | None, quiet: bool, verbose: bool) -> None:
+    """Extract dated facts (quotas, batch limits, retirements, regions) from documentation
+    diffs into DuckDB, and export them."""
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = Ctx(db or default_db_path(), quiet, verbose)
+
+
+@contextmanager
+def _progress(enabled: bool, total: int) -> Iterator[Any]:
+    if not enabled:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err, transient=True) as bar:
+        yield bar
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--date", "date", default=None, metavar="YYYY-MM-DD",
+              help="Observed date for patches that carry none.")
+@click.pass_obj
+def ingest(obj: Ctx, paths: tuple[Path, ...], date: str | None) -> None:
+    """Ingest Diff Insight Reports and unified diffs (files or folders, recursively).
+
+    With no PATH, ingests the small sample shipped with extractor. What each file is
+    (report or patch) is told by its content. Files already ingested are skipped.
+    """
+    if date is not None:
+        from extractor.normalize import find_date
+
+        iso, _ = find_date(date)
+        if iso is None:
+            raise click.BadParameter(f"not a date: {date!r}", param_hint="--date")
+        date = iso
+    from extractor.pipeline import expand
+
+    db = obj.open()
+    total = sum(1 for _ in expand(paths)) if paths else 0
+    show = not obj.quiet and err.is_terminal and total > 1
+    failed = 0
+
+    def on_problem(path: str, line: int | None, severity: str, msg: str) -> None:
+        where = f"{path}:{line}" if line else path
+        colour = "red" if severity == "error" else "yellow"
+        err.print(f"[{colour}]{severity}:[/{colour}] {where}: {msg}", markup=True, highlight=False)
+
+    with db, _progress(show, total * 2) as bar:
+        task = bar.add_task("ingest", total=total * 2) if bar else None
+
+        def tick(n: int, label: str) -> None:
+            if bar is not None and task is not None:
+                bar.update(task, advance=n, description=label)
+
+        res = db.ingest(list(paths) or None, date=date, progress=tick, on_problem=on_problem)
+        failed = len(res.failed)
+    if not obj.quiet:
+        kinds = ", ".join(f"{k} {v}" for k, v in sorted(res.events.items())) or "none"
+        obj.info(f"{res.files} files: {res.loaded} loaded, {res.skipped_known} already ingested, "
+                 f"{len(res.skipped_other)} not diffs, {failed} failed; "
+                 f"{res.events_new} new events (extracted: {kinds}); {res.unresolved} unresolved rows"
+                 f" -> {obj.db}")
+    if failed:
+        raise SystemExit(1)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to FILE instead of stdout (required for parquet).")
+@click.pass_obj
+def export(obj: Ctx, fmt: str, output: Path | None) -> None:
+    """Export every event (changes and observations), sorted by date, doc and kind."""
+    from extractor import export as ex
+
+    if fmt == "parquet" and output is None:
+        raise click.UsageError("--format parquet needs --output FILE")
+    with obj.open(read_only=True) as db:
+        if fmt == "jsonl":
+            if output is None:
+                n = ex.write_jsonl(db.store, sys.stdout)
+            else:
+                with output.open("w", encoding="utf-8") as fh:
+                    n = ex.write_jsonl(db.store, fh)
+        else:
+            df = ex.flat_frame(db.store)
+            n = len(df)
+            if fmt == "csv":
+                df.to_csv(output if output is not None else sys.stdout, index=False)
+            else:
+                df.to_parquet(output, index=False)
+    obj.info(f"{n} events exported" + (f" to {output}" if output else ""))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_obj
+def stats(obj: Ctx, as_json: bool) -> None:
+    """Sources, events per kind, unresolved rows per document, and errors."""
+    with obj.open(read_only=True) as db:
+        tables = db.stats()
+    if as_json:
+        import json
+
+        click.echo(json.dumps({k: v.astype(str).to_dict("records") for k, v in tables.items()}, indent=2))
+        return
+    out = Console(highlight=False, width=max(100, Console().width))
+    from extractor.render import print_frame
+
+    for name, df in tables.items():
+        print_frame(out, df, title=name, empty=f"no {name}")
+
+
+def run() -> None:  # pragma: no cover - console script entry point
+    if os.environ.get("NO_COLOR"):
+        os.environ.setdefault("TERM", "dumb")
+    main()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

@@ -1,0 +1,147 @@
+"""Remembered document layouts: table headers and headings seen in any source.
+
+A hunk often shows table rows without their header, or a header without the heading
+that scopes it. Every header a recogniser claims is remembered with its document line,
+the headings above it and the paragraph just before it (git's ``@@`` text usually names
+that paragraph). Header-less rows are then resolved against the same document's tables:
+same source first, then the ``@@`` text, then the nearest line, always checking the
+column count. What still cannot be resolved is reported as unresolved by the caller.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from extractor.blocks import Table
+from extractor.normalize import strip_markup
+
+
+@dataclass(frozen=True, slots=True)
+class LayoutEntry:
+    doc: str
+    header: tuple[str, ...]
+    line_no: int
+    headings: tuple[tuple[int, str], ...]
+    lead: str  # the last prose line above the header, when the view showed it
+    source_id: str
+    observed_at: str
+
+    @property
+    def ncols(self) -> int:
+        return len(self.header)
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return tuple(strip_markup(c).lower() for c in self.header)
+
+
+@dataclass(frozen=True, slots=True)
+class HeadingEntry:
+    doc: str
+    line_no: int
+    level: int
+    text: str
+
+
+@dataclass
+class LayoutMemory:
+    tables: dict[str, list[LayoutEntry]] = field(default_factory=lambda: defaultdict(list))
+    headings: dict[str, list[HeadingEntry]] = field(default_factory=lambda: defaultdict(list))
+    _seen: set[tuple[object, ...]] = field(default_factory=set)
+    new_tables: list[LayoutEntry] = field(default_factory=list)
+    new_headings: list[HeadingEntry] = field(default_factory=list)
+
+    # --- recording ---------------------------------------------------------------------
+
+    def add_table(self, entry: LayoutEntry, *, new: bool = True) -> None:
+        k = ("t", entry.doc, entry.header, entry.line_no, entry.headings, entry.lead)
+        if k in self._seen:
+            return
+        self._seen.add(k)
+        self.tables[entry.doc].append(entry)
+        if new:
+            self.new_tables.append(entry)
+
+    def add_heading(self, entry: HeadingEntry, *, new: bool = True) -> None:
+        k = ("h", entry.doc, entry.line_no, entry.level, entry.text)
+        if k in self._seen:
+            return
+        self._seen.add(k)
+        self.headings[entry.doc].append(entry)
+        if new:
+            self.new_headings.append(entry)
+
+    def has_doc(self, doc: str) -> bool:
+        return bool(self.tables.get(doc))
+
+    # --- lookup ------------------------------------------------------------------------
+
+    def headings_above(self, doc: str, line_no: int) -> list[tuple[int, str]]:
+        """A heading stack for ``line_no`` built from the nearest headings seen above it."""
+        above = sorted((h for h in self.headings.get(doc, ()) if h.line_no < line_no),
+                       key=lambda h: h.line_no)
+        stack: list[tuple[int, str]] = []
+        for h in above:
+            stack = [s for s in stack if s[0] < h.level]
+            stack.append((h.level, h.text))
+        return stack
+
+    def headings_for_header(self, doc: str, header: list[str], line_no: int) -> list[tuple[int, str]]:
+        """Headings remembered for the same table header (nearest line first)."""
+        key = tuple(strip_markup(c).lower() for c in header)
+        found = [e for e in self.tables.get(doc, ()) if e.key == key and e.headings]
+        if not found:
+            return []
+        best = min(found, key=lambda e: abs(e.line_no - line_no))
+        return list(best.headings)
+
+    def resolve(self, table: Table, source_id: str) -> LayoutEntry | None:
+        """The header of a header-less table, or None when no remembered table fits."""
+        ncols = _row_width(table)
+        cands = [e for e in self.tables.get(table.doc, ()) if e.ncols == ncols]
+        if not cands:
+            return None
+        start = table.start_no
+        same = [e for e in cands if e.source_id == source_id and e.line_no <= start]
+        if same:
+            return max(same, key=lambda e: e.line_no)
+        section = table.section.strip()
+        if section:
+            by_lead = [e for e in cands if e.lead and _same_line(e.lead, section)]
+            if by_lead:
+                return min(by_lead, key=lambda e: (abs(e.line_no - start), e.observed_at))
+        above = [e for e in cands if e.line_no <= start]
+        pool = above or cands
+        return min(pool, key=lambda e: (abs(e.line_no - start), e.observed_at))
+
+    # --- persistence -------------------------------------------------------------------
+
+    @staticmethod
+    def table_row(e: LayoutEntry) -> dict[str, object]:
+        return {"doc": e.doc, "header_json": json.dumps(list(e.header), ensure_ascii=False),
+                "ncols": e.ncols, "line_no": e.line_no,
+                "headings_json": json.dumps([list(h) for h in e.headings], ensure_ascii=False),
+                "lead": e.lead, "source_id": e.source_id, "observed_at": e.observed_at}
+
+    @staticmethod
+    def from_table_row(r: dict[str, object]) -> LayoutEntry:
+        return LayoutEntry(str(r["doc"]), tuple(json.loads(str(r["header_json"]))), int(r["line_no"]),  # type: ignore[call-overload]
+                           tuple((int(a), str(b)) for a, b in json.loads(str(r["headings_json"]))),
+                           str(r["lead"] or ""), str(r["source_id"]), str(r["observed_at"]))
+
+
+def _row_width(table: Table) -> int:
+    widths: dict[int, int] = defaultdict(int)
+    for r in table.rows:
+        widths[len(r.cells)] += 1
+    if not widths:
+        return 0
+    return max(widths.items(), key=lambda kv: (kv[1], kv[0]))[0]
+
+
+def _same_line(a: str, b: str) -> bool:
+    a, b = " ".join(a.split()), " ".join(b.split())
+    n = min(len(a), len(b), 60)
+    return n >= 8 and a[:n] == b[:n]

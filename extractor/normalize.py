@@ -1,0 +1,388 @@
+"""Normalisation of cell text into the canonical values of the fact contract.
+
+Models, versions, regions, deployment types, tiers / subscriptions, quantities and
+dates are all turned into the exact canonical forms FACTS.md defines. Every function
+here is pure and cheap: recognisers call them per cell.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from functools import lru_cache
+
+# --- generic cell cleaning -------------------------------------------------------------
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u2060"), None)
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007]+")
+_SUP = re.compile(r"<sup>.*?</sup>", re.I | re.S)
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_HTML_TAG = re.compile(r"</?[a-z][^>]*>", re.I)
+_BR = re.compile(r"<br\s*/?>", re.I)
+
+
+def clean_space(text: str) -> str:
+    """Fold NBSP, narrow NBSP, tabs and zero-width characters into single spaces."""
+    return _SPACES.sub(" ", text.translate(_INVISIBLE)).strip()
+
+
+def strip_markup(text: str) -> str:
+    """Drop footnote marks, links (keeping their text), bold/italic, backticks and tags."""
+    text = _SUP.sub("", text)
+    text = _LINK.sub(r"\1", text)
+    text = _BR.sub(" ", text)
+    text = _HTML_TAG.sub("", text)
+    text = text.replace("**", "").replace("__", "").replace("`", "")
+    text = text.replace("\\|", "|").replace("\\_", "_").replace("\\<", "<").replace("\\>", ">")
+    return clean_space(text)
+
+
+def split_br(cell: str) -> list[str]:
+    """Split a cell on ``<br>`` tags, dropping empty parts."""
+    return [p for p in (clean_space(x) for x in _BR.split(cell)) if p]
+
+
+def is_empty_value(text: str) -> bool:
+    t = strip_markup(text).strip().lower()
+    return t in {"", "-", "n/a", "na", "—", "–", "➖", "none"}
+
+
+# --- models ------------------------------------------------------------------------------
+
+_MODEL_SPLIT = re.compile(r"\s*(?:<br\s*/?>|&|\band\b|\+|,|/)\s*", re.I)
+_PAREN = re.compile(r"\(([^)]*)\)")
+
+
+def canonical_model(text: str) -> str:
+    """`` `GPT-4.1 mini` `` -> ``gpt-4.1-mini``; footnotes, links and markup removed."""
+    t = strip_markup(text).strip().strip("*_").strip()
+    t = t.lower()
+    t = re.sub(r"\s*-\s*", "-", t)
+    t = re.sub(r"\s+", "-", t)
+    return t.strip("-:")
+
+
+def canonical_version(text: str | None) -> str | None:
+    if text is None:
+        return None
+    t = strip_markup(text).strip().strip("()").strip()
+    t = re.sub(r"^version:?\s*", "", t, flags=re.I)
+    if not t or t in {"-", "N/A", "n/a"}:
+        return None
+    return t.lower().replace(" ", "-")
+
+
+def split_models(cell: str) -> list[tuple[str, str | None]]:
+    """Split a model cell into ``(model, version)`` pairs.
+
+    Handles `` `a`<br>`b` ``, `` `o1` & `o1-preview` ``, `` `gpt-4` (0314) ``,
+    `` `gpt-4o` (2024-08-06, 2024-05-13) ``, `` `gpt-35-turbo` - 0301 ``,
+    `` `o1` <br>(Version: 2024-12-17) `` and `` `gpt-4o` (2024-11-20) <br> **GPT-4o (Omni)** ``.
+    When a cell has backticked names, only those are models (bold display names are prose).
+    """
+    raw = _SUP.sub("", cell)
+    out: list[tuple[str, str | None]] = []
+    ticks = re.findall(r"`([^`]+)`((?:\s*\([^)]*\))?(?:\s*-\s*[0-9]{4}\b)?(?:\s*<br\s*/?>\s*\(version:[^)]*\))?)", raw, re.I)
+    if ticks:
+        for name, tail in ticks:
+            inner = name.strip()
+            versions: list[str | None] = [None]
+            m = re.match(r"^(.*?)\s*\(([^)]*)\)\s*$", inner)
+            if m:  # `gpt-4 (1106)`
+                inner, versions = m.group(1), [v for v in re.split(r"\s*,\s*", m.group(2)) if v]
+            tail = tail.strip()
+            if tail:
+                tm = _PAREN.search(tail)
+                if tm:
+                    versions = [v for v in re.split(r"\s*,\s*", tm.group(1)) if v]
+                else:
+                    dm = re.search(r"-\s*([0-9]{4})", tail)
+                    if dm:
+                        versions = [dm.group(1)]
+            model = canonical_model(inner)
+            if not model:
+                continue
+            for v in versions:
+                out.append((model, canonical_version(v) if v else None))
+        return _dedupe(out)
+    text = strip_markup(raw)
+    for part in _MODEL_SPLIT.split(text):
+        part = part.strip()
+        if not part:
+            continue
+        version = None
+        m = re.match(r"^(.*?)\s*\(([^)]*)\)\s*$", part)
+        if m:
+            part, version = m.group(1), m.group(2)
+        model = canonical_model(part)
+        if model:
+            out.append((model, canonical_version(version)))
+    return _dedupe(out)
+
+
+def _dedupe(items: list[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
+    seen: dict[tuple[str, str | None], None] = {}
+    for it in items:
+        seen.setdefault(it, None)
+    return list(seen)
+
+
+# --- regions -----------------------------------------------------------------------------
+
+_REGION_SUFFIX = re.compile(r"\(([^)]*)\)\s*$")
+
+
+@lru_cache(maxsize=4096)
+def canonical_region(text: str) -> str:
+    """``East US 2`` / ``East US2`` / ``eastus2`` -> ``eastus2``."""
+    t = strip_markup(text).lower()
+    t = re.sub(r"^[*\-•]\s*", "", t)
+    return re.sub(r"[^a-z0-9]", "", t)
+
+
+def split_regions(cell: str) -> list[tuple[str, str | None]]:
+    """Split a cell listing regions into ``(region, deployment_type)`` pairs.
+
+    ``East US2 (Global Standard) <br> Sweden Central (Global Standard)`` gives two regions
+    with ``global-standard``; cells that name no region (links to other pages) give none.
+    """
+    out: list[tuple[str, str | None]] = []
+    for part in re.split(r"\s*(?:<br\s*/?>|,|;|\n)\s*", _SUP.sub("", cell), flags=re.I):
+        part = part.strip()
+        if not part:
+            continue
+        dtype = None
+        m = _REGION_SUFFIX.search(part)
+        if m:
+            dtype = deployment_types(m.group(1))[0] if deployment_types(m.group(1)) else None
+            part = part[: m.start()]
+        plain = strip_markup(part)
+        if not plain or len(plain) > 40 or re.search(r"\b(see|page|table|models?|available|request)\b", plain, re.I):
+            continue
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9 ]*", plain):
+            continue
+        out.append((canonical_region(plain), dtype))
+    return list(dict.fromkeys(out))
+
+
+# Azure's programmatic region names (public, government, China) as of 2025. Regions not
+# listed still pass ``is_region`` when they look like one (a compass word, see below).
+KNOWN_REGIONS: frozenset[str] = frozenset({
+    "australiacentral", "australiacentral2", "australiaeast", "australiasoutheast", "austriaeast",
+    "belgiumcentral", "brazilsouth", "brazilsoutheast", "canadacentral", "canadaeast",
+    "centralindia", "centralus", "centraluseuap", "chilecentral", "denmarkeast", "eastasia",
+    "eastus", "eastus2", "eastus2euap", "eastusstg", "francecentral", "francesouth",
+    "germanynorth", "germanywestcentral", "indonesiacentral", "israelcentral", "italynorth",
+    "japaneast", "japanwest", "jioindiacentral", "jioindiawest", "koreacentral", "koreasouth",
+    "malaysiawest", "mexicocentral", "newzealandnorth", "northcentralus", "northeurope",
+    "norwayeast", "norwaywest", "polandcentral", "qatarcentral", "southafricanorth",
+    "southafricawest", "southcentralus", "southeastasia", "southindia", "spaincentral",
+    "swedencentral", "swedensouth", "switzerlandnorth", "switzerlandwest", "taiwannorth",
+    "taiwannorthwest", "uaecentral", "uaenorth", "uksouth", "ukwest", "westcentralus",
+    "westeurope", "westindia", "westus", "westus2", "westus3", "usgovarizona", "usgovtexas",
+    "usgovvirginia", "usgoviowa", "usdodcentral", "usdodeast", "chinaeast", "chinaeast2",
+    "chinaeast3", "chinanorth", "chinanorth2", "chinanorth3",
+})
+
+_COMPASS = re.compile(r"east|west|north|south|central", re.IGNORECASE)
+_REGION_WORD = re.compile(r"^(?:[A-Z][A-Za-z]*\d?|\d)$")
+
+
+def is_region(text: str) -> bool:
+    """True when ``text`` names an Azure region (``eastus2``, ``East US 2``, `` `westus3` ``).
+
+    Known programmatic names always pass; otherwise a programmatic-looking token
+    (``taiwannorth``) or a display name of one to four capitalised words (``Chile Central``)
+    passes when it holds a compass word. Prose (``The web search tool``) does not.
+    """
+    plain = strip_markup(text)
+    canon = canonical_region(plain)
+    if not canon or len(canon) > 30:
+        return False
+    if canon in KNOWN_REGIONS:
+        return True
+    if not _COMPASS.search(canon):
+        return False
+    if re.fullmatch(r"[a-z]+\d?", plain):
+        return True
+    words = plain.split()
+    return 1 <= len(words) <= 4 and all(_REGION_WORD.match(w) for w in words) and any(
+        _COMPASS.fullmatch(w) for w in words)
+
+
+# --- deployment types --------------------------------------------------------------------
+
+_DTYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("data-zone-provisioned", re.compile(r"data\s*-?\s*zone\s*-?\s*provisioned|datazone\s*provisioned", re.I)),
+    ("global-provisioned", re.compile(r"global\s*-?\s*provisioned", re.I)),
+    ("data-zone-batch", re.compile(r"data\s*-?\s*zone\s*-?\s*batch|datazone\s*batch", re.I)),
+    ("global-batch", re.compile(r"global\s*-?\s*batch", re.I)),
+    ("data-zone-standard", re.compile(r"data\s*-?\s*zone\s*-?\s*standard|datazone\s*standard", re.I)),
+    ("global-standard", re.compile(r"global\s*-?\s*standard|globalstandard", re.I)),
+    ("provisioned", re.compile(r"provisioned", re.I)),
+    ("standard", re.compile(r"standard", re.I)),
+    ("developer", re.compile(r"developer", re.I)),
+]
+
+
+def deployment_types(text: str) -> list[str]:
+    """All deployment types a heading, tab or cell names, in order, each once.
+
+    ``GPT-4o global standard, data zone standard, & standard`` gives three types.
+    """
+    t = strip_markup(text)
+    found: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for name, pat in _DTYPE_PATTERNS:
+        for m in pat.finditer(t):
+            if any(s <= m.start() < e for s, e in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            found.append((m.start(), name))
+    found.sort()
+    return list(dict.fromkeys(n for _, n in found))
+
+
+_INCLUDE_TYPES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"global-batch-datazone|datazone-batch|data-zone-batch"), "data-zone-batch"),
+    (re.compile(r"global-batch"), "global-batch"),
+    (re.compile(r"provisioned-global|global-provisioned"), "global-provisioned"),
+    (re.compile(r"datazone-provisioned|data-zone-provisioned"), "data-zone-provisioned"),
+    (re.compile(r"provisioned-models|provisioned"), "provisioned"),
+    (re.compile(r"standard-global|global-standard"), "global-standard"),
+    (re.compile(r"datazone-standard|data-zone-standard"), "data-zone-standard"),
+    (re.compile(r"^standard-|/standard-"), "standard"),
+]
+
+
+def deployment_type_from_path(doc: str) -> str | None:
+    """Deployment type named by an include file holding one such table."""
+    name = doc.rsplit("/", 1)[-1].lower()
+    for pat, dtype in _INCLUDE_TYPES:
+        if pat.search(name):
+            return dtype
+    return None
+
+
+# --- tiers / subscriptions -------------------------------------------------------------------
+
+_TIERS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"enterprise", re.I), "enterprise"),
+    (re.compile(r"credit\s*card", re.I), "credit-card"),
+    (re.compile(r"msdn", re.I), "msdn"),
+    (re.compile(r"students|free\s*trial", re.I), "free-trial"),
+    (re.compile(r"^\s*default\s*$", re.I), "default"),
+    (re.compile(r"^\s*tier\s*([1-6])\s*$", re.I), "tier-{0}"),
+]
+
+
+def canonical_tier(text: str) -> str | None:
+    t = strip_markup(text)
+    if not t:
+        return None
+    for pat, name in _TIERS:
+        m = pat.search(t)
+        if m:
+            return name.format(*m.groups()) if m.groups() else name
+    return kebab(t)
+
+
+def kebab(text: str) -> str:
+    t = strip_markup(text).lower()
+    t = re.sub(r"[^a-z0-9.]+", "-", t)
+    return t.strip("-")
+
+
+# --- quantities ------------------------------------------------------------------------------
+
+_QTY = re.compile(
+    r"^(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<unit>k|m|b|thousand|million|billion)?\b",
+    re.I,
+)
+_MULT = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "million": 1_000_000,
+         "b": 1_000_000_000, "billion": 1_000_000_000}
+
+
+def parse_quantity(text: str) -> int | None:
+    """``10 M`` -> 10000000, ``1.6 K`` -> 1600, ``15B``, ``90k``, ``100,000``; N/A, - -> None."""
+    if is_empty_value(text):
+        return None
+    t = strip_markup(text)
+    m = _QTY.match(t)
+    if not m:
+        return None
+    num = m.group("num").replace(",", "")
+    unit = (m.group("unit") or "").lower()
+    value = float(num) * _MULT.get(unit, 1)
+    return int(round(value))
+
+
+# --- dates -------------------------------------------------------------------------------------
+
+_QUALIFIERS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"no\s+earlier\s+than", re.I), "no-earlier-than"),
+    (re.compile(r"(?:starting\s+)?no\s+sooner\s+than", re.I), "no-earlier-than"),
+    (re.compile(r"not\s+before", re.I), "no-earlier-than"),
+    (re.compile(r",?\s*or\s+later", re.I), "no-earlier-than"),
+]
+
+_MONTHS = ("january february march april may june july august september october november "
+           "december").split()
+_MONTH_RE = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE_PATTERNS = [
+    re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?![\d-])"),
+    re.compile(r"(?<![\d/])(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})"),
+    re.compile(r"(?P<mon>" + _MONTH_RE + r")\s*,?\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(?P<y>\d{4})", re.I),
+    re.compile(r"(?P<d>\d{1,2})\s+(?P<mon>" + _MONTH_RE + r")\s*,?\s*(?P<y>\d{4})", re.I),
+]
+
+
+def _month_number(name: str) -> int:
+    key = name.lower().rstrip(".")[:3]
+    for i, full in enumerate(_MONTHS, 1):
+        if full.startswith(key):
+            return i
+    raise ValueError(name)
+
+
+def find_date(text: str) -> tuple[str | None, int]:
+    """First date in ``text`` as ISO, and where it starts (-1 when none)."""
+    best: tuple[int, str] | None = None
+    for pat in _DATE_PATTERNS:
+        m = pat.search(text)
+        if not m:
+            continue
+        try:
+            month = _month_number(m.group("mon")) if "mon" in m.groupdict() and m.group("mon") else int(m.group("m"))
+            d = date(int(m.group("y")), month, int(m.group("d")))
+        except (ValueError, IndexError):
+            continue
+        if best is None or m.start() < best[0]:
+            best = (m.start(), d.isoformat())
+    return (best[1], best[0]) if best else (None, -1)
+
+
+def parse_date(text: str) -> tuple[str | None, str | None]:
+    """A date cell -> ``(iso_date, qualifier)``; ``(None, None)`` when it holds no date."""
+    t = strip_markup(text)
+    iso, _ = find_date(t)
+    if iso is None:
+        return None, None
+    qualifier = None
+    for pat, name in _QUALIFIERS:
+        if pat.search(t):
+            qualifier = name
+            break
+    return iso, qualifier
+
+
+def iso_date(value: str | date | datetime) -> str:
+    """A front-matter or header date as ``YYYY-MM-DD``."""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    iso, _ = find_date(str(value))
+    if iso is None:
+        raise ValueError(f"not a date: {value!r}")
+    return iso

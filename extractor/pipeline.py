@@ -1,0 +1,445 @@
+"""Ingest: files -> sources -> diff model -> blocks -> recognisers -> semantic diff -> store.
+
+Two phases over the inputs of one run. Phase one parses every new source and remembers
+the layout of the fact tables it shows (headers, headings, the prose above them), so
+that phase two can resolve header-less rows from any report of the same document,
+earlier or later. Phase two extracts facts, diffs them per document and writes each
+source in its own transaction. A file already ingested (same content hash) is skipped;
+a file that fails is recorded with its line and the others still load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from extractor.blocks import Block, Table, find_blocks
+from extractor.diff.model import DiffError, FileDiff, parse_file_diff, parse_hunks
+from extractor.layout import HeadingEntry, LayoutEntry, LayoutMemory
+from extractor.recognisers import SUBJECT_KEYS, Fact, claimant
+from extractor.semdiff import REMOVED, Event, carry_moves, diff_facts
+from extractor.sources.base import Problem, Source, SourceError
+from extractor.store.db import Store
+
+log = logging.getLogger("extractor")
+
+# A diff worth parsing changes a table row or a one-word bullet (region lists).
+_WANTED = re.compile(r"^[+-]\s*(?:\||[-*+]\s+`?[A-Za-z][\w ]{0,30}`?\s*$)", re.M)
+_FACTUAL = re.compile(r"✅|^\s*\d[\d,.]*\s*[KMB]\s*$", re.I)
+_SKIP_EXT = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".webp", ".bmp", ".zip", ".pdf"}
+SIDES = ("before", "after")
+
+
+# --- inputs -----------------------------------------------------------------------------
+
+@dataclass
+class InputFile:
+    path: Path
+    data: bytes
+    source_id: str
+    explicit: bool  # named on the command line (vs found in a folder)
+
+
+def expand(paths: Iterable[str | Path]) -> Iterator[tuple[Path, bool]]:
+    """Files named, and the files below folders named (recursively, hidden ones skipped)."""
+    for p in map(Path, paths):
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                rel = f.relative_to(p)
+                if f.is_file() and not any(part.startswith(".") for part in rel.parts):
+                    yield f, False
+        else:
+            yield p, True
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_source(path: Path, text: str, *, date: str | None = None) -> Source | None:
+    """Tell what ``text`` is by its content and parse it; None when it is no diff at all."""
+    from extractor.sources import detect
+
+    return detect.parse(path, text, date=date)
+
+
+# --- results ----------------------------------------------------------------------------
+
+@dataclass
+class IngestResult:
+    files: int = 0
+    loaded: int = 0
+    skipped_known: int = 0
+    skipped_other: list[str] = field(default_factory=list)
+    failed: list[tuple[str, int | None, str]] = field(default_factory=list)
+    warnings: list[tuple[str, int | None, str]] = field(default_factory=list)
+    events: dict[str, int] = field(default_factory=dict)
+    events_new: int = 0
+    unresolved: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+@dataclass
+class ParsedDoc:
+    diff: FileDiff
+    blocks: dict[str, list[Block]]
+    headings: dict[str, list[tuple[int, int, str]]]
+
+
+@dataclass
+class Prepared:
+    file: InputFile
+    source: Source
+    change_id: str
+    docs: list[ParsedDoc]
+
+
+# --- phase one: parse and remember layouts ----------------------------------------------------
+
+def change_id_of(source: Source, source_id: str) -> str:
+    m = source.meta
+    if m.base and m.head:
+        return f"{m.repo or ''}@{m.base}...{m.head}"
+    return f"source:{source_id}"
+
+
+def parse_doc(section_doc: str, diff: FileDiff) -> ParsedDoc:
+    blocks: dict[str, list[Block]] = {"before": [], "after": []}
+    headings: dict[str, list[tuple[int, int, str]]] = {"before": [], "after": []}
+    if diff.full_before is not None or diff.full_after is not None:
+        from extractor.blocks.tables import lines_from_text
+
+        for side, text in (("before", diff.full_before), ("after", diff.full_after)):
+            if text is None:
+                continue
+            b, h = find_blocks(lines_from_text(text), doc=section_doc, side=side, section="")
+            blocks[side].extend(b)
+            headings[side].extend(h)
+        return ParsedDoc(diff, blocks, headings)
+    for hunk in diff.hunks:
+        for side in SIDES:
+            b, h = find_blocks(hunk.view(side), doc=section_doc, side=side, section=hunk.section)
+            blocks[side].extend(b)
+            headings[side].extend(h)
+    return ParsedDoc(diff, blocks, headings)
+
+
+def prepare(file: InputFile, source: Source, memory: LayoutMemory) -> Prepared:
+    cid = change_id_of(source, file.source_id)
+    docs: list[ParsedDoc] = []
+    for sec in source.sections:
+        diff = sec.parsed
+        if diff is None:
+            if not sec.diff_text or Path(sec.doc).suffix.lower() in _SKIP_EXT:
+                continue
+            if not _WANTED.search(sec.diff_text):
+                continue
+            diff = _parse_tolerant(sec.doc, sec.diff_text, sec.first_line, sec.status, sec.old_doc,
+                                   source.problems, str(file.path))
+        doc = parse_doc(sec.doc, diff)
+        docs.append(doc)
+        remember(doc, memory, file.source_id, source.meta.observed_at)
+    return Prepared(file, source, cid, docs)
+
+
+def _parse_tolerant(doc: str, text: str, first_line: int, status: str, old_doc: str | None,
+                    problems: list[Problem], path: str) -> FileDiff:
+    """Parse a diff block; a broken hunk is recorded and the others are still read."""
+    try:
+        return parse_file_diff(doc, text, first_line, status, old_doc)
+    except DiffError:
+        pass
+    diff = FileDiff(doc=doc, old_doc=old_doc, status=status)
+    lines = text.split("\n")
+    starts = [i for i, ln in enumerate(lines) if ln.startswith("@@")] + [len(lines)]
+    for a, b in zip(starts, starts[1:], strict=False):
+        chunk = "\n".join(lines[a:b])
+        try:
+            diff.hunks.extend(parse_hunks(chunk, first_line + a, doc))
+        except DiffError as exc:
+            problems.append(Problem(path, first_line + a, f"{doc}: unreadable hunk: {exc}"))
+    return diff
+
+
+def remember(doc: ParsedDoc, memory: LayoutMemory, source_id: str, observed_at: str) -> None:
+    for side in SIDES:
+        for line_no, level, text in doc.headings[side]:
+            memory.add_heading(HeadingEntry(doc.diff.doc, line_no, level, text))
+        for blk in doc.blocks[side]:
+            if isinstance(blk, Table) and blk.header is not None and claimant(blk) is not None:
+                memory.add_table(LayoutEntry(blk.doc, tuple(blk.header), blk.start_no,
+                                             tuple(blk.headings), blk.lead, source_id, observed_at))
+
+
+# --- phase two: facts, events, rows ---------------------------------------------------------
+
+@dataclass
+class Extracted:
+    events: list[Event]
+    unresolved: list[dict[str, Any]]
+
+
+def complete_headings(blk: Block, memory: LayoutMemory) -> None:
+    """Add the headings that lie above the block but outside its hunk."""
+    if isinstance(blk, Table) and blk.header is not None:
+        known = memory.headings_for_header(blk.doc, blk.header, blk.start_no)
+    else:
+        known = []
+    if not known:
+        known = memory.headings_above(blk.doc, blk.start_no)
+    if not known:
+        return
+    own_min = min((lvl for lvl, _ in blk.headings), default=99)
+    blk.headings = [h for h in known if h[0] < own_min] + blk.headings
+
+
+def extract(prep: Prepared, memory: LayoutMemory) -> Extracted:
+    events: list[Event] = []
+    unresolved: list[dict[str, Any]] = []
+    sid = prep.file.source_id
+    for doc in prep.docs:
+        facts: dict[str, list[Fact]] = {"before": [], "after": []}
+        for side in SIDES:
+            for blk in doc.blocks[side]:
+                if isinstance(blk, Table) and blk.header is None:
+                    entry = memory.resolve(blk, sid)
+                    if entry is None:
+                        if memory.has_doc(blk.doc) or any(
+                                _FACTUAL.search(c) for r in blk.rows for c in r.cells):
+                            reason = (f"no table with {blk.ncols} columns is known for this document"
+                                      if memory.has_doc(blk.doc) else "header outside the hunk and never seen")
+                            unresolved.extend(_unresolved_rows(prep, blk, reason))
+                        continue
+                    blk.header = list(entry.header)
+                    blk.header_source = "layout"
+                    if not blk.headings:
+                        blk.headings = list(entry.headings)
+                if not blk.headings or blk.headings[0][0] > 1:
+                    complete_headings(blk, memory)
+                rec = claimant(blk)
+                if rec is None:
+                    continue
+                facts[side].extend(rec.extract(blk))
+        events.extend(diff_facts(doc.diff.doc, facts["before"], facts["after"]))
+    removed_docs = {s.doc for s in prep.source.sections if s.status == "removed"}
+    removed_docs |= {s.old_doc for s in prep.source.sections if s.old_doc}
+    events = carry_moves(events, {d for d in removed_docs if d})
+    return Extracted(events, unresolved)
+
+
+def _unresolved_rows(prep: Prepared, blk: Table, reason: str) -> Iterator[dict[str, Any]]:
+    for r in blk.rows:
+        yield {"change_id": prep.change_id, "doc": blk.doc, "side": blk.side,
+               "doc_line": r.line.no(blk.side), "ncols": len(r.cells), "text": r.line.text,
+               "reason": reason, "section": blk.section, "source_id": prep.file.source_id,
+               "line": r.line.src_line}
+
+
+# --- rows for the store ---------------------------------------------------------------------
+
+def _json(v: Any) -> str | None:
+    return None if v is None else json.dumps(v, ensure_ascii=False)
+
+
+def _num(v: Any) -> int | None:
+    return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+
+def event_rows(prep: Prepared, events: list[Event]) -> pd.DataFrame:
+    meta = prep.source.meta
+    rows = []
+    for e in events:
+        subj = dict(e.subject)
+        subject_json = json.dumps(subj, ensure_ascii=False)
+        eid = hashlib.sha1("\x1f".join([prep.change_id, e.doc, e.kind, subject_json, e.attribute])
+                           .encode()).hexdigest()
+        rows.append({
+            "event_id": eid, "change_id": prep.change_id, "observed_at": meta.observed_at,
+            "doc": e.doc, "kind": e.kind,
+            "model": subj.get("model", subj.get("subject")), "version": subj.get("version"),
+            "deployment_type": subj.get("deployment_type"), "tier": subj.get("tier"),
+            "subscription": subj.get("subscription"), "region": subj.get("region"),
+            "subject_json": subject_json, "attribute": e.attribute, "change": e.change,
+            "old_json": _json(e.old), "new_json": _json(e.new),
+            "old_num": _num(e.old), "new_num": _num(e.new),
+            "old_raw": e.old_raw, "new_raw": e.new_raw, "qualifier": e.qualifier,
+            "source_id": prep.file.source_id, "line": e.line,
+        })
+    df = pd.DataFrame(rows, columns=EVENT_COLUMNS)
+    if not df.empty:
+        df["observed_at"] = pd.to_datetime(df["observed_at"]).dt.date
+        df["old_num"] = df["old_num"].astype("Int64")
+        df["new_num"] = df["new_num"].astype("Int64")
+        df["line"] = df["line"].astype("Int64")
+    return df
+
+
+EVENT_COLUMNS = ["event_id", "change_id", "observed_at", "doc", "kind", "model", "version",
+                 "deployment_type", "tier", "subscription", "region", "subject_json", "attribute",
+                 "change", "old_json", "new_json", "old_num", "new_num", "old_raw", "new_raw",
+                 "qualifier", "source_id", "line"]
+
+
+def write(store: Store, prep: Prepared, ex: Extracted, memory: LayoutMemory) -> int:
+    """Write one source in one transaction; returns the number of new events."""
+    meta = prep.source.meta
+    sid = prep.file.source_id
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    ev = event_rows(prep, ex.events)
+    problems = prep.source.problems
+    with store.transaction():
+        store.insert_new("changes", pd.DataFrame([{
+            "change_id": prep.change_id, "repo": meta.repo, "base": meta.base, "head": meta.head,
+            "observed_at": pd.Timestamp(meta.observed_at).date()}]), key=["change_id"])
+        docs = pd.DataFrame([{
+            "change_id": prep.change_id, "doc": s.doc, "old_doc": s.old_doc, "status": s.status,
+            "added": s.added, "deleted": s.deleted,
+            "has_diff": bool(s.diff_text) or s.parsed is not None,
+            "source_id": sid, "line": s.heading_line or None} for s in prep.source.sections])
+        if not docs.empty:
+            for c in ("added", "deleted", "line"):
+                docs[c] = docs[c].astype("Int64")
+        store.insert_new("doc_changes", docs, key=["change_id", "doc"])
+        new_events = store.insert_new("events", ev, key=["event_id"])
+        if not ev.empty:
+            store.insert_new("event_sources", ev[["event_id", "source_id", "line"]],
+                             key=["event_id", "source_id"])
+        unres = pd.DataFrame(ex.unresolved, columns=["change_id", "doc", "side", "doc_line", "ncols",
+                                                     "text", "reason", "section", "source_id", "line"])
+        store.insert_new("unresolved", unres, key=["change_id", "doc", "side", "doc_line"])
+        tables = [LayoutMemory.table_row(e) for e in memory.new_tables if e.source_id == sid]
+        if tables:
+            store.insert_new("layouts", pd.DataFrame(tables).assign(
+                observed_at=lambda d: pd.to_datetime(d["observed_at"]).dt.date))
+        heads = [{"doc": h.doc, "line_no": h.line_no, "level": h.level, "text": h.text}
+                 for h in memory.new_headings]
+        if heads:
+            store.insert_new("headings", pd.DataFrame(heads))
+            memory.new_headings.clear()
+        if problems:
+            store.con.register("_problems", pd.DataFrame([{
+                "source_id": sid, "path": p.file, "line": p.line, "severity": "warning",
+                "message": p.message, "at": now} for p in problems]).astype({"line": "Int64"}))
+            store.con.execute("INSERT INTO errors SELECT * FROM _problems")
+            store.con.unregister("_problems")
+        store.con.execute(
+            "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [sid, str(prep.file.path), meta.kind, meta.observed_at, meta.repo, meta.base, meta.head,
+             meta.title, meta.language, prep.change_id, now, len(prep.source.sections),
+             len(ex.events), len(ex.unresolved), len(problems)])
+    return new_events
+
+
+def record_error(store: Store, path: str, source_id: str | None, line: int | None, message: str) -> None:
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    exists = store.rows("SELECT 1 FROM errors WHERE path = ? AND message = ? AND source_id IS NOT DISTINCT FROM ?",
+                        [path, message, source_id])
+    if not exists:
+        store.con.execute("INSERT INTO errors VALUES (?, ?, ?, 'error', ?, ?)",
+                          [source_id, path, line, message, now])
+
+
+def load_memory(store: Store) -> LayoutMemory:
+    memory = LayoutMemory()
+    df = store.df("SELECT doc, header_json, ncols, line_no, headings_json, lead, source_id, "
+                  "CAST(observed_at AS VARCHAR) AS observed_at FROM layouts")
+    for r in df.to_dict("records"):
+        memory.add_table(LayoutMemory.from_table_row(r), new=False)
+    for doc, line_no, level, text in store.rows("SELECT doc, line_no, level, text FROM headings"):
+        memory.add_heading(HeadingEntry(doc, int(line_no), int(level), text), new=False)
+    return memory
+
+
+# --- the whole run ------------------------------------------------------------------------------
+
+def ingest(store: Store, paths: Iterable[str | Path], *, date: str | None = None,
+           progress: Callable[[int, str], Any] | None = None,
+           on_problem: Callable[[str, int | None, str, str], None] | None = None) -> IngestResult:
+    """Ingest files and folders into ``store``; see the module docstring."""
+    result = IngestResult()
+    known = store.known_source_ids()
+    memory = load_memory(store)
+    prepared: list[Prepared] = []
+    files = list(expand(paths))
+    tick = progress or (lambda n, label: None)
+    say = on_problem or (lambda path, line, severity, msg: None)
+
+    for path, explicit in files:
+        result.files += 1
+        tick(1, "parse")
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            result.failed.append((str(path), None, f"cannot read: {exc.strerror or exc}"))
+            record_error(store, str(path), None, None, f"cannot read: {exc.strerror or exc}")
+            say(str(path), None, "error", f"cannot read: {exc.strerror or exc}")
+            continue
+        sid = sha256(data)
+        if sid in known:
+            result.skipped_known += 1
+            continue
+        known.add(sid)
+        try:
+            text = _decode(data, path)
+            source = read_source(path, text, date=date)
+            if source is None:
+                if explicit:
+                    raise SourceError("neither a Diff Insight Report nor a unified diff", str(path), 1)
+                result.skipped_other.append(str(path))
+                known.discard(sid)
+                continue
+            prepared.append(prepare(InputFile(path, data, sid, explicit), source, memory))
+        except SourceError as exc:
+            result.failed.append((str(path), exc.line, exc.reason))
+            record_error(store, str(path), sid, exc.line, exc.reason)
+            say(str(path), exc.line, "error", exc.reason)
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
+            log.debug("unexpected failure on %s", path, exc_info=True)
+            msg = f"unexpected {type(exc).__name__}: {exc}"
+            result.failed.append((str(path), None, msg))
+            record_error(store, str(path), sid, None, msg)
+            say(str(path), None, "error", msg)
+
+    prepared.sort(key=lambda p: (p.source.meta.observed_at, str(p.file.path)))
+    for prep in prepared:
+        tick(1, "load")
+        try:
+            ex = extract(prep, memory)
+            result.events_new += write(store, prep, ex, memory)
+            result.loaded += 1
+            result.unresolved += len(ex.unresolved)
+            for e in ex.events:
+                result.events[e.kind] = result.events.get(e.kind, 0) + 1
+            for p in prep.source.problems:
+                result.warnings.append((p.file, p.line, p.message))
+                say(p.file, p.line, "warning", p.message)
+        except Exception as exc:  # noqa: BLE001
+            log.debug("unexpected failure on %s", prep.file.path, exc_info=True)
+            msg = f"unexpected {type(exc).__name__}: {exc}"
+            result.failed.append((str(prep.file.path), None, msg))
+            record_error(store, str(prep.file.path), prep.file.source_id, None, msg)
+            say(str(prep.file.path), None, "error", msg)
+    return result
+
+
+def _decode(data: bytes, path: Path) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SourceError(f"not UTF-8 text (byte {exc.start})", str(path), line) from exc
+
+
+__all__ = ["SUBJECT_KEYS", "REMOVED", "IngestResult", "ingest"]

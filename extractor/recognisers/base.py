@@ -1,0 +1,59 @@
+"""What a recogniser is: it claims blocks by their header and headings, and yields facts.
+
+A ``Fact`` is one statement a view of a document makes: ``subject``'s ``attribute`` has
+``value``. The semantic diff compares the facts of the before and after views; recognisers
+never see diffs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, ClassVar, Protocol
+
+from extractor.blocks import Block
+from extractor.diff.model import DiffLine
+
+# Subject keys per kind, in export order. Keys a table does not give are None.
+SUBJECT_KEYS: dict[str, tuple[str, ...]] = {
+    "quota": ("model", "deployment_type", "tier", "region"),
+    "batch_quota": ("model", "deployment_type", "subscription"),
+    "retirement": ("model", "version"),
+    "region_availability": ("subject", "version", "deployment_type", "region"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    kind: str
+    subject: tuple[tuple[str, str | None], ...]
+    attribute: str
+    value: Any  # int, str (ISO date / text) or True
+    raw: str
+    qualifier: str | None
+    line: DiffLine
+
+    @property
+    def key(self) -> tuple[str, tuple[tuple[str, str | None], ...], str]:
+        return self.kind, self.subject, self.attribute
+
+
+def subject(kind: str, **keys: str | None) -> tuple[tuple[str, str | None], ...]:
+    """The subject tuple of ``kind`` in its canonical key order; unknown keys are an error."""
+    order = SUBJECT_KEYS[kind]
+    extra = set(keys) - set(order)
+    if extra:
+        raise KeyError(f"{kind} has no subject keys {sorted(extra)}")
+    return tuple((k, keys.get(k)) for k in order)
+
+
+class Recogniser(Protocol):
+    kind: ClassVar[str]
+
+    def claims(self, block: Block) -> bool:
+        """True when this block (by its header and headings, then its doc path) is ours."""
+        ...
+
+    def extract(self, block: Block) -> Iterator[Fact]:
+        """The facts the block states. Called only for claimed blocks with a known header."""
+        ...

@@ -1,0 +1,37 @@
+"""Helpers shared by recognisers: header cells by meaning, scoping deployment types."""
+
+from __future__ import annotations
+
+import re
+
+from extractor.blocks import Block
+from extractor.normalize import deployment_type_from_path, deployment_types, strip_markup
+
+
+def norm_header(cell: str) -> str:
+    return re.sub(r"\s+", " ", strip_markup(cell)).strip().lower()
+
+
+def find_col(header: list[str], *patterns: str) -> int | None:
+    """Index of the first header cell matching any regex pattern (on normalised text)."""
+    for i, cell in enumerate(header):
+        h = norm_header(cell)
+        if any(re.search(p, h) for p in patterns):
+            return i
+    return None
+
+
+def scoped_deployment_types(block: Block) -> list[str]:
+    """Deployment types named by the innermost heading or tab that names any, else the file."""
+    for _, text in reversed(block.headings):
+        found = deployment_types(text)
+        if found:
+            return found
+    by_path = deployment_type_from_path(block.doc)
+    return [by_path] if by_path else []
+
+
+def cell(row_cells: list[str], i: int | None) -> str:
+    if i is None or i >= len(row_cells):
+        return ""
+    return row_cells[i]

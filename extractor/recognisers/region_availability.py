@@ -1,0 +1,313 @@
+"""Recognise where models and features are available: the ``region_availability`` facts.
+
+Three layouts state availability, and each yields one fact per (subject, version,
+deployment type, region) with attribute ``available`` and value ``True``:
+
+(a) **Region × model matrices** (``includes/model-matrix/*.md``, the Assistants matrix of
+    ``concepts/models.md``, ``azure-government.md``): the first header cell is ``Region``,
+    the others name models (``**gpt-4o**, **2024-05-13**``, `` `gpt-4 (1106)` ``,
+    ``GPT-4-Turbo-V``); a fact per ✅ cell. A ``-`` or empty cell yields nothing. The
+    numeric ``model-matrix/quota.md`` matrix (``30 M`` cells, ``gpt-4o - GlobalStandard``
+    headers) belongs to the quota recogniser and is not claimed.
+(b) **Model | Region tables** (``| Model | Region |``, ``| Model | Region | Limited access |``,
+    ``|Model|United States Data zone regions|European Union Data zone regions|``,
+    ``| Model ID | Model Availability |``): a fact per model of the model cell and per region
+    listed in each region cell (``East US2 (Global Standard) <br> Sweden Central``). Cells
+    that name no region (``See the [models table](…)``) yield nothing.
+(c) **Bullet lists of regions** under a heading about regions (``### Region Availability``,
+    ``## Regional support``) or, when the view shows no heading, below an ``@@`` locator
+    line that mentions regions. Items that are not region names yield nothing.
+
+Decisions:
+
+* **Fine-tuning regions** (``| Model ID | Fine-tuning regions | … |``) are *not* claimed by
+  default: they say where a model can be trained, not where it can be deployed, no
+  deployment type expresses that, and in ``concepts/models.md`` (before 2024-11) they would
+  share keys (model, version, null type, region) with the Assistants matrix, so a region
+  dropped from one table would be hidden by the other. ``include_fine_tuning=True`` takes
+  them (deployment type None unless a cell suffix names one).
+* **Deployment type** precedence: a suffix on the region itself (``East US2 (Global
+  Standard)``: it scopes one region, the narrowest scope) > the innermost heading or tab
+  naming exactly one type (a heading naming several is ambiguous and stops the search) >
+  the include file name (``deployment_type_from_path``) > None.
+* **Bullet-list subject**: taken from the document path only, so that every hunk of a doc
+  gives the same subject whatever headings or locator it happens to show: the file stem
+  in kebab case (``how-to/computer-use.md`` → ``computer-use``), mapped through
+  ``FEATURE_SUBJECTS`` for docs that describe an API (``how-to/responses.md`` →
+  ``responses-api``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import ClassVar
+
+from extractor.blocks import Block, BulletList, Row, Table
+from extractor.normalize import (
+    canonical_model,
+    canonical_region,
+    canonical_version,
+    deployment_type_from_path,
+    deployment_types,
+    is_region,
+    kebab,
+    split_models,
+    split_regions,
+    strip_markup,
+)
+from extractor.recognisers.base import Fact, subject
+
+KIND = "region_availability"
+
+# Docs whose region list describes an API: their stem maps to the API's feature name.
+FEATURE_SUBJECTS: dict[str, str] = {
+    "responses": "responses-api",
+}
+
+_AVAILABLE = re.compile(r"✅|✔|☑|^\s*yes\s*$", re.IGNORECASE)
+_UNAVAILABLE = {"", "-", "–", "—", "❌", "✖", "no", "n/a", "na"}
+_REGION_HEADER = re.compile(r"^regions?$", re.IGNORECASE)
+_MODEL_HEADER = re.compile(r"^models?(?:\s+(?:id|name))?$", re.IGNORECASE)
+_REGION_COLUMN = re.compile(r"\bregions?\b|\b(?:model|feature)\s+availability\b", re.IGNORECASE)
+_FINE_TUNING = re.compile(r"fine[\s-]*tun", re.IGNORECASE)
+_REGION_HINT = re.compile(r"\bregion", re.IGNORECASE)
+_HEADER_SPLIT = re.compile(r"\s*(?:<br\s*/?>|\s&\s|\band\b)\s*", re.IGNORECASE)
+_MODELISH = re.compile(
+    r"^(?:gpt|o\d|dall-?e|tts|whisper|text-embedding|babbage|davinci|ada|curie|code|computer-use"
+    r"|sora|codex|model-router|fine-tuned)|\d")
+_CELL_SPLIT = re.compile(r"\s*(?:<br\s*/?>|,|;|\n)\s*", re.IGNORECASE)
+_SUFFIX = re.compile(r"\s*\([^)]*\)\s*$")
+_QUOTA_FILE = re.compile(r"(?:^|/)model-matrix/quota\.md$")
+
+
+class RegionAvailabilityRecogniser:
+    """Claims region matrices, Model | Region tables and region bullet lists."""
+
+    kind: ClassVar[str] = KIND
+
+    def __init__(self, *, include_fine_tuning: bool = False) -> None:
+        self.include_fine_tuning = include_fine_tuning
+
+    # --- claiming ------------------------------------------------------------------------
+
+    def claims(self, block: Block) -> bool:
+        if isinstance(block, Table):
+            header, body = _header_and_body(block)
+            if header is None:
+                return self._headerless(block)
+            if _is_region_header(header[0]):
+                return _is_availability_matrix(header, body, block.doc)
+            return self._region_columns(header) is not None
+        if isinstance(block, BulletList):
+            return _is_region_list(block)
+        return False
+
+    def _region_columns(self, header: list[str]) -> tuple[int, list[int]] | None:
+        """``(model column, region columns)`` of a Model | Region table, else None."""
+        names = [strip_markup(c) for c in header]
+        if not names or not _MODEL_HEADER.match(names[0]):
+            return None
+        cols = [i for i, n in enumerate(names[1:], 1) if _REGION_COLUMN.search(n)
+                and (self.include_fine_tuning or not _FINE_TUNING.search(n))]
+        return (0, cols) if cols else None
+
+    def _headerless(self, block: Table) -> bool:
+        """Rows seen without their header: ours when they look like a ✅ matrix's rows
+        (``| eastus2 | ✅ | - |``) or like Model | Region rows (``| `o1` | East US2 <br> … |``).
+
+        Extraction still needs the header, resolved from the document's layout.
+        """
+        if _QUOTA_FILE.search(block.doc) or not block.rows:
+            return False
+        if all(len(r.cells) > 1 and is_region(r.cells[0]) and all(_is_mark(c) for c in r.cells[1:])
+               for r in block.rows):
+            return True
+        if _FINE_TUNING.search(block.doc) and not self.include_fine_tuning:
+            return False
+        return all(2 <= len(r.cells) <= 3 and split_models(r.cells[0]) for r in block.rows) and any(
+            _regions_in(r.cells[1]) for r in block.rows)
+
+    # --- extraction ----------------------------------------------------------------------
+
+    def extract(self, block: Block) -> Iterator[Fact]:
+        seen: set[tuple[tuple[str, str | None], ...]] = set()
+        if isinstance(block, BulletList):
+            facts = self._from_list(block)
+        elif isinstance(block, Table):
+            header, body = _header_and_body(block)
+            if header is None:
+                return
+            if _is_region_header(header[0]):
+                facts = self._from_matrix(block, header, body)
+            else:
+                facts = self._from_model_table(block, header, body)
+        else:
+            return
+        for fact in facts:
+            if fact.subject not in seen:  # two identical rows give one fact
+                seen.add(fact.subject)
+                yield fact
+
+    def _from_matrix(self, block: Table, header: list[str], body: list[Row]) -> Iterator[Fact]:
+        columns = [header_models(c) for c in header]
+        scope_type = _scope_type(block)
+        for row in body:
+            if not row.cells or not is_region(row.cells[0]):
+                continue
+            region = canonical_region(row.cells[0])
+            for i, cell in enumerate(row.cells[1:len(columns)], 1):
+                if not _AVAILABLE.search(cell):
+                    continue
+                for model, version in columns[i]:
+                    yield _fact(model, version, scope_type, region, cell, row)
+
+    def _from_model_table(self, block: Table, header: list[str], body: list[Row]) -> Iterator[Fact]:
+        cols = self._region_columns(header)
+        if cols is None:
+            return
+        model_col, region_cols = cols
+        scope_type = _scope_type(block)
+        for row in body:
+            if len(row.cells) <= model_col:
+                continue
+            models = split_models(row.cells[model_col])
+            for i in region_cols:
+                if i >= len(row.cells):
+                    continue
+                cell = row.cells[i]
+                for region, suffix_type in _regions_in(cell):
+                    for model, version in models:
+                        yield _fact(model, version, suffix_type or scope_type, region, cell, row)
+
+    def _from_list(self, block: BulletList) -> Iterator[Fact]:
+        feature = feature_subject(block.doc)
+        scope_type = _scope_type(block)
+        for row in block.rows:
+            item = row.cells[0] if row.cells else ""
+            for region, suffix_type in _regions_in(item):
+                yield _fact(feature, None, suffix_type or scope_type, region, item, row)
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _fact(name: str, version: str | None, dtype: str | None, region: str, raw: str, row: Row) -> Fact:
+    return Fact(kind=KIND,
+                subject=subject(KIND, subject=name, version=version, deployment_type=dtype, region=region),
+                attribute="available", value=True, raw=raw, qualifier=None, line=row.line)
+
+
+def _is_region_header(cell: str) -> bool:
+    return bool(_REGION_HEADER.match(strip_markup(cell)))
+
+
+def _is_mark(cell: str) -> bool:
+    """A matrix cell: ✅ or a sign of absence (``-``, empty, ❌)."""
+    return bool(_AVAILABLE.search(cell)) or strip_markup(cell).lower() in _UNAVAILABLE
+
+
+def _header_and_body(block: Table) -> tuple[list[str] | None, list[Row]]:
+    """The table's header and body rows.
+
+    A hunk that ends on a matrix's header row shows it without its alignment row, so the
+    block has no header and that row as its only row: a first row starting with ``Region``,
+    or ``Model`` followed by a region column, is taken as the header.
+    """
+    if block.header is not None:
+        return block.header, block.rows
+    first = block.rows[0].cells if block.rows else []
+    if first and (_is_region_header(first[0]) or (
+            _MODEL_HEADER.match(strip_markup(first[0]))
+            and any(_REGION_COLUMN.search(strip_markup(c)) for c in first[1:]))):
+        return first, block.rows[1:]
+    return None, block.rows
+
+
+def _is_availability_matrix(header: list[str], body: list[Row], doc: str) -> bool:
+    """A Region-first table whose columns name models and whose cells are ✅ / ``-``.
+
+    Any quantity in the body (``30 M``), or a header naming a deployment type per column
+    (``gpt-4o - GlobalStandard``: the quota matrix), rules it out.
+    """
+    if _QUOTA_FILE.search(doc):
+        return False
+    models = [header_models(c) for c in header[1:]]
+    if not any(models):
+        return False
+    if any(re.search(r"\s-\s", strip_markup(c)) and deployment_types(c) for c in header[1:]):
+        return False
+    for row in body:
+        for cell in row.cells[1:]:
+            if not _is_mark(cell):  # a quantity (``30 M``) or any other value
+                return False
+    if body:
+        return True
+    # header only: accept when the columns look like model names
+    return any(_MODELISH.search(m) for col in models for m, _ in col)
+
+
+def header_models(cell: str) -> list[tuple[str, str | None]]:
+    """Models a matrix column header names.
+
+    ``**gpt-4o**, **2024-05-13**`` → ``[("gpt-4o", "2024-05-13")]``; `` `gpt-4 (1106)` `` →
+    ``[("gpt-4", "1106")]``; ``**text-embedding-ada-002**`` → ``[("text-embedding-ada-002", None)]``;
+    several models joined by ``&`` / ``<br>`` give one pair each.
+    """
+    out: list[tuple[str, str | None]] = []
+    for part in _HEADER_SPLIT.split(cell):
+        if not part.strip():
+            continue
+        if "`" in part:
+            out.extend(split_models(part))
+            continue
+        plain = strip_markup(part)
+        name, version = plain, None
+        if "," in plain:
+            name, version = (s.strip() for s in plain.split(",", 1))
+        else:
+            m = re.match(r"^(.*?)\s*\(([^)]*)\)\s*$", plain)
+            if m:
+                name, version = m.group(1), m.group(2)
+        model = canonical_model(name)
+        if model:
+            out.append((model, canonical_version(version)))
+    return list(dict.fromkeys(out))
+
+
+def _regions_in(cell: str) -> list[tuple[str, str | None]]:
+    """Regions a cell or list item names, with the deployment type of a suffix if any."""
+    out: list[tuple[str, str | None]] = []
+    for part in _CELL_SPLIT.split(cell):
+        # judge the name as written (display words), not its squashed canonical form
+        if part.strip() and is_region(_SUFFIX.sub("", strip_markup(part))):
+            out.extend(split_regions(part))
+    return list(dict.fromkeys(out))
+
+
+def _scope_type(block: Block) -> str | None:
+    """Deployment type from the innermost heading / tab naming one, else the include file."""
+    for _, text in reversed(block.headings):
+        types = deployment_types(text)
+        if len(types) == 1:
+            return types[0]
+        if len(types) > 1:
+            break  # several types: the heading does not scope one table
+    return deployment_type_from_path(block.doc)
+
+
+def _is_region_list(block: BulletList) -> bool:
+    """Bullets under a heading about regions (or an ``@@`` locator about them) naming regions."""
+    if block.headings:
+        if not _REGION_HINT.search(block.headings[-1][1]):
+            return False
+    elif not _REGION_HINT.search(block.section):
+        return False
+    return any(_regions_in(r.cells[0]) for r in block.rows if r.cells)
+
+
+def feature_subject(doc: str) -> str:
+    """The feature a document's region list is about: its stem, or the API it documents."""
+    stem = doc.rsplit("/", 1)[-1]
+    stem = re.sub(r"\.md$", "", stem, flags=re.IGNORECASE)
+    return FEATURE_SUBJECTS.get(stem, kebab(stem))

@@ -1,0 +1,74 @@
+"""What every source yields: its metadata and the documents it changes.
+
+Sources (report, patch, git) differ only in how they find these; everything after them
+(diff model, blocks, recognisers, semantic diff, store) is shared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel, Field
+
+from extractor.diff.model import FileDiff
+
+
+class SourceError(ValueError):
+    """An input that cannot be read as a source; names the file and line."""
+
+    def __init__(self, message: str, file: str, line: int | None = None) -> None:
+        where = f"{file}:{line}" if line else file
+        super().__init__(f"{where}: {message}")
+        self.file = file
+        self.line = line
+        self.reason = message
+
+
+class SourceMeta(BaseModel):
+    """One input's identity and date. ``base``/``head`` name the compare range."""
+
+    kind: str = Field(pattern=r"^(report|patch|git)$")
+    path: str
+    observed_at: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    repo: str | None = None
+    base: str | None = None
+    head: str | None = None
+    title: str | None = None
+    language: str | None = None
+    summary: str | None = None
+
+
+@dataclass
+class DocSection:
+    """One document a source changes, before its diff is parsed.
+
+    ``diff_text`` is the raw diff block (``\\n`` line ends, ``\\r`` stripped) whose first
+    line is line ``first_line`` of the input file; None when the source shows no diff
+    (images, omitted huge diffs, ``0 | 0 | 0`` rows).
+    """
+
+    doc: str
+    status: str = "modified"  # modified | added | removed | renamed
+    diff_text: str | None = None
+    first_line: int = 0
+    heading_line: int = 0  # line of the section heading in the input
+    added: int | None = None  # A / D counts the source claims (report summary table)
+    deleted: int | None = None
+    old_doc: str | None = None
+    parsed: FileDiff | None = None  # set by sources that already parsed the diff (patch, git)
+
+
+@dataclass
+class Problem:
+    """A non-fatal defect in an input: recorded, shown, never stops the other inputs."""
+
+    file: str
+    line: int | None
+    message: str
+
+
+@dataclass
+class Source:
+    meta: SourceMeta
+    sections: list[DocSection] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)

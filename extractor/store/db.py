@@ -1,0 +1,169 @@
+"""The DuckDB store: opening with clear errors, migrations from ``schemas/``, bulk writes.
+
+Writes go through pandas DataFrames registered with DuckDB and ``INSERT … SELECT`` with
+an anti-join, never row-by-row, so re-loading the same rows is a no-op. A locked file, a
+database written by a newer extractor or a file that is not an extractor database each
+raise ``StoreError`` with a message meant for a person.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
+_MIGRATION = re.compile(r"^(\d{3})_.*\.sql$")
+APP = "extractor"
+
+
+class StoreError(RuntimeError):
+    """A database that cannot be used, with a message meant for a person."""
+
+
+def default_db_path() -> Path:
+    """``$EXTRACTOR_DB``, else ``$XDG_DATA_HOME/extractor/facts.duckdb``."""
+    env = os.environ.get("EXTRACTOR_DB")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "extractor" / "facts.duckdb"
+
+
+def migrations() -> list[tuple[int, Path]]:
+    found = []
+    for p in sorted(SCHEMA_DIR.glob("*.sql")):
+        m = _MIGRATION.match(p.name)
+        if m:
+            found.append((int(m.group(1)), p))
+    return found
+
+
+SCHEMA_VERSION = max((v for v, _ in migrations()), default=0)
+
+
+class Store:
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            p = Path(self.path)
+            if read_only and not p.exists():
+                raise StoreError(f"{self.path}: no such database (run 'extract ingest' first)")
+            if not read_only:
+                p.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.IOException as exc:
+            msg = str(exc)
+            if "lock" in msg.lower():
+                raise StoreError(f"{self.path}: the database is in use by another process "
+                                 "(one writer at a time); try again when it has finished") from exc
+            raise StoreError(f"{self.path}: cannot open the database: {msg.splitlines()[0]}") from exc
+        except duckdb.Error as exc:
+            raise StoreError(f"{self.path}: not a DuckDB database, or a damaged one: "
+                             f"{str(exc).splitlines()[0]}") from exc
+        self.read_only = read_only
+        self._check_and_migrate()
+
+    # --- schema ------------------------------------------------------------------------
+
+    def _tables(self) -> set[str]:
+        rows = self.con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()
+        return {r[0] for r in rows}
+
+    def schema_version(self) -> int:
+        if "schema_info" not in self._tables():
+            return 0
+        rows = self.con.execute("SELECT max(version) FROM schema_info").fetchall()
+        return int(rows[0][0] or 0) if rows else 0
+
+    def _check_and_migrate(self) -> None:
+        tables = self._tables()
+        if tables and "schema_info" not in tables:
+            raise StoreError(f"{self.path}: not an extractor database (it has tables "
+                             f"{', '.join(sorted(tables)[:5])} but no schema_info)")
+        current = self.schema_version()
+        if current > SCHEMA_VERSION:
+            raise StoreError(f"{self.path}: written by a newer extractor (schema {current}; this "
+                             f"version knows up to {SCHEMA_VERSION}); upgrade extractor to use it")
+        if current == SCHEMA_VERSION:
+            return
+        if self.read_only:
+            raise StoreError(f"{self.path}: schema {current} needs migrating to {SCHEMA_VERSION}; "
+                             "open it once for writing (e.g. 'extract stats' after 'extract ingest')")
+        self.con.execute("BEGIN")
+        try:
+            self.con.execute("CREATE TABLE IF NOT EXISTS schema_info (version INTEGER NOT NULL, "
+                             "app VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)")
+            for version, path in migrations():
+                if version <= current:
+                    continue
+                self.con.execute(path.read_text(encoding="utf-8"))
+                self.con.execute("INSERT INTO schema_info VALUES (?, ?, now())", [version, APP])
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+
+    # --- writing -----------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.con.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    def insert_new(self, table: str, df: pd.DataFrame, key: Sequence[str] | None = None) -> int:
+        """Bulk-insert the rows of ``df`` whose ``key`` is not already in ``table``.
+
+        With no key, rows equal in every column to an existing row are skipped.
+        Returns the number of rows inserted.
+        """
+        if df.empty:
+            return 0
+        cols = list(df.columns)
+        key = list(key) if key else cols
+        name = f"_staging_{table}"
+        self.con.register(name, df)
+        try:
+            col_list = ", ".join(cols)
+            cond = " AND ".join(f"t.{k} IS NOT DISTINCT FROM s.{k}" for k in key)
+            part = ", ".join(key)
+            sql = (f"INSERT INTO {table} ({col_list}) "
+                   f"SELECT {col_list} FROM (SELECT *, row_number() OVER (PARTITION BY {part}) AS _rn "
+                   f"FROM {name}) s WHERE _rn = 1 AND NOT EXISTS "
+                   f"(SELECT 1 FROM {table} t WHERE {cond})")
+            before = self._count(table)
+            self.con.execute(sql)
+            return self._count(table) - before
+        finally:
+            self.con.unregister(name)
+
+    def _count(self, table: str) -> int:
+        return int(self.con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
+
+    def has_source(self, source_id: str) -> bool:
+        return bool(self.con.execute("SELECT 1 FROM sources WHERE source_id = ?", [source_id]).fetchall())
+
+    def known_source_ids(self) -> set[str]:
+        return {r[0] for r in self.con.execute("SELECT source_id FROM sources").fetchall()}
+
+    def df(self, sql: str, params: Sequence[object] | dict[str, object] | None = None) -> pd.DataFrame:
+        """Run a query (parameters bound by DuckDB) and return a DataFrame."""
+        return self.con.sql(sql, params=params).to_arrow_table().to_pandas()
+
+    def rows(self, sql: str, params: Sequence[object] | dict[str, object] | None = None) -> list[tuple]:
+        return self.con.execute(sql, params).fetchall() if params is not None else self.con.execute(sql).fetchall()
+
+    def close(self) -> None:
+        self.con.close()
