@@ -88,13 +88,23 @@ class LayoutMemory:
             stack.append((h.level, h.text))
         return stack
 
-    def headings_for_header(self, doc: str, header: list[str], line_no: int) -> list[tuple[int, str]]:
-        """Headings remembered for the same table header (nearest line first)."""
+    def headings_for_header(self, doc: str, header: list[str], line_no: int,
+                            source_id: str = "") -> list[tuple[int, str]]:
+        """Headings remembered for the same table header at about the same line.
+
+        A document may hold several tables with one header (global and data-zone batch):
+        a remembered entry is used only when it lies nearer to this table than half the
+        gap to the next table of that header in the same source.
+        """
         key = tuple(strip_markup(c).lower() for c in header)
-        found = [e for e in self.tables.get(doc, ()) if e.key == key and e.headings]
+        same = [e for e in self.tables.get(doc, ()) if e.key == key]
+        others = [abs(e.line_no - line_no) for e in same
+                  if e.source_id == source_id and e.line_no != line_no]
+        limit = min(others) / 2 if others else float("inf")
+        found = [e for e in same if e.headings and abs(e.line_no - line_no) < limit]
         if not found:
             return []
-        best = min(found, key=lambda e: abs(e.line_no - line_no))
+        best = min(found, key=lambda e: (abs(e.line_no - line_no), e.observed_at))
         return list(best.headings)
 
     def resolve(self, table: Table, source_id: str) -> LayoutEntry | None:

@@ -26,6 +26,7 @@ def clean_space(text: str) -> str:
     return _SPACES.sub(" ", text.translate(_INVISIBLE)).strip()
 
 
+@lru_cache(maxsize=65536)
 def strip_markup(text: str) -> str:
     """Drop footnote marks, links (keeping their text), bold/italic, backticks and tags."""
     text = _SUP.sub("", text)

@@ -27,13 +27,17 @@ from extractor.diff.model import DiffError, FileDiff, parse_file_diff, parse_hun
 from extractor.layout import HeadingEntry, LayoutEntry, LayoutMemory
 from extractor.recognisers import SUBJECT_KEYS, Fact, claimant
 from extractor.semdiff import REMOVED, Event, carry_moves, diff_facts
-from extractor.sources.base import Problem, Source, SourceError
+from extractor.sources.base import DocSection, Problem, Source, SourceError
 from extractor.store.db import Store
 
 log = logging.getLogger("extractor")
 
-# A diff worth parsing changes a table row or a one-word bullet (region lists).
-_WANTED = re.compile(r"^[+-]\s*(?:\||[-*+]\s+`?[A-Za-z][\w ]{0,30}`?\s*$)", re.M)
+# A diff worth parsing changes a table row or a one-word bullet (region lists) ...
+_CHANGES_ROWS = re.compile(r"^[+-]\s*\|", re.M)
+_REGION_BULLET = re.compile(r"^[ +-]\s*[-*+]\s+`?[a-z][a-z0-9]+`?\s*$", re.M)
+# ... and shows a table a recogniser may want, or belongs to a document known to hold one.
+_FACT_WORDS = re.compile(r"^[ +-]\s*\|[^\n]*(?:✅|retire|deprecation|tokens per minute|\bTPM\b|"
+                         r"requests per minute|enterprise agreement|\bregions?\b)", re.M | re.I)
 _FACTUAL = re.compile(r"✅|^\s*\d[\d,.]*\s*[KMB]\s*$", re.I)
 _SKIP_EXT = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".webp", ".bmp", ".zip", ".pdf"}
 SIDES = ("before", "after")
@@ -104,6 +108,7 @@ class Prepared:
     source: Source
     change_id: str
     docs: list[ParsedDoc]
+    deferred: list[DocSection] = field(default_factory=list)
 
 
 # --- phase one: parse and remember layouts ----------------------------------------------------
@@ -136,22 +141,51 @@ def parse_doc(section_doc: str, diff: FileDiff) -> ParsedDoc:
     return ParsedDoc(diff, blocks, headings)
 
 
+def wanted(text: str) -> bool | None:
+    """True: parse now; None: parse if the document is known to hold fact tables; False: skip."""
+    if _REGION_BULLET.search(text):
+        return True
+    if not _CHANGES_ROWS.search(text):
+        return False
+    return True if _FACT_WORDS.search(text) else None
+
+
 def prepare(file: InputFile, source: Source, memory: LayoutMemory) -> Prepared:
-    cid = change_id_of(source, file.source_id)
-    docs: list[ParsedDoc] = []
+    """Parse the sections a recogniser may need; defer those only a known layout makes useful."""
+    prep = Prepared(file, source, change_id_of(source, file.source_id), [])
     for sec in source.sections:
-        diff = sec.parsed
-        if diff is None:
-            if not sec.diff_text or Path(sec.doc).suffix.lower() in _SKIP_EXT:
-                continue
-            if not _WANTED.search(sec.diff_text):
-                continue
-            diff = _parse_tolerant(sec.doc, sec.diff_text, sec.first_line, sec.status, sec.old_doc,
-                                   source.problems, str(file.path))
-        doc = parse_doc(sec.doc, diff)
-        docs.append(doc)
-        remember(doc, memory, file.source_id, source.meta.observed_at)
-    return Prepared(file, source, cid, docs)
+        if sec.parsed is not None:
+            _add_doc(prep, sec.doc, sec.parsed, memory)
+            continue
+        if not sec.diff_text or Path(sec.doc).suffix.lower() in _SKIP_EXT:
+            continue
+        verdict = wanted(sec.diff_text)
+        if verdict is None:
+            prep.deferred.append(sec)
+        elif verdict:
+            _parse_section(prep, sec, memory)
+    return prep
+
+
+def prepare_deferred(prep: Prepared, memory: LayoutMemory) -> None:
+    """Parse deferred sections of documents that turned out to hold fact tables."""
+    for sec in prep.deferred:
+        if memory.has_doc(sec.doc):
+            _parse_section(prep, sec, memory)
+    prep.deferred = []
+
+
+def _parse_section(prep: Prepared, sec: DocSection, memory: LayoutMemory) -> None:
+    assert sec.diff_text is not None
+    diff = _parse_tolerant(sec.doc, sec.diff_text, sec.first_line, sec.status, sec.old_doc,
+                           prep.source.problems, str(prep.file.path))
+    _add_doc(prep, sec.doc, diff, memory)
+
+
+def _add_doc(prep: Prepared, doc_path: str, diff: FileDiff, memory: LayoutMemory) -> None:
+    doc = parse_doc(doc_path, diff)
+    prep.docs.append(doc)
+    remember(doc, memory, prep.file.source_id, prep.source.meta.observed_at)
 
 
 def _parse_tolerant(doc: str, text: str, first_line: int, status: str, old_doc: str | None,
@@ -191,10 +225,10 @@ class Extracted:
     unresolved: list[dict[str, Any]]
 
 
-def complete_headings(blk: Block, memory: LayoutMemory) -> None:
+def complete_headings(blk: Block, memory: LayoutMemory, source_id: str) -> None:
     """Add the headings that lie above the block but outside its hunk."""
     if isinstance(blk, Table) and blk.header is not None:
-        known = memory.headings_for_header(blk.doc, blk.header, blk.start_no)
+        known = memory.headings_for_header(blk.doc, blk.header, blk.start_no, source_id)
     else:
         known = []
     if not known:
@@ -227,7 +261,7 @@ def extract(prep: Prepared, memory: LayoutMemory) -> Extracted:
                     if not blk.headings:
                         blk.headings = list(entry.headings)
                 if not blk.headings or blk.headings[0][0] > 1:
-                    complete_headings(blk, memory)
+                    complete_headings(blk, memory, sid)
                 rec = claimant(blk)
                 if rec is None:
                     continue
@@ -257,7 +291,7 @@ def _num(v: Any) -> int | None:
     return v if isinstance(v, int) and not isinstance(v, bool) else None
 
 
-def event_rows(prep: Prepared, events: list[Event]) -> pd.DataFrame:
+def event_rows(prep: Prepared, events: list[Event]) -> list[dict[str, Any]]:
     meta = prep.source.meta
     rows = []
     for e in events:
@@ -277,69 +311,77 @@ def event_rows(prep: Prepared, events: list[Event]) -> pd.DataFrame:
             "old_raw": e.old_raw, "new_raw": e.new_raw, "qualifier": e.qualifier,
             "source_id": prep.file.source_id, "line": e.line,
         })
-    df = pd.DataFrame(rows, columns=EVENT_COLUMNS)
-    if not df.empty:
-        df["observed_at"] = pd.to_datetime(df["observed_at"]).dt.date
-        df["old_num"] = df["old_num"].astype("Int64")
-        df["new_num"] = df["new_num"].astype("Int64")
-        df["line"] = df["line"].astype("Int64")
-    return df
+    return rows
 
 
-EVENT_COLUMNS = ["event_id", "change_id", "observed_at", "doc", "kind", "model", "version",
-                 "deployment_type", "tier", "subscription", "region", "subject_json", "attribute",
-                 "change", "old_json", "new_json", "old_num", "new_num", "old_raw", "new_raw",
-                 "qualifier", "source_id", "line"]
+@dataclass
+class SourceRows:
+    """Everything one source adds to the store, table by table, ready for a bulk load."""
+
+    path: str
+    source_id: str
+    tables: dict[str, list[dict[str, Any]]]
+    events: int
+    unresolved: int
+    kinds: dict[str, int]
 
 
-def write(store: Store, prep: Prepared, ex: Extracted, memory: LayoutMemory) -> int:
-    """Write one source in one transaction; returns the number of new events."""
+def source_rows(prep: Prepared, ex: Extracted, memory: LayoutMemory) -> SourceRows:
     meta = prep.source.meta
     sid = prep.file.source_id
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     ev = event_rows(prep, ex.events)
-    problems = prep.source.problems
+    kinds: dict[str, int] = {}
+    for e in ex.events:
+        kinds[e.kind] = kinds.get(e.kind, 0) + 1
+    tables: dict[str, list[dict[str, Any]]] = {
+        "changes": [{"change_id": prep.change_id, "repo": meta.repo, "base": meta.base,
+                     "head": meta.head, "observed_at": meta.observed_at}],
+        "doc_changes": [{"change_id": prep.change_id, "doc": s.doc, "old_doc": s.old_doc,
+                         "status": s.status, "added": s.added, "deleted": s.deleted,
+                         "has_diff": bool(s.diff_text) or s.parsed is not None,
+                         "source_id": sid, "line": s.heading_line or None}
+                        for s in prep.source.sections],
+        "events": ev,
+        "event_sources": [{"event_id": r["event_id"], "source_id": sid, "line": r["line"]} for r in ev],
+        "unresolved": ex.unresolved,
+        "layouts": [LayoutMemory.table_row(e) for e in memory.new_tables if e.source_id == sid],
+        "errors": [{"source_id": sid, "path": p.file, "line": p.line, "severity": "warning",
+                    "message": p.message, "logged_at": now} for p in prep.source.problems],
+        "sources": [{"source_id": sid, "path": str(prep.file.path), "kind": meta.kind,
+                     "observed_at": meta.observed_at, "repo": meta.repo, "base": meta.base,
+                     "head": meta.head, "title": meta.title, "language": meta.language,
+                     "change_id": prep.change_id, "ingested_at": now,
+                     "n_docs": len(prep.source.sections), "n_events": len(ex.events),
+                     "n_unresolved": len(ex.unresolved), "n_problems": len(prep.source.problems)}],
+    }
+    return SourceRows(str(prep.file.path), sid, tables, len(ex.events), len(ex.unresolved), kinds)
+
+
+# Natural keys: a row whose key is already stored is not stored again.
+KEYS: dict[str, list[str] | None] = {
+    "changes": ["change_id"],
+    "doc_changes": ["change_id", "doc"],
+    "events": ["event_id"],
+    "event_sources": ["event_id", "source_id"],
+    "unresolved": ["change_id", "doc", "side", "doc_line"],
+    "layouts": None,
+    "headings": None,
+    "errors": None,
+    "sources": ["source_id"],
+}
+
+
+def write_batch(store: Store, batch: list[SourceRows], headings: list[dict[str, Any]]) -> int:
+    """Load whole sources in one transaction; returns the number of new events."""
     with store.transaction():
-        store.insert_new("changes", pd.DataFrame([{
-            "change_id": prep.change_id, "repo": meta.repo, "base": meta.base, "head": meta.head,
-            "observed_at": pd.Timestamp(meta.observed_at).date()}]), key=["change_id"])
-        docs = pd.DataFrame([{
-            "change_id": prep.change_id, "doc": s.doc, "old_doc": s.old_doc, "status": s.status,
-            "added": s.added, "deleted": s.deleted,
-            "has_diff": bool(s.diff_text) or s.parsed is not None,
-            "source_id": sid, "line": s.heading_line or None} for s in prep.source.sections])
-        if not docs.empty:
-            for c in ("added", "deleted", "line"):
-                docs[c] = docs[c].astype("Int64")
-        store.insert_new("doc_changes", docs, key=["change_id", "doc"])
-        new_events = store.insert_new("events", ev, key=["event_id"])
-        if not ev.empty:
-            store.insert_new("event_sources", ev[["event_id", "source_id", "line"]],
-                             key=["event_id", "source_id"])
-        unres = pd.DataFrame(ex.unresolved, columns=["change_id", "doc", "side", "doc_line", "ncols",
-                                                     "text", "reason", "section", "source_id", "line"])
-        store.insert_new("unresolved", unres, key=["change_id", "doc", "side", "doc_line"])
-        tables = [LayoutMemory.table_row(e) for e in memory.new_tables if e.source_id == sid]
-        if tables:
-            store.insert_new("layouts", pd.DataFrame(tables).assign(
-                observed_at=lambda d: pd.to_datetime(d["observed_at"]).dt.date))
-        heads = [{"doc": h.doc, "line_no": h.line_no, "level": h.level, "text": h.text}
-                 for h in memory.new_headings]
-        if heads:
-            store.insert_new("headings", pd.DataFrame(heads))
-            memory.new_headings.clear()
-        if problems:
-            store.con.register("_problems", pd.DataFrame([{
-                "source_id": sid, "path": p.file, "line": p.line, "severity": "warning",
-                "message": p.message, "at": now} for p in problems]).astype({"line": "Int64"}))
-            store.con.execute("INSERT INTO errors SELECT * FROM _problems")
-            store.con.unregister("_problems")
-        store.con.execute(
-            "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [sid, str(prep.file.path), meta.kind, meta.observed_at, meta.repo, meta.base, meta.head,
-             meta.title, meta.language, prep.change_id, now, len(prep.source.sections),
-             len(ex.events), len(ex.unresolved), len(problems)])
-    return new_events
+        new_events = 0
+        for table, key in KEYS.items():
+            rows = headings if table == "headings" else [r for sr in batch for r in sr.tables[table]]
+            n = store.insert_new(table, store.arrow(table, rows), key=key)
+            if table == "events":
+                new_events = n
+        return new_events
 
 
 def record_error(store: Store, path: str, source_id: str | None, line: int | None, message: str) -> None:
@@ -406,32 +448,51 @@ def ingest(store: Store, paths: Iterable[str | Path], *, date: str | None = None
             record_error(store, str(path), sid, exc.line, exc.reason)
             say(str(path), exc.line, "error", exc.reason)
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
-            log.debug("unexpected failure on %s", path, exc_info=True)
-            msg = f"unexpected {type(exc).__name__}: {exc}"
-            result.failed.append((str(path), None, msg))
-            record_error(store, str(path), sid, None, msg)
-            say(str(path), None, "error", msg)
+            _fail(store, result, say, str(path), sid, exc)
 
-    prepared.sort(key=lambda p: (p.source.meta.observed_at, str(p.file.path)))
     for prep in prepared:
-        tick(1, "load")
+        prepare_deferred(prep, memory)
+    prepared.sort(key=lambda p: (p.source.meta.observed_at, str(p.file.path)))
+    batch: list[SourceRows] = []
+    for prep in prepared:
+        tick(1, "extract")
         try:
-            ex = extract(prep, memory)
-            result.events_new += write(store, prep, ex, memory)
-            result.loaded += 1
-            result.unresolved += len(ex.unresolved)
-            for e in ex.events:
-                result.events[e.kind] = result.events.get(e.kind, 0) + 1
+            batch.append(source_rows(prep, extract(prep, memory), memory))
             for p in prep.source.problems:
                 result.warnings.append((p.file, p.line, p.message))
                 say(p.file, p.line, "warning", p.message)
-        except Exception as exc:  # noqa: BLE001
-            log.debug("unexpected failure on %s", prep.file.path, exc_info=True)
-            msg = f"unexpected {type(exc).__name__}: {exc}"
-            result.failed.append((str(prep.file.path), None, msg))
-            record_error(store, str(prep.file.path), prep.file.source_id, None, msg)
-            say(str(prep.file.path), None, "error", msg)
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
+            _fail(store, result, say, str(prep.file.path), prep.file.source_id, exc)
+    headings = [{"doc": h.doc, "line_no": h.line_no, "level": h.level, "text": h.text}
+                for h in memory.new_headings]
+    if batch:
+        try:
+            result.events_new += write_batch(store, batch, headings)
+            done = batch
+        except Exception:  # noqa: BLE001 - isolate the source that cannot be stored
+            log.debug("batch load failed; loading source by source", exc_info=True)
+            done = []
+            for i, sr in enumerate(batch):
+                try:
+                    result.events_new += write_batch(store, [sr], headings if i == 0 else [])
+                    done.append(sr)
+                except Exception as exc:  # noqa: BLE001
+                    _fail(store, result, say, sr.path, sr.source_id, exc)
+        for sr in done:
+            result.loaded += 1
+            result.unresolved += sr.unresolved
+            for k, v in sr.kinds.items():
+                result.events[k] = result.events.get(k, 0) + v
     return result
+
+
+def _fail(store: Store, result: IngestResult, say: Callable[[str, int | None, str, str], None],
+          path: str, source_id: str | None, exc: Exception) -> None:
+    log.debug("unexpected failure on %s", path, exc_info=True)
+    msg = f"unexpected {type(exc).__name__}: {exc}"
+    result.failed.append((path, None, msg))
+    record_error(store, path, source_id, None, msg)
+    say(path, None, "error", msg)
 
 
 def _decode(data: bytes, path: Path) -> str:

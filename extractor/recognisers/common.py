@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from extractor.blocks import Block
 from extractor.normalize import deployment_type_from_path, deployment_types, strip_markup
 
 
+@lru_cache(maxsize=8192)
 def norm_header(cell: str) -> str:
     return re.sub(r"\s+", " ", strip_markup(cell)).strip().lower()
 

@@ -15,8 +15,8 @@ deployment type, region) with attribute ``available`` and value ``True``:
     listed in each region cell (``East US2 (Global Standard) <br> Sweden Central``). Cells
     that name no region (``See the [models table](…)``) yield nothing.
 (c) **Bullet lists of regions** under a heading about regions (``### Region Availability``,
-    ``## Regional support``) or, when the view shows no heading, below an ``@@`` locator
-    line that mentions regions. Items that are not region names yield nothing.
+    ``## Regional support``) or below an ``@@`` locator line that mentions regions (then
+    every item must be a region). Items that are not region names yield nothing.
 
 Decisions:
 
@@ -34,7 +34,10 @@ Decisions:
   gives the same subject whatever headings or locator it happens to show: the file stem
   in kebab case (``how-to/computer-use.md`` → ``computer-use``), mapped through
   ``FEATURE_SUBJECTS`` for docs that describe an API (``how-to/responses.md`` →
-  ``responses-api``).
+  ``responses-api``). Hence bullet lists are claimed only in docs about one feature
+  (``how-to/*.md`` or a ``FEATURE_SUBJECTS`` stem): in a catalogue such as
+  ``concepts/models.md`` a list's subject is named by prose above it (``gpt-4o
+  **Version:** 2024-08-06`` / ``**Supported regions:**``, 2024) that a block cannot see.
 """
 
 from __future__ import annotations
@@ -76,8 +79,9 @@ _HEADER_SPLIT = re.compile(r"\s*(?:<br\s*/?>|\s&\s|\band\b)\s*", re.IGNORECASE)
 _MODELISH = re.compile(
     r"^(?:gpt|o\d|dall-?e|tts|whisper|text-embedding|babbage|davinci|ada|curie|code|computer-use"
     r"|sora|codex|model-router|fine-tuned)|\d")
-_CELL_SPLIT = re.compile(r"\s*(?:<br\s*/?>|,|;|\n)\s*", re.IGNORECASE)
+_CELL_SPLIT = re.compile(r"\s*(?:<br\s*/?>|,|;|\n|\band\b)\s*", re.IGNORECASE)
 _SUFFIX = re.compile(r"\s*\([^)]*\)\s*$")
+_FEATURE_DOC = re.compile(r"(?:^|/)how-to/[^/]+\.md$", re.IGNORECASE)
 _QUOTA_FILE = re.compile(r"(?:^|/)model-matrix/quota\.md$")
 
 
@@ -123,8 +127,8 @@ class RegionAvailabilityRecogniser:
         if all(len(r.cells) > 1 and is_region(r.cells[0]) and all(_is_mark(c) for c in r.cells[1:])
                for r in block.rows):
             return True
-        if _FINE_TUNING.search(block.doc) and not self.include_fine_tuning:
-            return False
+        if "fine-tune-models" in block.doc and not self.include_fine_tuning:
+            return False  # fine-tuning regions (see the module docstring)
         return all(2 <= len(r.cells) <= 3 and split_models(r.cells[0]) for r in block.rows) and any(
             _regions_in(r.cells[1]) for r in block.rows)
 
@@ -297,17 +301,33 @@ def _scope_type(block: Block) -> str | None:
 
 
 def _is_region_list(block: BulletList) -> bool:
-    """Bullets under a heading about regions (or an ``@@`` locator about them) naming regions."""
-    if block.headings:
-        if not _REGION_HINT.search(block.headings[-1][1]):
-            return False
-    elif not _REGION_HINT.search(block.section):
+    """Bullets of a feature doc that name regions, scoped to regions by their innermost
+    heading (``### Region Availability``) or by the ``@@`` locator (``… available in the
+    following regions:``) when the heading is off-hunk or not known.
+
+    Scoped by the locator alone, every item must name a region: a known heading may be
+    stale, but a list of region names is unmistakable, and a mixed list is prose.
+    """
+    if not is_feature_doc(block.doc):
         return False
-    return any(_regions_in(r.cells[0]) for r in block.rows if r.cells)
+    found = [bool(_regions_in(r.cells[0])) for r in block.rows if r.cells and r.cells[0].strip()]
+    if not any(found):
+        return False
+    if block.headings and _REGION_HINT.search(block.headings[-1][1]):
+        return True
+    return bool(_REGION_HINT.search(block.section)) and all(found)
+
+
+def is_feature_doc(doc: str) -> bool:
+    """A doc about one feature (a how-to article, or one listed in ``FEATURE_SUBJECTS``)."""
+    return bool(_FEATURE_DOC.search(doc)) or _stem(doc) in FEATURE_SUBJECTS
+
+
+def _stem(doc: str) -> str:
+    return re.sub(r"\.md$", "", doc.rsplit("/", 1)[-1], flags=re.IGNORECASE)
 
 
 def feature_subject(doc: str) -> str:
     """The feature a document's region list is about: its stem, or the API it documents."""
-    stem = doc.rsplit("/", 1)[-1]
-    stem = re.sub(r"\.md$", "", stem, flags=re.IGNORECASE)
+    stem = _stem(doc)
     return FEATURE_SUBJECTS.get(stem, kebab(stem))

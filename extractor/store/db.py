@@ -13,9 +13,11 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
 _MIGRATION = re.compile(r"^(\d{3})_.*\.sql$")
@@ -68,6 +70,7 @@ class Store:
             raise StoreError(f"{self.path}: not a DuckDB database, or a damaged one: "
                              f"{str(exc).splitlines()[0]}") from exc
         self.read_only = read_only
+        self._columns: dict[str, list[tuple[str, str]]] = {}
         self._check_and_migrate()
 
     # --- schema ------------------------------------------------------------------------
@@ -123,28 +126,45 @@ class Store:
             raise
         self.con.execute("COMMIT")
 
-    def insert_new(self, table: str, df: pd.DataFrame, key: Sequence[str] | None = None) -> int:
-        """Bulk-insert the rows of ``df`` whose ``key`` is not already in ``table``.
+    def columns(self, table: str) -> list[tuple[str, str]]:
+        """``(name, type)`` of a table's columns, cached."""
+        cached = self._columns.get(table)
+        if cached is None:
+            cached = [(r[0], r[1]) for r in self.con.execute(f"DESCRIBE {table}").fetchall()]
+            self._columns[table] = cached
+        return cached
 
-        With no key, rows equal in every column to an existing row are skipped.
-        Returns the number of rows inserted.
+    def arrow(self, table: str, rows: list[dict[str, Any]]) -> pa.Table | None:
+        """Rows (dicts) as an Arrow table in ``table``'s column order; None when empty."""
+        if not rows:
+            return None
+        names = [n for n, _ in self.columns(table) if n in rows[0]]
+        return pa.table({n: [r.get(n) for r in rows] for n in names})
+
+    def insert_new(self, table: str, data: pa.Table | pd.DataFrame | None,
+                   key: Sequence[str] | None = None) -> int:
+        """Bulk-insert the rows of ``data`` whose ``key`` is not already in ``table``.
+
+        With no key, rows equal in every column to a stored row are skipped. Values are
+        cast to the table's column types. Returns the number of rows inserted.
         """
-        if df.empty:
+        if data is None or len(data) == 0:
             return 0
-        cols = list(df.columns)
+        cols = list(data.column_names) if isinstance(data, pa.Table) else list(data.columns)
+        types = dict(self.columns(table))
         key = list(key) if key else cols
         name = f"_staging_{table}"
-        self.con.register(name, df)
+        self.con.register(name, data)
         try:
             col_list = ", ".join(cols)
+            casts = ", ".join(f"CAST({c} AS {types[c]}) AS {c}" for c in cols)
             cond = " AND ".join(f"t.{k} IS NOT DISTINCT FROM s.{k}" for k in key)
             part = ", ".join(key)
-            sql = (f"INSERT INTO {table} ({col_list}) "
-                   f"SELECT {col_list} FROM (SELECT *, row_number() OVER (PARTITION BY {part}) AS _rn "
-                   f"FROM {name}) s WHERE _rn = 1 AND NOT EXISTS "
-                   f"(SELECT 1 FROM {table} t WHERE {cond})")
             before = self._count(table)
-            self.con.execute(sql)
+            self.con.execute(
+                f"INSERT INTO {table} ({col_list}) SELECT {col_list} FROM ("
+                f"SELECT *, row_number() OVER (PARTITION BY {part}) AS _rn FROM (SELECT {casts} FROM {name})"
+                f") s WHERE _rn = 1 AND NOT EXISTS (SELECT 1 FROM {table} t WHERE {cond})")
             return self._count(table) - before
         finally:
             self.con.unregister(name)
