@@ -10,6 +10,6 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from extractor.api import Extractor, connect  # noqa: E402
+from extractor.api import Extractor, connect
 
 __all__ = ["Extractor", "__version__", "connect"]

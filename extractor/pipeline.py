@@ -11,16 +11,15 @@ a file that fails is recorded with its line and the others still load.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-import pandas as pd
 
 from extractor.blocks import Block, Table, find_blocks
 from extractor.diff.model import DiffError, FileDiff, parse_file_diff, parse_hunks
@@ -33,11 +32,13 @@ from extractor.store.db import Store
 log = logging.getLogger("extractor")
 
 # A diff worth parsing changes a table row or a one-word bullet (region lists) ...
-_CHANGES_ROWS = re.compile(r"^[+-]\s*\|", re.M)
-_REGION_BULLET = re.compile(r"^[ +-]\s*[-*+]\s+`?[a-z][a-z0-9]+`?\s*$", re.M)
+_CHANGES_ROWS = re.compile(r"\n[+-][ \t]*\|")
+_REGION_BULLET = re.compile(r"\n[ +-][ \t]*[-*+][ \t]+`?[a-z][a-z0-9]+`?[ \t]*(?=\n|$)")
 # ... and shows a table a recogniser may want, or belongs to a document known to hold one.
-_FACT_WORDS = re.compile(r"^[ +-]\s*\|[^\n]*(?:✅|retire|deprecation|tokens per minute|\bTPM\b|"
-                         r"requests per minute|enterprise agreement|\bregions?\b)", re.M | re.I)
+_FACT_WORDS = ("✅", "retire", "deprecation", "tokens per minute", "tpm", "requests per minute",
+               "enterprise agreement", "region")
+_FACT_ROW = re.compile(r"\n[ +-][ \t]*\|[^\n]*?(?:✅|retire|deprecation|tokens per minute|\bTPM\b|"
+                       r"requests per minute|enterprise agreement|\bregions?\b)", re.I)
 _FACTUAL = re.compile(r"✅|^\s*\d[\d,.]*\s*[KMB]\s*$", re.I)
 _SKIP_EXT = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".webp", ".bmp", ".zip", ".pdf"}
 SIDES = ("before", "after")
@@ -143,11 +144,15 @@ def parse_doc(section_doc: str, diff: FileDiff) -> ParsedDoc:
 
 def wanted(text: str) -> bool | None:
     """True: parse now; None: parse if the document is known to hold fact tables; False: skip."""
+    text = "\n" + text
     if _REGION_BULLET.search(text):
         return True
     if not _CHANGES_ROWS.search(text):
         return False
-    return True if _FACT_WORDS.search(text) else None
+    low = text.lower()
+    if not any(w in low for w in _FACT_WORDS):
+        return None
+    return True if _FACT_ROW.search(text) else None
 
 
 def prepare(file: InputFile, source: Source, memory: LayoutMemory) -> Prepared:
@@ -198,7 +203,7 @@ def _parse_tolerant(doc: str, text: str, first_line: int, status: str, old_doc: 
     diff = FileDiff(doc=doc, old_doc=old_doc, status=status)
     lines = text.split("\n")
     starts = [i for i, ln in enumerate(lines) if ln.startswith("@@")] + [len(lines)]
-    for a, b in zip(starts, starts[1:], strict=False):
+    for a, b in itertools.pairwise(starts):
         chunk = "\n".join(lines[a:b])
         try:
             diff.hunks.extend(parse_hunks(chunk, first_line + a, doc))
@@ -329,7 +334,7 @@ class SourceRows:
 def source_rows(prep: Prepared, ex: Extracted, memory: LayoutMemory) -> SourceRows:
     meta = prep.source.meta
     sid = prep.file.source_id
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
     ev = event_rows(prep, ex.events)
     kinds: dict[str, int] = {}
     for e in ex.events:
@@ -385,7 +390,7 @@ def write_batch(store: Store, batch: list[SourceRows], headings: list[dict[str, 
 
 
 def record_error(store: Store, path: str, source_id: str | None, line: int | None, message: str) -> None:
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
     exists = store.rows("SELECT 1 FROM errors WHERE path = ? AND message = ? AND source_id IS NOT DISTINCT FROM ?",
                         [path, message, source_id])
     if not exists:
@@ -447,7 +452,7 @@ def ingest(store: Store, paths: Iterable[str | Path], *, date: str | None = None
             result.failed.append((str(path), exc.line, exc.reason))
             record_error(store, str(path), sid, exc.line, exc.reason)
             say(str(path), exc.line, "error", exc.reason)
-        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
+        except Exception as exc:
             _fail(store, result, say, str(path), sid, exc)
 
     for prep in prepared:
@@ -461,7 +466,7 @@ def ingest(store: Store, paths: Iterable[str | Path], *, date: str | None = None
             for p in prep.source.problems:
                 result.warnings.append((p.file, p.line, p.message))
                 say(p.file, p.line, "warning", p.message)
-        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
+        except Exception as exc:
             _fail(store, result, say, str(prep.file.path), prep.file.source_id, exc)
     headings = [{"doc": h.doc, "line_no": h.line_no, "level": h.level, "text": h.text}
                 for h in memory.new_headings]
@@ -469,14 +474,14 @@ def ingest(store: Store, paths: Iterable[str | Path], *, date: str | None = None
         try:
             result.events_new += write_batch(store, batch, headings)
             done = batch
-        except Exception:  # noqa: BLE001 - isolate the source that cannot be stored
+        except Exception:
             log.debug("batch load failed; loading source by source", exc_info=True)
             done = []
             for i, sr in enumerate(batch):
                 try:
                     result.events_new += write_batch(store, [sr], headings if i == 0 else [])
                     done.append(sr)
-                except Exception as exc:  # noqa: BLE001
+                except Exception as exc:
                     _fail(store, result, say, sr.path, sr.source_id, exc)
         for sr in done:
             result.loaded += 1
@@ -503,4 +508,4 @@ def _decode(data: bytes, path: Path) -> str:
         raise SourceError(f"not UTF-8 text (byte {exc.start})", str(path), line) from exc
 
 
-__all__ = ["SUBJECT_KEYS", "REMOVED", "IngestResult", "ingest"]
+__all__ = ["REMOVED", "SUBJECT_KEYS", "IngestResult", "ingest"]

@@ -18,12 +18,19 @@ RECOGNISERS: list[Recogniser] = [
 KINDS = [r.kind for r in RECOGNISERS]
 
 
+_UNSET = object()
+
+
 def claimant(block: Block) -> Recogniser | None:
-    """The first recogniser that claims ``block``, or None."""
-    for r in RECOGNISERS:
-        if r.claims(block):
-            return r
-    return None
+    """The first recogniser that claims ``block``, or None (remembered on the block until
+    its header or headings change)."""
+    key = (id(getattr(block, "header", None)), len(block.headings))
+    cached = block.__dict__.get("_claim", _UNSET)
+    if cached is not _UNSET and cached[0] == key:  # type: ignore[index]
+        return cached[1]  # type: ignore[index,no-any-return]
+    found = next((r for r in RECOGNISERS if r.claims(block)), None)
+    block.__dict__["_claim"] = (key, found)
+    return found
 
 
 __all__ = ["KINDS", "RECOGNISERS", "SUBJECT_KEYS", "Fact", "Recogniser", "claimant", "subject"]

@@ -200,10 +200,7 @@ def _block(header: str, rest: list[str]) -> str:
     chomp = "-" if "-" in indicators else "+" if "+" in indicators else ""
     digits = [c for c in indicators if c.isdigit()]
     body = [line.rstrip("\r") for line in rest]
-    if digits:
-        indent = int(digits[0])
-    else:
-        indent = next((len(line) - len(line.lstrip(" ")) for line in body if line.strip()), 0)
+    indent = int(digits[0]) if digits else next((len(line) - len(line.lstrip(" ")) for line in body if line.strip()), 0)
     lines = [line[indent:] if line.strip() else "" for line in body]
     trailing = 0
     while lines and lines[-1] == "":
@@ -238,10 +235,10 @@ def _scalar(first: str, rest: list[str]) -> tuple[str, bool]:
     if head.startswith(("|", ">")):
         return _block(head, rest), True
     if head.startswith("'"):
-        raw = "\n".join([first.lstrip()[1:]] + rest)
+        raw = "\n".join([first.lstrip()[1:], *rest])
         return _single_quoted(raw)
     if head.startswith('"'):
-        raw = "\n".join([first.lstrip()[1:]] + rest)
+        raw = "\n".join([first.lstrip()[1:], *rest])
         return _double_quoted(raw)
     return _plain(first, rest), True
 
@@ -394,6 +391,29 @@ def _open_fence(line: str) -> str | None:
     return None
 
 
+_CR_EOL = re.compile(r"\r+(?=\n|$)")
+
+
+def _closing_line(lines: list[str], fence: str, start: int) -> tuple[int, str] | None:
+    """The bare closing fence after ``start`` and the block's text, when no section heading
+    comes first (else None, and the line loop reports the unclosed block)."""
+    found = [k for k in (_index(lines, fence, start), _index(lines, fence + "\r", start)) if k is not None]
+    if not found:
+        return None
+    j = min(found)
+    body = "\n".join(lines[start:j])
+    if "\n## " in body or body.startswith("## "):
+        return None
+    return j, body
+
+
+def _index(lines: list[str], value: str, start: int) -> int | None:
+    try:
+        return lines.index(value, start)
+    except ValueError:
+        return None
+
+
 def _finish_section(sec: DocSection, anchor: str, table: _Table, path: str, problems: list[Problem]) -> None:
     row = table.rows.get(anchor)
     if row is None:
@@ -406,13 +426,9 @@ def _finish_section(sec: DocSection, anchor: str, table: _Table, path: str, prob
         problems.append(Problem(path, row[3], f"unknown status {status!r} for {anchor}; read as modified"))
     sec.added, sec.deleted = added, deleted
     if sec.diff_text is not None and added is not None and deleted is not None:
-        plus = minus = 0
-        for dl in sec.diff_text.split("\n"):
-            c = dl[:1]
-            if c == "+":
-                plus += 1
-            elif c == "-":
-                minus += 1
+        text = sec.diff_text
+        plus = text.count("\n+") + text.startswith("+")
+        minus = text.count("\n-") + text.startswith("-")
         if (plus, minus) != (added, deleted):
             problems.append(
                 Problem(
@@ -468,7 +484,7 @@ def parse_report(text: str, path: str) -> Source:
     block_start = 0
     table_line = 0
 
-    def close_block(closed: bool, where_cut: str) -> None:
+    def close_block(closed: bool, where_cut: str, body: str | None = None) -> None:
         nonlocal fence
         fence = None
         assert sec is not None
@@ -478,19 +494,22 @@ def parse_report(text: str, path: str) -> Source:
                     path, block_start - 1, f"diff block of {sec.doc} is never closed (read up to {where_cut})"
                 )
             )
-        if not block:
+        text = body if body is not None else "\n".join(block)
+        if not text:
             problems.append(Problem(path, block_start - 1, f"empty diff block for {sec.doc}"))
             return
         if sec.diff_text is not None:
             problems.append(Problem(path, block_start - 1, f"second diff block for {sec.doc} ignored"))
             return
-        sec.diff_text = "\n".join(block)
+        sec.diff_text = text
         sec.first_line = block_start
-        if not block[0].startswith("@@"):
+        if not text.startswith("@@"):
             problems.append(Problem(path, block_start, f"diff block of {sec.doc} does not open with '@@'"))
 
     n = len(lines)
-    for i in range(body_start, n):
+    i = body_start - 1
+    while i + 1 < n:
+        i += 1
         line = lines[i]
         if fence is not None:
             if line.startswith(fence) and line.rstrip() == fence:
@@ -530,6 +549,13 @@ def parse_report(text: str, path: str) -> Source:
                     fence = opened
                     block = []
                     block_start = i + 2
+                    closing = _closing_line(lines, opened, i + 1)
+                    if closing is not None:  # fast path: the whole block at once
+                        j, body = closing
+                        if "\r" in body:
+                            body = _CR_EOL.sub("", body)
+                        close_block(True, "", body)
+                        i = j
         elif c0 == "|":
             if where == "table":
                 table.add(line, i + 1)
