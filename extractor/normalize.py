@@ -327,7 +327,8 @@ _QUALIFIERS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r",?\s*or\s+later", re.I), "no-earlier-than"),
 ]
 
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+_MONTHS = ["january", "february", "march", "april", "may", "june",
+           "july", "august", "september", "october", "november", "december"]
 _MONTH_RE = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DATE_PATTERNS = [
     re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?![\d-])"),
