@@ -208,7 +208,7 @@ def _parse_tolerant(doc: str, text: str, first_line: int, status: str, old_doc: 
         try:
             diff.hunks.extend(parse_hunks(chunk, first_line + a, doc))
         except DiffError as exc:
-            problems.append(Problem(path, first_line + a, f"{doc}: unreadable hunk: {exc}"))
+            problems.append(Problem(path, first_line + a, f"{doc}: unreadable hunk: {exc}", "error"))
     return diff
 
 
@@ -351,7 +351,7 @@ def source_rows(prep: Prepared, ex: Extracted, memory: LayoutMemory) -> SourceRo
         "event_sources": [{"event_id": r["event_id"], "source_id": sid, "line": r["line"]} for r in ev],
         "unresolved": ex.unresolved,
         "layouts": [LayoutMemory.table_row(e) for e in memory.new_tables if e.source_id == sid],
-        "errors": [{"source_id": sid, "path": p.file, "line": p.line, "severity": "warning",
+        "errors": [{"source_id": sid, "path": p.file, "line": p.line, "severity": p.severity,
                     "message": p.message, "logged_at": now} for p in prep.source.problems],
         "sources": [{"source_id": sid, "path": str(prep.file.path), "kind": meta.kind,
                      "observed_at": meta.observed_at, "repo": meta.repo, "base": meta.base,
@@ -464,8 +464,8 @@ def ingest(store: Store, paths: Iterable[str | Path], *, date: str | None = None
         try:
             batch.append(source_rows(prep, extract(prep, memory), memory))
             for p in prep.source.problems:
-                result.warnings.append((p.file, p.line, p.message))
-                say(p.file, p.line, "warning", p.message)
+                (result.failed if p.severity == "error" else result.warnings).append((p.file, p.line, p.message))
+                say(p.file, p.line, p.severity, p.message)
         except Exception as exc:
             _fail(store, result, say, str(prep.file.path), prep.file.source_id, exc)
     headings = [{"doc": h.doc, "line_no": h.line_no, "level": h.level, "text": h.text}

@@ -65,6 +65,7 @@ class Problem:
     file: str
     line: int | None
     message: str
+    severity: str = "warning"  # "error": part of the input was lost (the rest still loads)
 
 
 @dataclass
