@@ -1,0 +1,162 @@
+"""Store behaviour: idempotent re-ingest, one change through several reports, clear errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import extractor
+from extractor.api import SAMPLE_DIR
+from extractor.store import Store, StoreError
+
+REPORT = textwrap.dedent("""\
+    ---
+    date: '2025-03-01'
+    permalink: https://github.com/MicrosoftDocs/azure-ai-docs/compare/MicrosoftDocs:aaaaaaa...MicrosoftDocs:bbbbbbb
+    summary: {summary}
+    title: Diff Insight Report - openai
+    ---
+
+    # Summary Table
+    |  Filename  | Type |    Title    | Status | A  | D  | M  |
+    |------------|------|-------------|--------|----|----|----|
+    | [quotas-limits.md](#item-aaaaaa) | minor update | {summary} | modified | 1 | 1 | 2 |
+
+    # Modified Contents
+    ## articles/ai-services/openai/quotas-limits.md{{#item-aaaaaa}}
+
+    <details>
+    <summary>Diff</summary>
+    ````diff
+    @@ -10,5 +10,5 @@ Intro
+     ### o-series global standard
+     
+     | Model|Tier| Quota Limit in tokens per minute (TPM) | Requests per minute |
+     |---|---|:---:|:---:|
+    -| `o3` | Default | 1 M | 1 K |
+    +| `o3` | Default | 2 M | 1 K |
+    ````
+    </details>
+
+    ### Summary
+
+    ```json
+    {{"modification_type": "minor update"}}
+    ```
+
+    ### Explanation
+    {summary}
+    """)
+
+
+def write_report(path: Path, summary: str = "English prose") -> Path:
+    path.write_text(REPORT.format(summary=summary), encoding="utf-8")
+    return path
+
+
+def changes(db: extractor.Extractor) -> list[tuple]:
+    return [(r["kind"], r["subject"]["model"], r["attribute"], r["change"], r["old"], r["new"])
+            for r in db.records() if r["change"] != "unchanged"]
+
+
+def test_reingest_is_a_noop(tmp_path: Path) -> None:
+    with extractor.connect(tmp_path / "x.duckdb") as db:
+        first = db.ingest()
+        exported = db.records()
+        again = db.ingest()
+        assert first.loaded == 2 and first.events_new > 0
+        assert again.loaded == 0 and again.skipped_known == 2 and again.events_new == 0
+        assert db.records() == exported
+
+
+def test_one_range_through_two_reports_is_stored_once(tmp_path: Path) -> None:
+    a = write_report(tmp_path / "report-ja.md", "日本語の要約")
+    b = write_report(tmp_path / "report-en.md", "English summary")
+    with extractor.connect(tmp_path / "x.duckdb") as db:
+        res = db.ingest([a, b])
+        assert res.loaded == 2
+        assert changes(db) == [("quota", "o3", "tpm", "changed", 1_000_000, 2_000_000)]
+        n_events, n_links = db.sql("SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM event_sources)").iloc[0]
+        assert n_links == 2 * n_events
+        assert db.sql("SELECT count(*) AS n FROM changes")["n"].iloc[0] == 1
+        langs = sorted(db.sql("SELECT language FROM sources")["language"])
+        assert langs == ["en_US", "ja"]
+        # the export names the source with the smallest file name
+        assert {r["source"]["file"] for r in db.records()} == {"report-en.md"}
+
+
+def test_bad_file_is_recorded_and_others_load(tmp_path: Path) -> None:
+    good = write_report(tmp_path / "good.md")
+    bad = tmp_path / "bad.md"
+    bad.write_text("---\ntitle: no date here\n---\n# Modified Contents\n", encoding="utf-8")
+    with extractor.connect(tmp_path / "x.duckdb") as db:
+        res = db.ingest([good, bad])
+        assert res.loaded == 1
+        assert [(Path(f).name, line) for f, line, _ in res.failed] == [("bad.md", 1)]
+        errors = db.sql("SELECT path, line, severity FROM errors")
+        assert [(Path(p).name, ln, s) for p, ln, s in errors.itertuples(index=False)] == [("bad.md", 1, "error")]
+        assert changes(db) == [("quota", "o3", "tpm", "changed", 1_000_000, 2_000_000)]
+        # a second run retries the bad file, and records its error once
+        db.ingest([good, bad])
+        assert db.sql("SELECT count(*) AS n FROM errors")["n"].iloc[0] == 1
+
+
+def test_broken_hunk_is_an_error_but_the_rest_loads(tmp_path: Path) -> None:
+    text = REPORT.format(summary="x").replace("@@ -10,5 +10,5 @@", "@@ -10,9 +10,9 @@")
+    path = tmp_path / "short.md"
+    path.write_text(text, encoding="utf-8")
+    with extractor.connect(tmp_path / "x.duckdb") as db:
+        res = db.ingest([path])
+        assert res.loaded == 1
+        assert len(res.failed) == 1 and "unreadable hunk" in res.failed[0][2]
+        assert res.failed[0][1] == text.split("\n").index("@@ -10,9 +10,9 @@ Intro") + 1
+
+
+def test_newer_schema_is_refused_with_a_message(tmp_path: Path) -> None:
+    path = tmp_path / "x.duckdb"
+    Store(path).close()
+    con = duckdb.connect(str(path))
+    con.execute("INSERT INTO schema_info VALUES (999, 'extractor', now())")
+    con.close()
+    with pytest.raises(StoreError, match="newer extractor"):
+        Store(path)
+
+
+def test_foreign_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE things (a INTEGER)")
+    con.close()
+    with pytest.raises(StoreError, match="not an extractor database"):
+        Store(path)
+
+
+def test_locked_database_gives_a_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "x.duckdb"
+    Store(path).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(30)",
+         str(path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        with pytest.raises(StoreError, match="in use by another process"):
+            Store(path)
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_read_only_open_of_missing_database(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no such database"):
+        Store(tmp_path / "missing.duckdb", read_only=True)
+
+
+def test_sample_ships_with_the_package() -> None:
+    assert sorted(p.name for p in SAMPLE_DIR.glob("*.md")) == [
+        "report-20250110-sample.md", "report-20250205-sample.md"]
