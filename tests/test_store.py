@@ -35,7 +35,7 @@ REPORT = textwrap.dedent("""\
     ````diff
     @@ -10,5 +10,5 @@ Intro
      ### o-series global standard
-     
+     Quotas below.
      | Model|Tier| Quota Limit in tokens per minute (TPM) | Requests per minute |
      |---|---|:---:|:---:|
     -| `o3` | Default | 1 M | 1 K |
