@@ -21,7 +21,7 @@ from extractor import __version__
 from extractor.api import Extractor
 from extractor.store.db import StoreError, default_db_path
 
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class Ctx:

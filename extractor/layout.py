@@ -43,6 +43,15 @@ class HeadingEntry:
     line_no: int
     level: int
     text: str
+    source_id: str = ""
+    side: str = "after"
+
+
+# How far (in document lines) a heading or table seen in another version of the document
+# may lie from where it is looked for. Documents shift by a few lines between changes;
+# beyond this a guess is more likely wrong than right, and no guess is made.
+NEAR_HEADING = 30
+NEAR_TABLE = 30
 
 
 @dataclass
@@ -65,7 +74,7 @@ class LayoutMemory:
             self.new_tables.append(entry)
 
     def add_heading(self, entry: HeadingEntry, *, new: bool = True) -> None:
-        k = ("h", entry.doc, entry.line_no, entry.level, entry.text)
+        k = ("h", entry.doc, entry.line_no, entry.level, entry.text, entry.source_id, entry.side)
         if k in self._seen:
             return
         self._seen.add(k)
@@ -78,12 +87,15 @@ class LayoutMemory:
 
     # --- lookup ------------------------------------------------------------------------
 
-    def headings_above(self, doc: str, line_no: int) -> list[tuple[int, str]]:
-        """A heading stack for ``line_no`` built from the nearest headings seen above it."""
-        above = sorted((h for h in self.headings.get(doc, ()) if h.line_no < line_no),
-                       key=lambda h: h.line_no)
+    def headings_above(self, doc: str, line_no: int, source_id: str = "",
+                       side: str = "after") -> list[tuple[int, str]]:
+        """A heading stack for ``line_no`` from the nearest headings seen at most
+        ``NEAR_HEADING`` lines above it, in this source (same side) or in another version."""
+        above = [h for h in self.headings.get(doc, ())
+                 if line_no - NEAR_HEADING <= h.line_no < line_no
+                 and (h.source_id != source_id or h.side == side)]
         stack: list[tuple[int, str]] = []
-        for h in above:
+        for h in sorted(above, key=lambda h: (h.line_no, h.source_id == source_id)):
             stack = [s for s in stack if s[0] < h.level]
             stack.append((h.level, h.text))
         return stack
@@ -101,6 +113,7 @@ class LayoutMemory:
         others = [abs(e.line_no - line_no) for e in same
                   if e.source_id == source_id and e.line_no != line_no]
         limit = min(others) / 2 if others else float("inf")
+        limit = min(limit, NEAR_TABLE + 1)
         found = [e for e in same if e.headings and abs(e.line_no - line_no) < limit]
         if not found:
             return []
@@ -108,23 +121,25 @@ class LayoutMemory:
         return list(best.headings)
 
     def resolve(self, table: Table, source_id: str) -> LayoutEntry | None:
-        """The header of a header-less table, or None when no remembered table fits."""
+        """The header of a header-less table, or None when no remembered table fits.
+
+        Candidates are the document's tables with the same column count; the hunk's
+        ``@@`` text narrows them when it names the paragraph above a table, then the
+        nearest line wins (tables above the rows first).
+        """
         ncols = _row_width(table)
         cands = [e for e in self.tables.get(table.doc, ()) if e.ncols == ncols]
         if not cands:
             return None
         start = table.start_no
-        same = [e for e in cands if e.source_id == source_id and e.line_no <= start]
-        if same:
-            return max(same, key=lambda e: e.line_no)
         section = table.section.strip()
         if section:
             by_lead = [e for e in cands if e.lead and _same_line(e.lead, section)]
             if by_lead:
-                return min(by_lead, key=lambda e: (abs(e.line_no - start), e.observed_at))
+                cands = by_lead
         above = [e for e in cands if e.line_no <= start]
         pool = above or cands
-        return min(pool, key=lambda e: (abs(e.line_no - start), e.observed_at))
+        return min(pool, key=lambda e: (abs(e.line_no - start), e.source_id != source_id, e.observed_at))
 
     # --- persistence -------------------------------------------------------------------
 

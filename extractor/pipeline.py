@@ -215,7 +215,7 @@ def _parse_tolerant(doc: str, text: str, first_line: int, status: str, old_doc: 
 def remember(doc: ParsedDoc, memory: LayoutMemory, source_id: str, observed_at: str) -> None:
     for side in SIDES:
         for line_no, level, text in doc.headings[side]:
-            memory.add_heading(HeadingEntry(doc.diff.doc, line_no, level, text))
+            memory.add_heading(HeadingEntry(doc.diff.doc, line_no, level, text, source_id, side))
         for blk in doc.blocks[side]:
             if isinstance(blk, Table) and blk.header is not None and claimant(blk) is not None:
                 memory.add_table(LayoutEntry(blk.doc, tuple(blk.header), blk.start_no,
@@ -237,7 +237,7 @@ def complete_headings(blk: Block, memory: LayoutMemory, source_id: str) -> None:
     else:
         known = []
     if not known:
-        known = memory.headings_above(blk.doc, blk.start_no)
+        known = memory.headings_above(blk.doc, blk.start_no, source_id, blk.side)
     if not known:
         return
     own_min = min((lvl for lvl, _ in blk.headings), default=99)
@@ -250,23 +250,23 @@ def extract(prep: Prepared, memory: LayoutMemory) -> Extracted:
     sid = prep.file.source_id
     for doc in prep.docs:
         facts: dict[str, list[Fact]] = {"before": [], "after": []}
+        # A block that starts on a context line is the same table on both sides: the after
+        # view reuses the before view's header and scope, so context rows never differ.
+        scoped: dict[int, tuple[list[str] | None, list[tuple[int, str]]]] = {}
         for side in SIDES:
             for blk in doc.blocks[side]:
+                first = blk.rows[0].line if blk.rows else None
+                shared = scoped.get(id(first)) if side == "after" and first is not None else None
+                if shared is not None and not _own_scope(blk):
+                    if isinstance(blk, Table) and blk.header is None and shared[0] is not None:
+                        blk.header, blk.header_source = list(shared[0]), "layout"
+                    blk.headings = list(shared[1])
+                elif not _scope(blk, memory, sid, prep, unresolved):
+                    continue
+                if side == "before" and first is not None and first.kind == " ":
+                    scoped[id(first)] = (getattr(blk, "header", None), blk.headings)
                 if isinstance(blk, Table) and blk.header is None:
-                    entry = memory.resolve(blk, sid)
-                    if entry is None:
-                        if memory.has_doc(blk.doc) or any(
-                                _FACTUAL.search(c) for r in blk.rows for c in r.cells):
-                            reason = (f"no table with {blk.ncols} columns is known for this document"
-                                      if memory.has_doc(blk.doc) else "header outside the hunk and never seen")
-                            unresolved.extend(_unresolved_rows(prep, blk, reason))
-                        continue
-                    blk.header = list(entry.header)
-                    blk.header_source = "layout"
-                    if not blk.headings:
-                        blk.headings = list(entry.headings)
-                if not blk.headings or blk.headings[0][0] > 1:
-                    complete_headings(blk, memory, sid)
+                    continue
                 rec = claimant(blk)
                 if rec is None:
                     continue
@@ -276,6 +276,32 @@ def extract(prep: Prepared, memory: LayoutMemory) -> Extracted:
     removed_docs |= {s.old_doc for s in prep.source.sections if s.old_doc}
     events = carry_moves(events, {d for d in removed_docs if d})
     return Extracted(events, unresolved)
+
+
+def _own_scope(blk: Block) -> bool:
+    """True when the view itself shows the block's header (tables) and a heading."""
+    has_header = not isinstance(blk, Table) or blk.header_source == "view"
+    return has_header and bool(blk.headings)
+
+
+def _scope(blk: Block, memory: LayoutMemory, sid: str, prep: Prepared,
+           unresolved: list[dict[str, Any]]) -> bool:
+    """Resolve a block's header and headings; False when its rows cannot be read."""
+    if isinstance(blk, Table) and blk.header is None:
+        entry = memory.resolve(blk, sid)
+        if entry is None:
+            if memory.has_doc(blk.doc) or any(_FACTUAL.search(c) for r in blk.rows for c in r.cells):
+                reason = (f"no table with {blk.ncols} columns is known for this document"
+                          if memory.has_doc(blk.doc) else "header outside the hunk and never seen")
+                unresolved.extend(_unresolved_rows(prep, blk, reason))
+            return False
+        blk.header = list(entry.header)
+        blk.header_source = "layout"
+        if not blk.headings:
+            blk.headings = list(entry.headings)
+    if not blk.headings or blk.headings[0][0] > 1:
+        complete_headings(blk, memory, sid)
+    return True
 
 
 def _unresolved_rows(prep: Prepared, blk: Table, reason: str) -> Iterator[dict[str, Any]]:
@@ -404,8 +430,9 @@ def load_memory(store: Store) -> LayoutMemory:
                   "CAST(observed_at AS VARCHAR) AS observed_at FROM layouts")
     for r in df.to_dict("records"):
         memory.add_table(LayoutMemory.from_table_row(r), new=False)
-    for doc, line_no, level, text in store.rows("SELECT doc, line_no, level, text FROM headings"):
-        memory.add_heading(HeadingEntry(doc, int(line_no), int(level), text), new=False)
+    for doc, line_no, level, text, sid, side in store.rows(
+            "SELECT doc, line_no, level, text, source_id, side FROM headings"):
+        memory.add_heading(HeadingEntry(doc, int(line_no), int(level), text, sid, side), new=False)
     return memory
 
 
@@ -468,8 +495,8 @@ def ingest(store: Store, paths: Iterable[str | Path], *, date: str | None = None
                 say(p.file, p.line, p.severity, p.message)
         except Exception as exc:
             _fail(store, result, say, str(prep.file.path), prep.file.source_id, exc)
-    headings = [{"doc": h.doc, "line_no": h.line_no, "level": h.level, "text": h.text}
-                for h in memory.new_headings]
+    headings = [{"doc": h.doc, "line_no": h.line_no, "level": h.level, "text": h.text,
+                 "source_id": h.source_id, "side": h.side} for h in memory.new_headings]
     if batch:
         try:
             result.events_new += write_batch(store, batch, headings)

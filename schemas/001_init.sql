@@ -108,8 +108,10 @@ CREATE TABLE IF NOT EXISTS layouts (
 );
 
 CREATE TABLE IF NOT EXISTS headings (
-    doc     VARCHAR NOT NULL,
-    line_no INTEGER NOT NULL,
-    level   INTEGER NOT NULL,
-    text    VARCHAR NOT NULL
+    doc       VARCHAR NOT NULL,
+    line_no   INTEGER NOT NULL,
+    level     INTEGER NOT NULL,
+    text      VARCHAR NOT NULL,
+    source_id VARCHAR NOT NULL,
+    side      VARCHAR NOT NULL          -- before | after: line numbers of that side
 );

@@ -394,22 +394,24 @@ def _open_fence(line: str) -> str | None:
 _CR_EOL = re.compile(r"\r+(?=\n|$)")
 
 
-def _closing_line(lines: list[str], fence: str, start: int) -> tuple[int, str] | None:
+def _closing_line(lines: list[str], fence: str, start: int, has_cr: bool) -> tuple[int, str] | None:
     """The bare closing fence after ``start`` and the block's text, when no section heading
     comes first (else None, and the line loop reports the unclosed block)."""
-    found = [k for k in (_index(lines, fence, start), _index(lines, fence + "\r", start)) if k is not None]
-    if not found:
+    j = _index(lines, fence, start)
+    if has_cr:  # a CRLF closing line may come first
+        k = _index(lines, fence + "\r", start, len(lines) if j is None else j)
+        j = k if k is not None else j
+    if j is None:
         return None
-    j = min(found)
     body = "\n".join(lines[start:j])
     if "\n## " in body or body.startswith("## "):
         return None
     return j, body
 
 
-def _index(lines: list[str], value: str, start: int) -> int | None:
+def _index(lines: list[str], value: str, start: int, stop: int | None = None) -> int | None:
     try:
-        return lines.index(value, start)
+        return lines.index(value, start, len(lines) if stop is None else stop)
     except ValueError:
         return None
 
@@ -507,6 +509,7 @@ def parse_report(text: str, path: str) -> Source:
             problems.append(Problem(path, block_start, f"diff block of {sec.doc} does not open with '@@'"))
 
     n = len(lines)
+    has_cr = "\r" in text
     i = body_start - 1
     while i + 1 < n:
         i += 1
@@ -549,7 +552,7 @@ def parse_report(text: str, path: str) -> Source:
                     fence = opened
                     block = []
                     block_start = i + 2
-                    closing = _closing_line(lines, opened, i + 1)
+                    closing = _closing_line(lines, opened, i + 1, has_cr)
                     if closing is not None:  # fast path: the whole block at once
                         j, body = closing
                         if "\r" in body:

@@ -1,0 +1,278 @@
+-- extractor schema, version 2: time views over the fact events (no new tables).
+--
+-- What a user asks of the history ("what was o3's TPM on 1 May?", "which retirement dates
+-- moved?") is answered from these views; they are plain views and table macros over
+-- `events`, `changes`, `sources`, `event_sources` and `doc_changes`, recomputed at each
+-- query, so re-ingesting never leaves them stale.
+--
+-- Value spans, in the manner of dbt snapshots / dlt scd2
+-- -------------------------------------------------------
+-- A span is one value of one fact held over [valid_from, valid_to): `valid_to` is NULL while
+-- the span is open (the value is still stated as far as the store knows).
+--
+-- * Key. A span's key is (kind, doc, subject_json, attribute): spans are kept PER DOCUMENT.
+--   Several documents state some subjects (region availability in concepts/models.md and in
+--   an include; a model's quota in quotas-limits.md and in model-matrix/quota.md), and they
+--   are edited on different days. Keying by subject only would interleave two independent
+--   statements and invent changes (models.md lags the include by a day: "removed" then
+--   "added" again). So each document's statement has its own spans, and the current view
+--   shows one row per document that states the fact; queries that want one answer per
+--   subject pick or aggregate explicitly. A document renamed (doc_changes.old_doc) keeps
+--   its spans: events are keyed by the path the document ends up with (`doc_lineage`).
+-- * Order. Events are ordered by date, then, between changes observed the same day, by the
+--   compare ranges' chain (a change whose base is another's head comes after it), then by
+--   source file name and change id (`change_sequence`).
+-- * State. After each event the fact holds `new` (added, changed, and observations, i.e.
+--   `unchanged` context rows) or nothing (removed). A span is a maximal run of events with
+--   the same non-null state: `removed` closes a span, a later `added` opens a new one (a
+--   value removed then re-added is two spans with a gap). An observation never creates a
+--   change: it opens a span only where nothing was known (an observation before the first
+--   change gives the span its `valid_from`), and otherwise extends the open span
+--   (`last_seen`). An observation that contradicts the open span (a change the store never
+--   saw) closes it and opens a new span on that date, `opened_by = 'observed'`.
+-- * Same day. Two changes on one day give a zero-length span [d, d) to the first value: it
+--   is kept in the history (the value was stated) but no `as of` date returns it; the state
+--   at the end of the day wins. The same change seen through several sources (three
+--   languages of one report) is one event; `source_file` names the smallest file name and
+--   `n_sources` counts them.
+-- * One current row per key: a key's runs are consecutive, and only its last run can be
+--   left open, so `*_current` has at most one row per (kind, doc, subject, attribute).
+-- * A `changed` or `removed` event with nothing known before it does not invent a span for
+--   the old value (its start is unknown); the old value is kept as `previous_*` on the span
+--   that the change opens, and in `fact_changes`.
+--
+-- Views: change_sequence, event_provenance, doc_lineage, fact_timeline, fact_history,
+-- fact_current, fact_as_of(d); per kind <kind>_history, <kind>_current, <kind>_as_of(d) for
+-- quota, batch_quota, retirement, region_availability; fact_changes (every change with a
+-- one-line description; named so because the table `changes` holds compare ranges).
+
+-- Changes in time order: date, then same-day compare-range chains, then file name, id.
+CREATE OR REPLACE VIEW change_sequence AS
+WITH RECURSIVE chain(change_id, depth) AS (
+    SELECT c.change_id, 0
+    FROM changes c
+    WHERE NOT EXISTS (SELECT 1 FROM changes p
+                      WHERE p.observed_at = c.observed_at AND p.head = c.base AND p.change_id <> c.change_id)
+    UNION ALL
+    SELECT c.change_id, ch.depth + 1
+    FROM chain ch
+    JOIN changes p ON p.change_id = ch.change_id
+    JOIN changes c ON c.observed_at = p.observed_at AND c.base = p.head AND c.change_id <> p.change_id
+    WHERE ch.depth < 64
+),
+depths AS (SELECT change_id, max(depth) AS depth FROM chain GROUP BY change_id),
+firsts AS (SELECT change_id, min(path) AS first_path FROM sources GROUP BY change_id)
+SELECT c.change_id, c.observed_at, coalesce(d.depth, 0) AS depth, f.first_path,
+       row_number() OVER (ORDER BY c.observed_at, coalesce(d.depth, 0), f.first_path, c.change_id) AS seq
+FROM changes c
+LEFT JOIN depths d USING (change_id)
+LEFT JOIN firsts f USING (change_id);
+
+-- The source that showed an event: the smallest file name (as the export names), its line,
+-- and how many sources showed it.
+CREATE OR REPLACE VIEW event_provenance AS
+SELECT es.event_id,
+       arg_min(s.path, s.path || lpad(CAST(coalesce(es.line, 0) AS VARCHAR), 9, '0')) AS source_path,
+       arg_min(es.line, s.path || lpad(CAST(coalesce(es.line, 0) AS VARCHAR), 9, '0')) AS source_line,
+       count(*) AS n_sources
+FROM event_sources es
+JOIN sources s USING (source_id)
+GROUP BY es.event_id;
+
+-- Renamed documents: each (old path, rename date) with the path the document ends up with.
+CREATE OR REPLACE VIEW doc_lineage AS
+WITH RECURSIVE renames AS (
+    SELECT dc.old_doc AS from_doc, dc.doc AS to_doc, c.observed_at AS renamed_at
+    FROM doc_changes dc
+    JOIN changes c USING (change_id)
+    WHERE dc.old_doc IS NOT NULL AND dc.old_doc <> dc.doc
+),
+walk(from_doc, renamed_at, to_doc, depth) AS (
+    SELECT from_doc, renamed_at, to_doc, 1 FROM renames
+    UNION ALL
+    SELECT w.from_doc, w.renamed_at, r.to_doc, w.depth + 1
+    FROM walk w
+    JOIN renames r ON r.from_doc = w.to_doc AND r.renamed_at >= w.renamed_at
+    WHERE w.depth < 16
+)
+SELECT from_doc, renamed_at, arg_max(to_doc, depth) AS final_doc
+FROM walk
+GROUP BY from_doc, renamed_at;
+
+-- Display helpers.
+CREATE OR REPLACE MACRO fact_value_text(j) AS
+    CASE WHEN j IS NULL THEN NULL
+         WHEN try_cast(j AS BIGINT) IS NOT NULL THEN format('{:,}', try_cast(j AS BIGINT))
+         ELSE json_extract_string(j, '$') END;
+
+CREATE OR REPLACE MACRO fact_attribute_label(a) AS
+    CASE a WHEN 'tpm' THEN 'TPM' WHEN 'rpm' THEN 'RPM' ELSE replace(a, '_', ' ') END;
+
+CREATE OR REPLACE MACRO fact_subject_label(kind, model, version, deployment_type, tier, subscription, region) AS
+    model || coalesce(' ' || version, '')
+    || coalesce(' (' || nullif(concat_ws(', ', deployment_type, tier, subscription,
+                                         CASE WHEN kind = 'region_availability' THEN NULL ELSE region END), '')
+                || ')', '');
+
+CREATE OR REPLACE MACRO fact_compare_link(repo, base, head) AS
+    CASE WHEN repo IS NOT NULL AND base IS NOT NULL AND head IS NOT NULL
+         THEN 'https://github.com/' || repo || '/compare/' || base || '...' || head END;
+
+-- Every event with its place in time, the document key of its span, the state it leaves
+-- the fact in, and its provenance.
+CREATE OR REPLACE VIEW fact_timeline AS
+SELECT e.event_id, e.kind, e.doc, coalesce(l.final_doc, e.doc) AS key_doc,
+       e.model, e.version, e.deployment_type, e.tier, e.subscription, e.region, e.subject_json,
+       e.attribute, e.change, e.observed_at, cs.seq,
+       e.old_json, e.new_json, e.old_num, e.new_num, e.old_raw, e.new_raw, e.qualifier,
+       CASE WHEN e.change = 'removed' THEN NULL ELSE e.new_json END AS state_json,
+       e.change_id, regexp_extract(p.source_path, '[^/\\]+$') AS source_file, p.source_line,
+       coalesce(p.n_sources, 0) AS n_sources, c.repo, c.base, c.head,
+       fact_compare_link(c.repo, c.base, c.head) AS link
+FROM events e
+JOIN change_sequence cs USING (change_id)
+LEFT JOIN changes c USING (change_id)
+LEFT JOIN event_provenance p USING (event_id)
+ASOF LEFT JOIN doc_lineage l ON e.doc = l.from_doc AND e.observed_at <= l.renamed_at;
+
+-- One row per value span of every fact (see the header).
+CREATE OR REPLACE VIEW fact_history AS
+WITH marked AS (
+    SELECT *,
+           CASE WHEN row_number() OVER w = 1 THEN 1
+                WHEN state_json IS DISTINCT FROM lag(state_json) OVER w THEN 1
+                ELSE 0 END AS brk
+    FROM fact_timeline
+    WINDOW w AS (PARTITION BY kind, key_doc, subject_json, attribute ORDER BY seq)
+),
+runs AS (
+    SELECT *, sum(brk) OVER (PARTITION BY kind, key_doc, subject_json, attribute ORDER BY seq
+                             ROWS UNBOUNDED PRECEDING) AS run
+    FROM marked
+),
+spans AS (
+    SELECT kind, key_doc, subject_json, attribute, run,
+           arg_min(state_json, seq) AS value_json,
+           min(observed_at) AS valid_from,
+           max(observed_at) AS last_seen,
+           arg_min(event_id, seq) AS opening_event,
+           arg_min(change, seq) AS opening_change,
+           arg_max(new_raw, seq) AS value_raw,
+           arg_max(qualifier, seq) AS qualifier,
+           count(*) AS n_events
+    FROM runs
+    GROUP BY kind, key_doc, subject_json, attribute, run
+),
+closed AS (
+    SELECT *,
+           lead(valid_from) OVER k AS valid_to,
+           lead(opening_change) OVER k AS closing_change
+    FROM spans
+    WINDOW k AS (PARTITION BY kind, key_doc, subject_json, attribute ORDER BY run)
+)
+SELECT s.kind, s.key_doc AS doc, t.model, t.version, t.deployment_type, t.tier, t.subscription, t.region,
+       s.subject_json, s.attribute,
+       s.value_json, try_cast(s.value_json AS BIGINT) AS value_num, json_extract_string(s.value_json, '$') AS value_text,
+       s.value_raw, s.qualifier,
+       s.valid_from, s.valid_to, s.valid_to IS NULL AS is_current, s.last_seen,
+       CASE s.opening_change WHEN 'unchanged' THEN 'observed' ELSE s.opening_change END AS opened_by,
+       CASE s.closing_change WHEN 'unchanged' THEN 'observed' ELSE s.closing_change END AS closed_by,
+       CASE WHEN t.change = 'changed' THEN t.old_json END AS previous_json,
+       s.n_events, t.change_id, t.source_file, t.source_line, t.n_sources, t.repo, t.base, t.head, t.link
+FROM closed s
+JOIN fact_timeline t ON t.event_id = s.opening_event
+WHERE s.value_json IS NOT NULL;
+
+CREATE OR REPLACE VIEW fact_current AS
+SELECT * FROM fact_history WHERE valid_to IS NULL;
+
+CREATE OR REPLACE MACRO fact_as_of(d) AS TABLE
+SELECT * FROM fact_history
+WHERE valid_from <= CAST(d AS DATE) AND (valid_to IS NULL OR valid_to > CAST(d AS DATE));
+
+-- quota: integer TPM / RPM per model, deployment type, tier (and region where a table has one).
+CREATE OR REPLACE VIEW quota_history AS
+SELECT model, deployment_type, tier, region, attribute, value_num AS value, valid_from, valid_to, last_seen,
+       opened_by, closed_by, try_cast(previous_json AS BIGINT) AS previous, value_raw, doc,
+       source_file, source_line, n_sources, change_id, link, is_current
+FROM fact_history WHERE kind = 'quota';
+
+CREATE OR REPLACE VIEW quota_current AS SELECT * FROM quota_history WHERE valid_to IS NULL;
+
+CREATE OR REPLACE MACRO quota_as_of(d) AS TABLE
+SELECT * FROM quota_history
+WHERE valid_from <= CAST(d AS DATE) AND (valid_to IS NULL OR valid_to > CAST(d AS DATE));
+
+-- batch_quota: enqueued-token limits per model, batch deployment type and subscription.
+CREATE OR REPLACE VIEW batch_quota_history AS
+SELECT model, deployment_type, subscription, attribute, value_num AS value, valid_from, valid_to, last_seen,
+       opened_by, closed_by, try_cast(previous_json AS BIGINT) AS previous, value_raw, doc,
+       source_file, source_line, n_sources, change_id, link, is_current
+FROM fact_history WHERE kind = 'batch_quota';
+
+CREATE OR REPLACE VIEW batch_quota_current AS SELECT * FROM batch_quota_history WHERE valid_to IS NULL;
+
+CREATE OR REPLACE MACRO batch_quota_as_of(d) AS TABLE
+SELECT * FROM batch_quota_history
+WHERE valid_from <= CAST(d AS DATE) AND (valid_to IS NULL OR valid_to > CAST(d AS DATE));
+
+-- retirement: dates (ISO text, and as DATE in value_date), status and replacement per model version.
+CREATE OR REPLACE VIEW retirement_history AS
+SELECT model, version, attribute, value_text AS value, try_cast(value_text AS DATE) AS value_date, qualifier,
+       valid_from, valid_to, last_seen, opened_by, closed_by,
+       json_extract_string(previous_json, '$') AS previous, value_raw, doc,
+       source_file, source_line, n_sources, change_id, link, is_current
+FROM fact_history WHERE kind = 'retirement';
+
+CREATE OR REPLACE VIEW retirement_current AS SELECT * FROM retirement_history WHERE valid_to IS NULL;
+
+CREATE OR REPLACE MACRO retirement_as_of(d) AS TABLE
+SELECT * FROM retirement_history
+WHERE valid_from <= CAST(d AS DATE) AND (valid_to IS NULL OR valid_to > CAST(d AS DATE));
+
+-- region_availability: where a model or feature (`subject`) is listed as available.
+CREATE OR REPLACE VIEW region_availability_history AS
+SELECT model AS subject, version, deployment_type, region, value_json = 'true' AS available,
+       valid_from, valid_to, last_seen, opened_by, closed_by, doc,
+       source_file, source_line, n_sources, change_id, link, is_current
+FROM fact_history WHERE kind = 'region_availability';
+
+CREATE OR REPLACE VIEW region_availability_current AS
+SELECT * FROM region_availability_history WHERE valid_to IS NULL;
+
+CREATE OR REPLACE MACRO region_availability_as_of(d) AS TABLE
+SELECT * FROM region_availability_history
+WHERE valid_from <= CAST(d AS DATE) AND (valid_to IS NULL OR valid_to > CAST(d AS DATE));
+
+-- Every change (observations left out) over all kinds, with a one-line description.
+CREATE OR REPLACE VIEW fact_changes AS
+WITH t AS (
+    SELECT *,
+           fact_subject_label(kind, model, version, deployment_type, tier, subscription, region) AS subject_label,
+           fact_attribute_label(attribute) AS attribute_label,
+           fact_value_text(old_json) AS old_value,
+           fact_value_text(new_json) AS new_value,
+           CASE WHEN qualifier IS NOT NULL THEN replace(qualifier, '-', ' ') || ' ' END AS q
+    FROM fact_timeline
+    WHERE change <> 'unchanged'
+)
+SELECT observed_at, kind, doc, model, version, deployment_type, tier, subscription, region, attribute, change,
+       old_value, new_value, qualifier,
+       CASE
+           WHEN kind = 'region_availability' AND change = 'added'
+               THEN subject_label || ': now available in ' || region
+           WHEN kind = 'region_availability' AND change = 'removed'
+               THEN subject_label || ': no longer listed in ' || region
+           WHEN change = 'added'
+               THEN subject_label || ' ' || attribute_label || ': ' || coalesce(q, '') || new_value || ' (new)'
+           WHEN change = 'removed'
+               THEN subject_label || ' ' || attribute_label || ': ' || coalesce(q, '') || old_value || ' removed'
+           WHEN attribute IN ('retirement_date', 'deprecation_date')
+                AND try_cast(old_value AS DATE) IS NOT NULL AND try_cast(new_value AS DATE) IS NOT NULL
+               THEN subject_label || ' ' || attribute_label || ' moved ' || old_value || ' → ' || coalesce(q, '')
+                    || new_value || ' (' || printf('%+d', date_diff('day', try_cast(old_value AS DATE),
+                                                                     try_cast(new_value AS DATE))) || ' days)'
+           ELSE subject_label || ' ' || attribute_label || ': ' || old_value || ' → ' || coalesce(q, '') || new_value
+       END AS description,
+       change_id, source_file, source_line, n_sources, repo, base, head, link, seq, event_id
+FROM t;
