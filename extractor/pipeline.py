@@ -444,7 +444,7 @@ def ingest(store: Store, paths: Iterable[str | Path], *, date: str | None = None
     """Ingest files and folders into ``store``; see the module docstring."""
     result = IngestResult()
     known = store.known_source_ids()
-    memory = load_memory(store)
+    memory: LayoutMemory | None = None  # loaded when the first new input needs it
     prepared: list[Prepared] = []
     files = list(expand(paths))
     tick = progress or (lambda n, label: None)
@@ -474,6 +474,8 @@ def ingest(store: Store, paths: Iterable[str | Path], *, date: str | None = None
                 result.skipped_other.append(str(path))
                 known.discard(sid)
                 continue
+            if memory is None:
+                memory = load_memory(store)
             prepared.append(prepare(InputFile(path, data, sid, explicit), source, memory))
         except SourceError as exc:
             result.failed.append((str(path), exc.line, exc.reason))
@@ -482,6 +484,8 @@ def ingest(store: Store, paths: Iterable[str | Path], *, date: str | None = None
         except Exception as exc:
             _fail(store, result, say, str(path), sid, exc)
 
+    if memory is None:
+        return result
     for prep in prepared:
         prepare_deferred(prep, memory)
     prepared.sort(key=lambda p: (p.source.meta.observed_at, str(p.file.path)))

@@ -97,9 +97,11 @@ class Store:
                              f"version knows up to {SCHEMA_VERSION}); upgrade extractor to use it")
         if current == SCHEMA_VERSION:
             return
-        if self.read_only:
-            raise StoreError(f"{self.path}: schema {current} needs migrating to {SCHEMA_VERSION}; "
-                             "open it once for writing (e.g. 'extract stats' after 'extract ingest')")
+        if self.read_only:  # migrate through a short writable connection, then read on
+            self.con.close()
+            Store(self.path).close()
+            self.con = duckdb.connect(self.path, read_only=True)
+            return
         self.con.execute("BEGIN")
         try:
             self.con.execute("CREATE TABLE IF NOT EXISTS schema_info (version INTEGER NOT NULL, "
