@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from extractor import export
 from extractor.pipeline import IngestResult, ingest
@@ -53,6 +54,56 @@ class Extractor:
     def sql(self, query: str, params: Any = None) -> pd.DataFrame:
         return self.store.df(query, params)
 
+    # --- history: time views, named queries, digest (schemas/002_views.sql, queries/) ---
+
+    def history(self, kind: str | None = None) -> pd.DataFrame:
+        """Value spans (``valid_from`` / ``valid_to``) of one kind's facts, or of all kinds."""
+        return _frame(self.store, f"SELECT * FROM {_view(kind, 'history')} ORDER BY ALL")
+
+    def current(self, kind: str | None = None) -> pd.DataFrame:
+        """What the documents state now: the open spans (one per document and fact)."""
+        return _frame(self.store, f"SELECT * FROM {_view(kind, 'current')} ORDER BY ALL")
+
+    def as_of(self, date: Any, kind: str | None = None) -> pd.DataFrame:
+        """What the documents stated on ``date`` (a date, ISO text, ``today``, ``-7d``)."""
+        from extractor.queries import parse_date
+
+        return _frame(self.store, f"SELECT * FROM {_view(kind, 'as_of')}($d) ORDER BY ALL",
+                             {"d": parse_date(date, "as_of")})
+
+    def changes(self, since: Any = None, until: Any = None, *, kind: str | None = None) -> pd.DataFrame:
+        """Changes (not observations) observed between two dates, both included, in time order,
+        each with a one-line ``description`` and its compare ``link``."""
+        from extractor.queries import parse_date
+
+        _view(kind, "history")  # validates the kind
+        return _frame(
+            self.store,
+            "SELECT * EXCLUDE (seq, event_id) FROM fact_changes "
+            "WHERE ($since IS NULL OR observed_at >= $since) AND ($until IS NULL OR observed_at <= $until) "
+            "AND ($kind IS NULL OR kind = $kind) ORDER BY seq, kind, doc, model, attribute, region NULLS FIRST",
+            {"since": None if since is None else parse_date(since, "since"),
+             "until": None if until is None else parse_date(until, "until"), "kind": kind})
+
+    def queries(self) -> pd.DataFrame:
+        """The named queries (``queries/*.sql``): name, description, parameters."""
+        from extractor.queries import list_frame
+
+        return list_frame()
+
+    def query(self, name: str, **params: Any) -> pd.DataFrame:
+        """Run the named query ``name`` with ``params`` (missing ones take their defaults)."""
+        from extractor.queries import get_query
+
+        q = get_query(name)
+        return _frame(self.store, q.sql, q.bind(params))
+
+    def report(self, since: Any, until: Any = None, *, fmt: str = "md") -> str:
+        """The change digest between two dates as Markdown (``md``) or one HTML file (``html``)."""
+        from extractor import digest
+
+        return digest.report(self.store, since, until, fmt=fmt)
+
     def stats(self) -> dict[str, pd.DataFrame]:
         s = self.store
         return {
@@ -70,6 +121,24 @@ class Extractor:
                                "ORDER BY rows DESC, doc"),
             "errors": s.df("SELECT severity, path, line, message FROM errors ORDER BY severity, path, line"),
         }
+
+
+KINDS = ("quota", "batch_quota", "retirement", "region_availability")
+
+
+def _frame(store: Store, sql: str, params: Any = None) -> pd.DataFrame:
+    """A query's result as a DataFrame, integer columns as nullable ``Int64`` (not float)."""
+    table = store.con.sql(sql, params=params).to_arrow_table()
+    return table.to_pandas(types_mapper=lambda t: pd.Int64Dtype() if pa.types.is_integer(t) else None)
+
+
+def _view(kind: str | None, form: str) -> str:
+    """The view (or table macro) of ``kind`` in ``form`` (history, current, as_of)."""
+    if kind is None:
+        return f"fact_{form}"
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}; one of {', '.join(KINDS)}")
+    return f"{kind}_{form}"
 
 
 def connect(path: str | Path | None = None, *, read_only: bool = False) -> Extractor:

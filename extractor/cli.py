@@ -167,6 +167,140 @@ def stats(obj: Ctx, as_json: bool) -> None:
         print_frame(out, df, title=name, empty=f"no {name}")
 
 
+# --- history: named queries, ad-hoc SQL, digest (thin over Extractor.query / sql / report) ---
+
+_TABLE_FORMATS = ("table", "csv", "json", "markdown")
+
+
+def _pairs(pairs: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"expected KEY=VALUE, got {pair!r}", param_hint="--param")
+        out[key.strip()] = value
+    return out
+
+
+def _emit(df: Any, fmt: str) -> None:
+    from extractor.render import drop_empty_columns, format_frame, print_frame
+
+    if fmt == "table":
+        print_frame(Console(highlight=False), drop_empty_columns(df), empty="no rows")
+        return
+    click.echo(format_frame(df, fmt), nl=False)
+    if df.empty and fmt != "markdown":
+        err.print("no rows", markup=False)
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and their parameters.")
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="A query parameter; repeat for several. Dates: YYYY-MM-DD, today, -7d.")
+@click.option("--as-of", "as_of", default=None, metavar="DATE",
+              help="Answer as of DATE (queries that take an as_of parameter).")
+@click.option("--format", "fmt", type=click.Choice(_TABLE_FORMATS), default="table", show_default=True)
+@click.pass_obj
+def query(obj: Ctx, name: str | None, list_queries: bool, params: tuple[str, ...], as_of: str | None,
+          fmt: str) -> None:
+    """Run the named query NAME (queries/*.sql); with --list (or no NAME), list them.
+
+    \b
+    extract query current_quotas --param model=o3 --as-of 2025-05-01
+    extract query retirement_moves --param since=2025-01-01 --format markdown
+    """
+    from extractor.queries import QueryError, get_query, list_frame
+
+    if list_queries or name is None:
+        _emit(list_frame(), fmt)
+        return
+    try:
+        q = get_query(name)
+        values: dict[str, Any] = dict(_pairs(params))
+        if as_of is not None:
+            if q.param("as_of") is None:
+                raise QueryError(f"query {q.name} takes no as_of parameter, so --as-of does not apply")
+            values["as_of"] = as_of
+        bound = q.bind(values)
+    except QueryError as exc:
+        raise click.UsageError(str(exc)) from exc
+    with obj.open(read_only=True) as db:
+        df = db.query(q.name, **bound)
+    _emit(df, fmt)
+
+
+@main.command("sql")
+@click.argument("statement", metavar="SQL")
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="Bind $KEY in the SQL (as text); repeat for several.")
+@click.option("--as-of", "as_of", default=None, metavar="DATE", help="Bind $as_of (a DATE) in the SQL.")
+@click.option("--format", "fmt", type=click.Choice(_TABLE_FORMATS), default="table", show_default=True)
+@click.pass_obj
+def sql_command(obj: Ctx, statement: str, params: tuple[str, ...], as_of: str | None, fmt: str) -> None:
+    """Run ad-hoc SQL on the database, read-only.
+
+    Besides the tables (events, sources, ...) there are time views: fact_history,
+    fact_current, fact_changes, and per kind quota_history, quota_current,
+    retirement_history, region_availability_history, batch_quota_history (+ _current),
+    and table macros such as quota_as_of('2025-05-01').
+
+    \b
+    extract sql "SELECT * FROM quota_as_of(\\$as_of) WHERE model = 'o3'" --as-of 2025-05-01
+    """
+    import re
+
+    import duckdb
+
+    from extractor.queries import QueryError, parse_date
+
+    values: dict[str, Any] = dict(_pairs(params))
+    if as_of is not None:
+        try:
+            values["as_of"] = parse_date(as_of, "--as-of")
+        except QueryError as exc:
+            raise click.BadParameter(str(exc), param_hint="--as-of") from exc
+    used = set(re.findall(r"\$([A-Za-z_]\w*)", statement))
+    bound = {k: v for k, v in values.items() if k in used}
+    with obj.open(read_only=True) as db:
+        try:
+            df = db.sql(statement, bound or None)
+        except duckdb.Error as exc:
+            err.print(f"[red]error:[/red] {str(exc).strip()}", markup=True, highlight=False)
+            raise SystemExit(1) from exc
+    _emit(df, fmt)
+
+
+@main.command()
+@click.option("--since", required=True, metavar="DATE", help="First date (inclusive): YYYY-MM-DD, -7d, ...")
+@click.option("--until", default=None, metavar="DATE", help="Last date (inclusive) [default: the latest].")
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to FILE instead of stdout.")
+@click.pass_obj
+def report(obj: Ctx, since: str, until: str | None, fmt: str, output: Path | None) -> None:
+    """A digest of what changed: grouped by kind and model, linked to the compare ranges.
+
+    The HTML is one self-contained file with charts (quota steps, regions per model).
+    """
+    from extractor.queries import QueryError, parse_date
+
+    try:
+        start = parse_date(since, "--since")
+        end = parse_date(until, "--until") if until is not None else None
+    except QueryError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    if end is not None and end < start:
+        raise click.BadParameter(f"--until {end} is before --since {start}")
+    with obj.open(read_only=True) as db:
+        text = db.report(start, end, fmt=fmt)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        obj.info(f"digest written to {output}")
+
+
 def run() -> None:  # pragma: no cover - console script entry point
     if os.environ.get("NO_COLOR"):
         os.environ.setdefault("TERM", "dumb")

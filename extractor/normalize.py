@@ -50,8 +50,17 @@ def is_empty_value(text: str) -> bool:
 
 # --- models ------------------------------------------------------------------------------
 
-_MODEL_SPLIT = re.compile(r"\s*(?:<br\s*/?>|&|\band\b|\+|,|/)\s*", re.I)
+_MODEL_SPLIT = re.compile(r"\s*(?:<br\s*/?>|&|\band\b|\s\+\s|,|/)\s*", re.I)
 _PAREN = re.compile(r"\(([^)]*)\)")
+# what a version looks like on its own: 0613, 1106-Preview, 2024-05-13, 2024-12-17-preview, 1
+_VERSION_LIKE = re.compile(r"^(?:\d{4}-\d{2}-\d{2}|\d{3,4}|\d{1,2})(?:-[a-z]+)?$", re.I)
+_CODE_SPAN = re.compile(r"(`[^`]+`)")
+# text right after a backticked model that gives its version(s)
+_TAIL_PAREN = re.compile(r"^\s*\(\s*(?:version:?\s*)?([^)]*)\)", re.I)
+_TAIL_BR_VERSION = re.compile(r"^\s*<br\s*/?>\s*\(\s*version:?\s*([^)]*)\)", re.I)
+_TAIL_DASH = re.compile(r"^\s*-\s*([0-9][\w.-]*)", re.I)
+_TAIL_DASH_OPEN = re.compile(r"^\s*-\s*$")
+_TRAILING_DASH_VERSION = re.compile(r"^(?P<name>.*?\S)\s+-\s+(?P<version>\S+)$")
 
 
 def canonical_model(text: str) -> str:
@@ -73,52 +82,92 @@ def canonical_version(text: str | None) -> str | None:
     return t.lower().replace(" ", "-")
 
 
+def is_version_like(text: str) -> bool:
+    """``0613``, ``1106-Preview``, ``2024-05-13``, ``1``: a version written on its own."""
+    return bool(_VERSION_LIKE.match(strip_markup(text).strip()))
+
+
 def split_models(cell: str) -> list[tuple[str, str | None]]:
     """Split a model cell into ``(model, version)`` pairs.
 
     Handles `` `a`<br>`b` ``, `` `o1` & `o1-preview` ``, `` `gpt-4` (0314) ``,
     `` `gpt-4o` (2024-08-06, 2024-05-13) ``, `` `gpt-35-turbo` - 0301 ``,
-    `` `o1` <br>(Version: 2024-12-17) `` and `` `gpt-4o` (2024-11-20) <br> **GPT-4o (Omni)** ``.
-    When a cell has backticked names, only those are models (bold display names are prose).
+    `` `x` - `2024-10-01` ``, `` `o1` <br>(Version: 2024-12-17) `` and
+    `` `gpt-4o` (2024-11-20) <br> **GPT-4o (Omni)** ``. A trailing `` - VERSION`` also scopes
+    the models before it that have none (`` `gpt-4`<br>`gpt-4-32k` - 0314 ``). When a cell
+    has backticked names, only those are models (bold display names are prose). Without
+    backticks, a part that is only a version (``**gpt-4o**, **2024-05-13**``) belongs to
+    the model before it.
     """
     raw = _SUP.sub("", cell)
-    out: list[tuple[str, str | None]] = []
-    ticks = re.findall(r"`([^`]+)`((?:\s*\([^)]*\))?(?:\s*-\s*[0-9]{4}\b)?(?:\s*<br\s*/?>\s*\(version:[^)]*\))?)", raw, re.I)
-    if ticks:
-        for name, tail in ticks:
-            inner = name.strip()
-            versions: list[str | None] = [None]
-            m = re.match(r"^(.*?)\s*\(([^)]*)\)\s*$", inner)
-            if m:  # `gpt-4 (1106)`
-                inner, versions = m.group(1), [v for v in re.split(r"\s*,\s*", m.group(2)) if v]
-            tail = tail.strip()
-            if tail:
-                tm = _PAREN.search(tail)
-                if tm:
-                    versions = [v for v in re.split(r"\s*,\s*", tm.group(1)) if v]
-                else:
-                    dm = re.search(r"-\s*([0-9]{4})", tail)
-                    if dm:
-                        versions = [dm.group(1)]
-            model = canonical_model(inner)
-            if not model:
-                continue
-            for v in versions:
-                out.append((model, canonical_version(v) if v else None))
-        return _dedupe(out)
-    text = strip_markup(raw)
-    for part in _MODEL_SPLIT.split(text):
+    if "`" in raw:
+        return _dedupe(_ticked_models(raw))
+    out: list[list] = []  # [model, versions, by_dash]
+    for part in _MODEL_SPLIT.split(strip_markup(raw)):
         part = part.strip()
         if not part:
             continue
-        version = None
+        if out and is_version_like(part) and out[-1][1] == [None]:
+            out[-1][1] = [canonical_version(part)]
+            continue
+        versions: list[str | None] = [None]
+        by_dash = False
         m = re.match(r"^(.*?)\s*\(([^)]*)\)\s*$", part)
         if m:
-            part, version = m.group(1), m.group(2)
+            part, versions = m.group(1), [canonical_version(m.group(2))]
+        else:
+            m = _TRAILING_DASH_VERSION.match(part)
+            if m and is_version_like(m.group("version")):
+                part, versions, by_dash = m.group("name"), [canonical_version(m.group("version"))], True
         model = canonical_model(part)
         if model:
-            out.append((model, canonical_version(version)))
-    return _dedupe(out)
+            out.append([model, versions, by_dash])
+    return _dedupe(_spread_dash_versions(out))
+
+
+def _ticked_models(raw: str) -> list[tuple[str, str | None]]:
+    items: list[list] = []  # [model, versions, by_dash]
+    pending_dash = False  # "`x` - `2024-10-01`": the next code span is a version
+    for i, piece in enumerate(_CODE_SPAN.split(raw)):
+        if i % 2 == 1:
+            inner = piece[1:-1].strip()
+            if items and pending_dash and is_version_like(inner):
+                items[-1][1:] = [[canonical_version(inner)], True]
+                pending_dash = False
+                continue
+            pending_dash = False
+            versions: list[str | None] = [None]
+            m = re.match(r"^(.*?)\s*\(([^)]*)\)\s*$", inner)
+            if m:  # `gpt-4 (1106)`
+                inner, versions = m.group(1), [canonical_version(v) for v in re.split(r"\s*,\s*", m.group(2)) if v]
+            model = canonical_model(inner)
+            if model:
+                items.append([model, versions or [None], False])
+            continue
+        if not items or items[-1][1] != [None]:
+            continue
+        m = _TAIL_PAREN.match(piece) or _TAIL_BR_VERSION.match(piece)
+        if m:
+            found = [canonical_version(v) for v in re.split(r"\s*,\s*", m.group(1)) if v.strip()]
+            items[-1][1] = [v for v in found if v] or [None]
+            continue
+        m = _TAIL_DASH.match(piece)
+        if m and is_version_like(m.group(1)):
+            items[-1][1:] = [[canonical_version(m.group(1))], True]
+            continue
+        pending_dash = bool(_TAIL_DASH_OPEN.match(piece))
+    return _spread_dash_versions(items)
+
+
+def _spread_dash_versions(items: list[list]) -> list[tuple[str, str | None]]:
+    """A `` - VERSION`` after the last of several models scopes those before it that have none."""
+    for k in range(len(items) - 1, -1, -1):
+        if items[k][2]:
+            j = k - 1
+            while j >= 0 and items[j][1] == [None] and not items[j][2]:
+                items[j][1] = list(items[k][1])
+                j -= 1
+    return [(model, v) for model, versions, _ in items for v in versions]
 
 
 def _dedupe(items: list[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
@@ -329,12 +378,14 @@ _QUALIFIERS: list[tuple[re.Pattern[str], str]] = [
 
 _MONTHS = ["january", "february", "march", "april", "may", "june",
            "july", "august", "september", "october", "november", "december"]
-_MONTH_RE = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_MONTH_RE = (r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+             r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?")
 _DATE_PATTERNS = [
-    re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?![\d-])"),
-    re.compile(r"(?<![\d/])(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})"),
-    re.compile(r"(?P<mon>" + _MONTH_RE + r")\s*,?\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(?P<y>\d{4})", re.I),
-    re.compile(r"(?P<d>\d{1,2})\s+(?P<mon>" + _MONTH_RE + r")\s*,?\s*(?P<y>\d{4})", re.I),
+    # ISO, but not inside a version such as ``turbo-2024-04-09`` or ``gpt-4o-2024-05-13``
+    re.compile(r"(?<![\w.-])(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?![\w-])"),
+    re.compile(r"(?<![\w/.-])(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})(?![\d/])"),
+    re.compile(r"(?P<mon>" + _MONTH_RE + r")\s*,?\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(?P<y>\d{4})\b", re.I),
+    re.compile(r"(?<![\w.])(?P<d>\d{1,2})\s+(?P<mon>" + _MONTH_RE + r")\s*,?\s*(?P<y>\d{4})\b", re.I),
 ]
 
 
@@ -350,16 +401,16 @@ def find_date(text: str) -> tuple[str | None, int]:
     """First date in ``text`` as ISO, and where it starts (-1 when none)."""
     best: tuple[int, str] | None = None
     for pat in _DATE_PATTERNS:
-        m = pat.search(text)
-        if not m:
-            continue
-        try:
-            month = _month_number(m.group("mon")) if "mon" in m.groupdict() and m.group("mon") else int(m.group("m"))
-            d = date(int(m.group("y")), month, int(m.group("d")))
-        except (ValueError, IndexError):
-            continue
-        if best is None or m.start() < best[0]:
+        for m in pat.finditer(text):
+            if best is not None and m.start() >= best[0]:
+                break
+            try:
+                month = _month_number(m.group("mon")) if "mon" in m.groupdict() else int(m.group("m"))
+                d = date(int(m.group("y")), month, int(m.group("d")))
+            except (ValueError, IndexError):
+                continue  # not a real date (2025-13-40): look further on
             best = (m.start(), d.isoformat())
+            break
     return (best[1], best[0]) if best else (None, -1)
 
 

@@ -25,6 +25,7 @@ from extractor.blocks import Block, Table, find_blocks
 from extractor.diff.model import DiffError, FileDiff, parse_file_diff, parse_hunks
 from extractor.layout import HeadingEntry, LayoutEntry, LayoutMemory
 from extractor.recognisers import SUBJECT_KEYS, Fact, claimant
+from extractor.revisit import forget, revisit
 from extractor.semdiff import REMOVED, Event, carry_moves, diff_facts
 from extractor.sources.base import DocSection, Problem, Source, SourceError
 from extractor.store.db import Store
@@ -110,6 +111,7 @@ class Prepared:
     change_id: str
     docs: list[ParsedDoc]
     deferred: list[DocSection] = field(default_factory=list)
+    revisit: set[str] = field(default_factory=set)  # a stored source read again: docs it re-states
 
 
 # --- phase one: parse and remember layouts ----------------------------------------------------
@@ -325,9 +327,12 @@ def _num(v: Any) -> int | None:
 def event_rows(prep: Prepared, events: list[Event]) -> list[dict[str, Any]]:
     meta = prep.source.meta
     rows = []
+    encoded: dict[tuple[tuple[str, str | None], ...], str] = {}
     for e in events:
         subj = dict(e.subject)
-        subject_json = json.dumps(subj, ensure_ascii=False)
+        subject_json = encoded.get(e.subject)
+        if subject_json is None:
+            subject_json = encoded[e.subject] = json.dumps(subj, ensure_ascii=False)
         eid = hashlib.sha1("\x1f".join([prep.change_id, e.doc, e.kind, subject_json, e.attribute])
                            .encode()).hexdigest()
         rows.append({
@@ -355,6 +360,7 @@ class SourceRows:
     events: int
     unresolved: int
     kinds: dict[str, int]
+    replace: list[tuple[str, str]] = field(default_factory=list)  # (change_id, doc) re-stated
 
 
 def source_rows(prep: Prepared, ex: Extracted, memory: LayoutMemory) -> SourceRows:
@@ -386,7 +392,10 @@ def source_rows(prep: Prepared, ex: Extracted, memory: LayoutMemory) -> SourceRo
                      "n_docs": len(prep.source.sections), "n_events": len(ex.events),
                      "n_unresolved": len(ex.unresolved), "n_problems": len(prep.source.problems)}],
     }
-    return SourceRows(str(prep.file.path), sid, tables, len(ex.events), len(ex.unresolved), kinds)
+    if prep.revisit:  # read again (see extractor.revisit): only its events and unresolved rows
+        tables = {k: v if k in ("events", "event_sources", "unresolved") else [] for k, v in tables.items()}
+    return SourceRows(str(prep.file.path), sid, tables, len(ex.events), len(ex.unresolved), kinds,
+                      [(prep.change_id, d) for d in sorted(prep.revisit)])
 
 
 # Natural keys: a row whose key is already stored is not stored again.
@@ -407,6 +416,8 @@ def write_batch(store: Store, batch: list[SourceRows], headings: list[dict[str, 
     """Load whole sources in one transaction; returns the number of new events."""
     with store.transaction():
         new_events = 0
+        for change_id, doc in dict.fromkeys(r for sr in batch for r in sr.replace):
+            forget(store, change_id, doc)
         for table, key in KEYS.items():
             rows = headings if table == "headings" else [r for sr in batch for r in sr.tables[table]]
             n = store.insert_new(table, store.arrow(table, rows), key=key)
@@ -488,6 +499,7 @@ def ingest(store: Store, paths: Iterable[str | Path], *, date: str | None = None
         return result
     for prep in prepared:
         prepare_deferred(prep, memory)
+    prepared.extend(revisit(store, memory, {p.file.source_id for p in prepared}))
     prepared.sort(key=lambda p: (p.source.meta.observed_at, str(p.file.path)))
     batch: list[SourceRows] = []
     for prep in prepared:
@@ -515,6 +527,8 @@ def ingest(store: Store, paths: Iterable[str | Path], *, date: str | None = None
                 except Exception as exc:
                     _fail(store, result, say, sr.path, sr.source_id, exc)
         for sr in done:
+            if sr.replace:
+                continue  # a source read again, not loaded by this run
             result.loaded += 1
             result.unresolved += sr.unresolved
             for k, v in sr.kinds.items():

@@ -2,19 +2,154 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+import json
+import math
+from typing import Any
+
 import pandas as pd
+from rich import box
 from rich.console import Console
 from rich.table import Table
+
+FORMATS = ("table", "csv", "json", "markdown")
+# A terminal table keeps each column at least this wide (or its natural width when less);
+# when even that does not fit, the rows are printed one field per line instead.
+MIN_COLUMN = 10
+
+
+def is_missing(v: Any) -> bool:
+    if v is None or v is pd.NA or v is pd.NaT:
+        return True
+    return isinstance(v, float) and math.isnan(v)
+
+
+def plain(v: Any) -> Any:
+    """A cell as a JSON-ready Python value: None for missing, ISO text for dates, ints for
+    integral floats (a pandas column of integers with gaps)."""
+    if is_missing(v):
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.date().isoformat() if v == v.normalize() else v.isoformat()
+    if isinstance(v, dt.datetime | dt.date):
+        return v.isoformat()
+    if hasattr(v, "item") and not isinstance(v, str | bytes):  # numpy scalars
+        v = v.item()
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
+
+
+def cell_text(v: Any) -> str:
+    p = plain(v)
+    if p is None:
+        return ""
+    if isinstance(p, bool):
+        return "true" if p else "false"
+    return str(p)
+
+
+def frame_records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    cols = [str(c) for c in df.columns]
+    return [dict(zip(cols, (plain(v) for v in row), strict=True)) for row in df.itertuples(index=False)]
 
 
 def print_frame(console: Console, df: pd.DataFrame, *, title: str | None = None,
                 empty: str = "no rows") -> None:
+    """A table that fits the console's width: narrow columns keep their width, wide ones
+    share the rest and fold; when even that leaves a column narrower than ``MIN_COLUMN``,
+    each row is printed as ``field  value`` lines instead."""
     if df.empty:
-        console.print(f"{title}: {empty}" if title else empty)
+        console.print(f"{title}: {empty}" if title else empty, markup=False, highlight=False)
         return
-    table = Table(title=title, title_justify="left", show_lines=False)
-    for col in df.columns:
-        table.add_column(str(col), overflow="fold")
-    for row in df.itertuples(index=False):
-        table.add_row(*("" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v) for v in row))
+    texts = [[cell_text(v) for v in row] for row in df.itertuples(index=False)]
+    names = [str(c) for c in df.columns]
+    widths = fit_widths([max([len(n), *(len(r[i]) for r in texts)]) for i, n in enumerate(names)], console.width)
+    if widths is None:
+        _print_vertical(console, names, texts, title)
+        return
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
+                  header_style="bold", padding=(0, 1))
+    for name, w in zip(names, widths, strict=True):
+        table.add_column(name, width=w, overflow="fold")
+    for row in texts:
+        table.add_row(*row)
     console.print(table)
+
+
+def fit_widths(natural: list[int], width: int) -> list[int] | None:
+    """Column widths for a table of columns ``natural`` wide within ``width`` characters (one
+    space of padding each side of a column, a separator between): narrow columns keep their
+    natural width, the widest share what is left. None when a column would be narrower
+    than ``MIN_COLUMN`` (and than its natural width)."""
+    n = len(natural)
+    avail = width - 3 * (n - 1) - 1
+    if sum(natural) <= avail:
+        return list(natural)
+    out = [0] * n
+    remaining = avail
+    order = sorted(range(n), key=lambda i: natural[i])
+    for k, i in enumerate(order):
+        share = remaining // (n - k)
+        out[i] = min(natural[i], share)
+        if out[i] < min(natural[i], MIN_COLUMN):
+            return None
+        remaining -= out[i]
+    return out
+
+
+def drop_empty_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` without the columns that hold no value in any row (for terminal tables)."""
+    keep = [c for c in df.columns if not all(is_missing(v) or v == "" for v in df[c])]
+    return df[keep] if keep else df
+
+
+def _print_vertical(console: Console, names: list[str], rows: list[list[str]], title: str | None) -> None:
+    if title:
+        console.print(title, markup=False, highlight=False)
+    width = min(max(len(n) for n in names), max(8, console.width // 3))
+    for i, row in enumerate(rows, 1):
+        table = Table(title=f"row {i} of {len(rows)}", title_justify="left", show_header=False,
+                      box=None, pad_edge=False, padding=(0, 1))
+        table.add_column("field", style="bold", width=width, overflow="fold")
+        table.add_column("value", overflow="fold")
+        for name, v in zip(names, row, strict=True):
+            table.add_row(name, v)
+        console.print(table)
+
+
+def to_csv(df: pd.DataFrame) -> str:
+    out = io.StringIO()
+    pd.DataFrame(frame_records(df), columns=[str(c) for c in df.columns]).to_csv(out, index=False)
+    return out.getvalue()
+
+
+def to_json(df: pd.DataFrame) -> str:
+    return json.dumps(frame_records(df), ensure_ascii=False, indent=2) + "\n"
+
+
+def _md_cell(v: Any) -> str:
+    text = cell_text(v).replace("\\", "\\\\").replace("|", "\\|")
+    return " ".join(text.split())  # newlines would end the row
+
+
+def to_markdown(df: pd.DataFrame, *, empty: str = "no rows") -> str:
+    """A GitHub-flavoured pipe table (pipes escaped, newlines folded); ``_empty_`` when no rows."""
+    if df.empty:
+        return f"_{empty}_\n"
+    cols = [str(c) for c in df.columns]
+    lines = ["| " + " | ".join(_md_cell(c) for c in cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
+    lines += ["| " + " | ".join(_md_cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
+    return "\n".join(lines) + "\n"
+
+
+def format_frame(df: pd.DataFrame, fmt: str) -> str:
+    """``df`` as ``csv``, ``json`` or ``markdown`` text (``table`` goes through ``print_frame``)."""
+    if fmt == "csv":
+        return to_csv(df)
+    if fmt == "json":
+        return to_json(df)
+    if fmt == "markdown":
+        return to_markdown(df)
+    raise ValueError(f"unknown format {fmt!r}; one of csv, json, markdown")

@@ -114,6 +114,9 @@ CREATE OR REPLACE MACRO fact_subject_label(kind, model, version, deployment_type
                                          CASE WHEN kind = 'region_availability' THEN NULL ELSE region END), '')
                 || ')', '');
 
+CREATE OR REPLACE MACRO fact_short_doc(doc) AS
+    regexp_replace(doc, '^articles/(ai-services/)?', '');
+
 CREATE OR REPLACE MACRO fact_compare_link(repo, base, head) AS
     CASE WHEN repo IS NOT NULL AND base IS NOT NULL AND head IS NOT NULL
          THEN 'https://github.com/' || repo || '/compare/' || base || '...' || head END;

@@ -186,3 +186,8 @@ def ret(model: str, version: str | None = None) -> dict[str, str]:
 def av(subject: str, region: str, dtype: str | None = None, version: str | None = None) -> dict[str, str]:
     s = {"subject": subject, "version": version, "deployment_type": dtype, "region": region}
     return {k: v for k, v in s.items() if v is not None}
+
+
+def srt(items: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Expected change tuples in the order ``change_tuples`` gives them."""
+    return sorted(items, key=repr)

@@ -106,7 +106,7 @@ class QuotaRecogniser:
         for i, h in enumerate(header[1:], 1):
             name = strip_markup(h)
             dt = None
-            m = re.match(r"^(.*?)\s+-\s+(\S[^-]*)$", name)
+            m = re.match(r"^(.*)\s+-\s+(\S.*)$", name)  # `gpt-4o - Global-Batch`: the last " - "
             if m and deployment_types(m.group(2)):
                 name, dt = m.group(1), deployment_types(m.group(2))[0]
             models = split_models(name)

@@ -22,7 +22,9 @@ def kind_of(text: str) -> str | None:
     return None
 
 
-def parse(path: Path, text: str, *, date: str | None = None) -> Source | None:
+def parse(path: Path, text: str, *, date: str | None = None) -> Source | list[Source] | None:
+    """The source(s) in ``text``: a report gives one, a patch one per commit it holds
+    (a list when several), anything else None."""
     kind = kind_of(text)
     if kind == "report":
         from extractor.sources.report import parse_report

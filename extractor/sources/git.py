@@ -1,0 +1,394 @@
+"""Walk a git repository commit by commit: a generator of ``Source``s, kept apart from the store.
+
+The walk follows first-parent history, oldest first, with two git processes in all:
+
+* one ``git log --first-parent --reverse -p --raw -M`` over the range and paths, read as a
+  stream — each commit's diff against its first parent (a merge's too), its blob ids and
+  its committer date;
+* one ``git cat-file --batch``, asked only for the first version of each fact document the
+  walk meets (and again if ever a patch does not apply).
+
+From then on the walk keeps the full text of every fact document and applies each commit's
+hunks to it, so every ``DocSection`` carries ``parsed``: a ``FileDiff`` with git's own hunks
+and the whole file before and after (``Snapshot``s). Table headers are therefore never
+outside the hunk (see ``extractor.sources.snapshot``). Documents that hold no fact table
+are listed in the source but not read.
+
+Shallow clones are walked from their boundary on, with a note naming where history stops;
+partial clones work as far as git can fetch what is missing; a ``git log`` that fails part
+way keeps the commits read so far, with a note.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import subprocess
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from extractor.diff.model import ADDED, CONTEXT, REMOVED, DiffLine, FileDiff, Hunk
+from extractor.sources.base import DocSection, Problem, Source, SourceError, SourceMeta
+from extractor.sources.patch import FilePatch, parse_files, unquote_path
+from extractor.sources.snapshot import Snapshot, make_snapshot
+
+__all__ = ["Commit", "GitRepo", "Walk", "repo_name_from_url"]
+
+log = logging.getLogger("extractor.git")
+
+_MARK = b"\x00WALK\x00"
+_FORMAT = "--format=%x00WALK%x00%H%x1f%P%x1f%cI%x1f%s"
+_SKIP_EXT = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".webp", ".bmp", ".zip", ".pdf", ".json"}
+_TEXT_EXT = {".md", ".markdown", ".yml", ".yaml", ".txt", ""}
+_FACT_TABLE = re.compile(r"^[ \t]*\|[^\n]*?(?:✅|retire|deprecation|tokens per minute|\bTPM\b|requests per minute|"
+                         r"enterprise agreement|\bregions?\b)", re.I | re.M)
+_REGION_LIST = re.compile(r"^#{1,6}[^\n]*\bregion", re.I | re.M)
+_CHANGED_HEADING = re.compile(r"^[+-]#", re.M)
+_GITHUB = re.compile(r"(?:github\.com|ssh\.github\.com)[:/]+([^/\s]+)/([^/\s]+?)(?:\.git)?/?$", re.I)
+_ANY_HOST = re.compile(r"^(?:[a-z+]+://[^/]+/|[^@/\s]+@[^:/\s]+:)(?:.*/)?([^/\s]+)/([^/\s]+?)(?:\.git)?/?$", re.I)
+
+
+def repo_name_from_url(url: str) -> str | None:
+    """``OWNER/NAME`` of a remote URL (``https://github.com/O/N.git``, ``git@github.com:O/N``);
+    None for local paths."""
+    url = url.strip()
+    m = _GITHUB.search(url) or _ANY_HOST.match(url)
+    return f"{m.group(1)}/{m.group(2)}" if m else None
+
+
+def _git(args: Sequence[str], cwd: Path, *, check: bool = True) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=check,
+                              encoding="utf-8", errors="replace")
+    except FileNotFoundError as exc:  # pragma: no cover - git missing
+        raise SourceError("the git command is not installed", str(cwd)) from exc
+
+
+@dataclass
+class GitRepo:
+    """A repository to walk: its work tree, name, and shallow / partial state."""
+
+    top: Path
+    git_dir: Path
+    name: str | None
+    shallow: list[str]
+    partial: bool
+    url: str | None
+
+    @classmethod
+    def open(cls, path: str | Path, *, name: str | None = None) -> GitRepo:
+        p = Path(path)
+        if not p.exists():
+            raise SourceError("no such repository", str(path))
+        cwd = p if p.is_dir() else p.parent
+        res = _git(["rev-parse", "--show-toplevel", "--absolute-git-dir", "--is-shallow-repository"], cwd,
+                   check=False)
+        if res.returncode != 0:
+            raise SourceError(f"not a git repository: {res.stderr.strip().splitlines()[-1] if res.stderr else ''}",
+                              str(path))
+        out = res.stdout.splitlines()
+        top = Path(out[0]) if len(out) >= 3 else cwd.resolve()
+        git_dir = Path(out[-2])
+        shallow: list[str] = []
+        if out[-1].strip() == "true":
+            f = git_dir / "shallow"
+            if f.exists():
+                shallow = [s.strip() for s in f.read_text().split() if s.strip()]
+        conf = _git(["config", "--get-regexp", r"^(remote\.origin\.url|remote\..*\.promisor|extensions\.partialclone)$"],
+                    top, check=False).stdout
+        url = None
+        partial = False
+        for line in conf.splitlines():
+            key, _, value = line.partition(" ")
+            if key == "remote.origin.url":
+                url = value
+            elif key.endswith(".promisor") and value.strip() == "true" or key == "extensions.partialclone":
+                partial = True
+        return cls(top.resolve(), git_dir, name or (repo_name_from_url(url) if url else None), shallow, partial, url)
+
+    def is_ancestor(self, commit: str, of: str = "HEAD") -> bool:
+        return _git(["merge-base", "--is-ancestor", commit, of], self.top, check=False).returncode == 0
+
+    def has_commits(self) -> bool:
+        return _git(["rev-parse", "--verify", "-q", "HEAD^{commit}"], self.top, check=False).returncode == 0
+
+
+@dataclass
+class Commit:
+    """One walked commit and the source it gives."""
+
+    sha: str
+    parents: list[str]
+    committed: str  # ISO 8601 as git wrote it, in the committer's zone
+    subject: str
+    source: Source
+
+    @property
+    def parent(self) -> str | None:
+        return self.parents[0] if self.parents else None
+
+
+class _Blobs:
+    """``git cat-file --batch``, started on first use."""
+
+    def __init__(self, top: Path) -> None:
+        self.top = top
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.fetched = 0
+
+    def get(self, sha: str) -> bytes | None:
+        if self.proc is None:
+            self.proc = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.top, stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(sha.encode() + b"\n")
+        self.proc.stdin.flush()
+        header = self.proc.stdout.readline().split()
+        if len(header) < 3 or header[1] != b"blob":
+            return None
+        size = int(header[2])
+        data = self.proc.stdout.read(size + 1)[:size]
+        self.fetched += 1
+        return data
+
+    def close(self) -> None:
+        if self.proc is not None:
+            if self.proc.stdin:
+                self.proc.stdin.close()
+            self.proc.wait()
+            self.proc = None
+
+
+def _lines_of(data: bytes) -> list[str]:
+    lines = data.decode("utf-8", "replace").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+@dataclass
+class _Raw:
+    old_sha: str
+    new_sha: str
+    status: str
+
+
+@dataclass
+class Walk:
+    """A walk over ``repo``; iterate ``commits()``; ``notes`` says where history stops."""
+
+    repo: GitRepo
+    since: str | None = None
+    until: str | None = None
+    paths: Sequence[str] = ()
+    after: str | None = None  # continue after this commit (incremental)
+    notes: list[str] = field(default_factory=list)
+    walked: int = 0
+    last: str | None = None
+    _snaps: dict[str, Snapshot] = field(default_factory=dict)
+    _boring: set[str] = field(default_factory=set)
+
+    def command(self) -> list[str]:
+        args = ["git", "-c", "core.quotePath=false", "-c", "log.showSignature=false", "-c", "log.showRoot=true",
+                "-c", "diff.noprefix=false", "-c", "diff.mnemonicPrefix=false", "-c", "diff.relative=false",
+                "log", "--first-parent", "--reverse", "--diff-merges=first-parent", "-p", "--raw", "--no-abbrev",
+                "-M", "-U3", "--no-color", "--no-ext-diff", "--no-textconv", "--encoding=UTF-8", _FORMAT]
+        if self.since:
+            args.append(f"--since={self.since}T00:00:00")
+        if self.until:
+            args.append(f"--until={self.until}T23:59:59")
+        args.append(f"{self.after}..HEAD" if self.after else "HEAD")
+        args += [f"^{b}" for b in self.repo.shallow]
+        args.append("--")
+        args += [f":(glob){p}" for p in self.paths]
+        return args
+
+    def _shallow_note(self) -> None:
+        if not self.repo.shallow:
+            return
+        res = _git(["show", "-s", "--format=%H %cI", *self.repo.shallow], self.repo.top, check=False)
+        where = "; ".join(line.strip() for line in res.stdout.splitlines() if line.strip()) or ", ".join(self.repo.shallow)
+        self.notes.append(f"shallow clone: history stops at {where} (its parents are not in the clone); "
+                          "that commit's own changes and everything before it are not known")
+
+    def commits(self) -> Iterator[Commit]:
+        """The commits of the range, oldest first, each with its ``Source``."""
+        if not self.repo.has_commits():
+            self.notes.append("the repository has no commits")
+            return
+        self._shallow_note()
+        if self.repo.partial:
+            self.notes.append("partial clone: missing objects are fetched from its promisor remote as git needs "
+                              "them; without that remote the walk stops at the first one missing")
+        blobs = _Blobs(self.repo.top)
+        proc = subprocess.Popen(self.command(), cwd=self.repo.top, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert proc.stdout is not None and proc.stderr is not None
+        buf = b""
+        try:
+            while True:
+                chunk = proc.stdout.read(1 << 20)
+                if not chunk:
+                    break
+                buf += chunk
+                parts = buf.split(_MARK)
+                buf = parts.pop()
+                for rec in parts:
+                    if rec:
+                        yield self._commit(rec, blobs)
+            err = proc.stderr.read().decode("utf-8", "replace").strip()
+            rc = proc.wait()
+            if rc == 0:
+                if buf:
+                    yield self._commit(buf, blobs)
+            else:
+                last = err.splitlines()[-1] if err else f"exit status {rc}"
+                where = f"after commit {self.last[:12]}" if self.last else "before the first commit"
+                self.notes.append(f"git log stopped {where}: {last}; the commits read so far are kept")
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            blobs.close()
+
+    # --- one commit ------------------------------------------------------------------------
+
+    def _commit(self, rec: bytes, blobs: _Blobs) -> Commit:
+        text = rec.decode("utf-8", "replace")
+        nl = text.find("\n")
+        header, body = (text, "") if nl < 0 else (text[:nl], text[nl + 1:])
+        sha, parents, committed, subject = (header.split("\x1f") + ["", "", "", ""])[:4]
+        lines = body.split("\n")
+        raw: dict[str, _Raw] = {}
+        i = 0
+        while i < len(lines) and (lines[i].startswith(":") or not lines[i]):
+            line = lines[i]
+            if line:
+                meta, _, names = line.partition("\t")
+                f = meta[1:].split(" ")
+                paths = [unquote_path(p) for p in names.split("\t")]
+                if len(f) >= 5:
+                    raw[paths[-1]] = _Raw(f[2], f[3], f[4])
+                    if f[4][:1] in ("D", "R"):
+                        raw.setdefault(paths[0], raw[paths[-1]])
+            i += 1
+        problems: list[tuple[int, str]] = []
+        files = parse_files(lines, i, len(lines), problems)
+        path = str(self.repo.top)
+        parent_list = parents.split()
+        src_problems = [Problem(path, None, f"{sha[:12]}: {msg}") for _, msg in problems]
+        sections = [self._section(f, lines, raw.get(f.doc) or raw.get(f.old_path or ""), blobs, src_problems, sha)
+                    for f in files if f.doc]
+        meta = SourceMeta(kind="git", path=path, observed_at=committed[:10], repo=self.repo.name,
+                          base=parent_list[0][:7] if parent_list else None, head=sha[:7], title=subject or None)
+        self.walked += 1
+        self.last = sha
+        return Commit(sha, parent_list, committed, subject, Source(meta=meta, sections=sections, problems=src_problems))
+
+    def _section(self, f: FilePatch, lines: list[str], raw: _Raw | None, blobs: _Blobs,
+                 problems: list[Problem], sha: str) -> DocSection:
+        sec = DocSection(doc=f.doc, status=f.status, added=f.added, deleted=f.deleted,
+                         old_doc=f.old_path if f.status == "renamed" else None)
+        suffix = PurePosixPath(f.doc).suffix.lower()
+        old_key = f.old_path if f.status != "added" else None
+        if f.binary or suffix in _SKIP_EXT or suffix not in _TEXT_EXT:
+            self._forget(old_key, f.new_path)
+            return sec
+        before = self._snaps.get(old_key) if old_key else None
+        if before is None and f.status != "added":
+            if not self._worth_reading(f, lines, raw, blobs):
+                self._forget(old_key, f.new_path)
+                return sec
+            data = blobs.get(raw.old_sha) if raw is not None else None
+            if data is None:
+                problems.append(Problem(str(self.repo.top), None,
+                                        f"{sha[:12]}: {f.doc}: the file before this commit cannot be read"))
+                self._forget(old_key, f.new_path)
+                return sec
+            before = make_snapshot(_lines_of(data))
+        elif f.status == "added" and not self._worth_reading(f, lines, None, blobs):
+            return sec
+        old_lines = before.lines if before is not None else []
+        after_lines: list[str] | None = None
+        if f.status != "removed":
+            after_lines = _apply(old_lines, f, lines)
+            if after_lines is None:
+                data = blobs.get(raw.new_sha) if raw is not None else None
+                if data is None:
+                    problems.append(Problem(str(self.repo.top), None,
+                                            f"{sha[:12]}: {f.doc}: the diff does not apply and the file cannot be read"))
+                    self._forget(old_key, f.new_path)
+                    return sec
+                log.debug("%s %s: patch did not apply; read the file instead", sha[:12], f.doc)
+                after_lines = _lines_of(data)
+        after = make_snapshot(after_lines) if after_lines is not None else None
+        if old_key is not None:
+            self._snaps.pop(old_key, None)
+        if after is not None and f.new_path:
+            self._snaps[f.new_path] = after
+        sec.parsed = FileDiff(doc=f.doc, old_doc=sec.old_doc, status=f.status, hunks=_hunks(f, lines),
+                              full_before=before if f.status != "added" else None, full_after=after)
+        return sec
+
+    def _forget(self, old: str | None, new: str | None) -> None:
+        for k in (old, new):
+            if k:
+                self._snaps.pop(k, None)
+
+    def _worth_reading(self, f: FilePatch, lines: list[str], raw: _Raw | None, blobs: _Blobs) -> bool:
+        """Whether a document the walk does not follow yet holds fact tables."""
+        from extractor.pipeline import wanted
+
+        body = "\n".join(lines[f.hunks[0].start:f.hunks[-1].end]) if f.hunks else ""
+        verdict = wanted(body) if body else False
+        if verdict:
+            self._boring.discard(f.doc)
+            return True
+        if f.doc in self._boring:
+            return False
+        if verdict is None or _CHANGED_HEADING.search(body) or f.status == "renamed":
+            if raw is None or f.status == "added":
+                text = "\n".join(ln[1:] for ln in lines[f.hunks[0].start:f.hunks[-1].end]) if f.hunks else ""
+            else:
+                data = blobs.get(raw.old_sha)
+                text = data.decode("utf-8", "replace") if data is not None else ""
+            if _FACT_TABLE.search(text) or _REGION_LIST.search(text):
+                return True
+            self._boring.add(f.doc)
+        return False
+
+
+def _apply(old: list[str], f: FilePatch, lines: list[str]) -> list[str] | None:
+    """``old`` with ``f``'s hunks applied; None when a hunk's old lines do not match."""
+    new = old[:]
+    for h in reversed(f.hunks):
+        body = lines[h.start + 1:h.end]
+        old_part = [ln[1:] for ln in body if ln[:1] in (" ", "-")]
+        new_part = [ln[1:] for ln in body if ln[:1] in (" ", "+")]
+        i0 = h.old_start - 1 if h.old_len > 0 else h.old_start
+        if new[i0:i0 + h.old_len] != old_part:
+            return None
+        new[i0:i0 + h.old_len] = new_part
+    return new
+
+
+def _hunks(f: FilePatch, lines: list[str]) -> list[Hunk]:
+    out = []
+    for h in f.hunks:
+        o, n = h.old_start, h.new_start
+        dl: list[DiffLine] = []
+        for ln in lines[h.start + 1:h.end]:
+            c = ln[:1]
+            t = ln[1:-1] if ln.endswith("\r") else ln[1:]
+            if c == " ":
+                dl.append(DiffLine(CONTEXT, t, n, o, n))
+                o += 1
+                n += 1
+            elif c == "-":
+                dl.append(DiffLine(REMOVED, t, o, o, None))
+                o += 1
+            elif c == "+":
+                dl.append(DiffLine(ADDED, t, n, None, n))
+                n += 1
+        out.append(Hunk(h.old_start, h.old_len, h.new_start, h.new_len, h.section, dl))
+    return out
