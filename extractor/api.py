@@ -37,10 +37,18 @@ class Extractor:
 
     def ingest(self, paths: Iterable[str | Path] | None = None, *, date: str | None = None,
                progress: Callable[[int, str], Any] | None = None,
-               on_problem: Callable[[str, int | None, str, str], None] | None = None) -> IngestResult:
-        """Ingest files / folders; with no paths, the sample shipped in the package."""
-        targets = list(paths) if paths else [SAMPLE_DIR]
-        return ingest(self.store, targets, date=date, progress=progress, on_problem=on_problem)
+               on_problem: Callable[[str, int | None, str, str], None] | None = None,
+               git: str | Path | None = None, since: str | None = None, until: str | None = None,
+               git_paths: Iterable[str] = (), repo: str | None = None) -> IngestResult:
+        """Ingest files / folders; with no paths (and no ``git``), the sample shipped in the package.
+
+        ``git``: walk that repository commit by commit (``since`` / ``until`` commit dates,
+        ``git_paths`` globs); a second walk continues after the last commit ingested.
+        ``repo`` (``OWNER/NAME``) names the repository of patches and of the walk.
+        """
+        targets = list(paths) if paths else ([] if git is not None else [SAMPLE_DIR])
+        return ingest(self.store, targets, date=date, progress=progress, on_problem=on_problem,
+                      git=git, since=since, until=until, git_paths=git_paths, repo=repo)
 
     def events(self, *, include_unchanged: bool = True) -> pd.DataFrame:
         """Every event as flat rows, in export order."""
@@ -81,7 +89,8 @@ class Extractor:
             self.store,
             "SELECT * EXCLUDE (seq, event_id) FROM fact_changes "
             "WHERE ($since IS NULL OR observed_at >= $since) AND ($until IS NULL OR observed_at <= $until) "
-            "AND ($kind IS NULL OR kind = $kind) ORDER BY seq, kind, doc, model, attribute, region NULLS FIRST",
+            "AND ($kind IS NULL OR kind = $kind) ORDER BY seq, kind, doc, model, version NULLS FIRST, "
+            "deployment_type NULLS FIRST, tier NULLS FIRST, subscription NULLS FIRST, region NULLS FIRST, attribute",
             {"since": None if since is None else parse_date(since, "since"),
              "until": None if until is None else parse_date(until, "until"), "kind": kind})
 

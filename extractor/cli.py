@@ -74,20 +74,38 @@ def _progress(enabled: bool, total: int) -> Iterator[Any]:
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--date", "date", default=None, metavar="YYYY-MM-DD",
               help="Observed date for patches that carry none.")
+@click.option("--git", "git", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              metavar="REPO", help="Walk this git repository commit by commit (first-parent history, oldest "
+              "first); a second walk continues after the last commit ingested.")
+@click.option("--since", default=None, metavar="YYYY-MM-DD", help="With --git: commits committed on or after this date.")
+@click.option("--until", default=None, metavar="YYYY-MM-DD", help="With --git: commits committed on or before this date.")
+@click.option("--paths", "git_paths", multiple=True, metavar="GLOB",
+              help="With --git: only commits touching these paths (git glob pathspecs; repeat the option).")
+@click.option("--repo", default=None, metavar="OWNER/NAME",
+              help="Repository the patches and the walk belong to [default for --git: its origin remote].")
 @click.pass_obj
-def ingest(obj: Ctx, paths: tuple[Path, ...], date: str | None) -> None:
-    """Ingest Diff Insight Reports and unified diffs (files or folders, recursively).
+def ingest(obj: Ctx, paths: tuple[Path, ...], date: str | None, git: Path | None, since: str | None,
+           until: str | None, git_paths: tuple[str, ...], repo: str | None) -> None:
+    """Ingest Diff Insight Reports and unified diffs (files or folders, recursively), and
+    git repositories (--git).
 
-    With no PATH, ingests the small sample shipped with extractor. What each file is
-    (report or patch) is told by its content. Files already ingested are skipped.
+    With no PATH and no --git, ingests the small sample shipped with extractor. What each
+    file is (report or patch) is told by its content. Files and commits already ingested
+    are skipped.
     """
-    if date is not None:
-        from extractor.normalize import find_date
+    from extractor.normalize import find_date
 
-        iso, _ = find_date(date)
+    def iso_date(value: str | None, hint: str) -> str | None:
+        if value is None:
+            return None
+        iso, _ = find_date(value)
         if iso is None:
-            raise click.BadParameter(f"not a date: {date!r}", param_hint="--date")
-        date = iso
+            raise click.BadParameter(f"not a date: {value!r}", param_hint=hint)
+        return iso
+
+    date, since, until = iso_date(date, "--date"), iso_date(since, "--since"), iso_date(until, "--until")
+    if git is None and (since or until or git_paths):
+        raise click.UsageError("--since, --until and --paths narrow a walk: give --git REPO")
     from extractor.pipeline import expand
 
     db = obj.open()
@@ -107,11 +125,13 @@ def ingest(obj: Ctx, paths: tuple[Path, ...], date: str | None) -> None:
             if bar is not None and task is not None:
                 bar.update(task, advance=n, description=label)
 
-        res = db.ingest(list(paths) or None, date=date, progress=tick, on_problem=on_problem)
+        res = db.ingest(list(paths) or None, date=date, progress=tick, on_problem=on_problem, git=git,
+                        since=since, until=until, git_paths=git_paths, repo=repo)
         failed = len(res.failed)
     if not obj.quiet:
         kinds = ", ".join(f"{k} {v}" for k, v in sorted(res.events.items())) or "none"
-        obj.info(f"{res.files} files: {res.loaded} loaded, {res.skipped_known} already ingested, "
+        walked = f"{res.commits} commits walked; " if git is not None else ""
+        obj.info(f"{walked}{res.files} files: {res.loaded} loaded, {res.skipped_known} already ingested, "
                  f"{len(res.skipped_other)} not diffs, {failed} failed; "
                  f"{res.events_new} new events (extracted: {kinds}); {res.unresolved} unresolved rows"
                  f" -> {obj.db}")

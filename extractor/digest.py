@@ -130,7 +130,7 @@ def collect(store: Store, since: dt.date, until: dt.date | None = None) -> Diges
     if not reg.empty:
         keys = ["seq", "observed_at", "change_id", "model", "version", "deployment_type", "change", "doc"]
         for _, g in reg.groupby(keys, dropna=False, sort=True):
-            r = g.iloc[0]
+            r = next(g.itertuples(index=False))  # a named tuple: `r.head` is the column, not Series.head
             regions = ", ".join(sorted(g["region"].dropna()))
             verb = "now available in" if r.change == "added" else "no longer listed in"
             n = f" ({len(g)} regions)" if len(g) > 1 else ""
@@ -272,8 +272,11 @@ def chart_quota_steps(store: Store, d: Digest, end: dt.date) -> str | None:
     q = d.changes[(d.changes["kind"] == "quota") & (d.changes["attribute"] == "tpm")] if not d.changes.empty else None
     if q is None or q.empty:
         return None
-    keys = (q.groupby(["model", "deployment_type", "tier", "region", "doc"], dropna=False).size()
-            .sort_values(ascending=False).head(MAX_SERIES).reset_index())
+    # the series that changed value first (then removals, then additions), most events first
+    rank = q.assign(w=q["change"].map({"changed": 100, "removed": 10}).fillna(1))
+    keys = (rank.groupby(["model", "deployment_type", "tier", "region", "doc"], dropna=False)["w"].sum()
+            .reset_index().sort_values(["w", "model"], ascending=[False, True], kind="stable")
+            .head(MAX_SERIES))
     hist = store.df("SELECT * FROM quota_history WHERE attribute = 'tpm' AND valid_from <= $end", {"end": end})
     fig, ax = _figure("Quota steps: TPM of the quotas that changed")
     lo, hi = float("inf"), 0.0
@@ -291,8 +294,13 @@ def chart_quota_steps(store: Store, d: Digest, end: dt.date) -> str | None:
         lo, hi = min(lo, float(spans["value"].min())), max(hi, float(spans["value"].max()))
     if hi <= 0:
         return None
-    if lo > 0 and hi / lo > 50:
-        ax.set_yscale("log")
+    positive = hist.loc[hist["value"] > 0, "value"]
+    low = max(lo, float(positive.min()) if not positive.empty else 1.0)
+    if hi / max(low, 1.0) > 50:  # values over decades: log scale (symlog when a quota is 0)
+        if lo > 0:
+            ax.set_yscale("log")
+        else:
+            ax.set_yscale("symlog", linthresh=max(low, 1.0))
     from matplotlib.ticker import FuncFormatter
 
     ax.yaxis.set_major_formatter(FuncFormatter(_quantity))
@@ -389,7 +397,7 @@ def render_html(store: Store, d: Digest) -> str:
     for cid, uri, caption in charts:
         if uri is None:
             continue
-        out.append(f'<figure id="{cid}"><img src="{uri}" alt="{esc(caption)}" width="900">'
+        out.append(f'<figure id="{cid}"><img src="{uri}" alt="{esc(caption)}">'
                    f"<figcaption>{esc(caption)}</figcaption></figure>")
     out.append("</section>")
     for kind, models in _grouped(d):

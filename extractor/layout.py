@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from datetime import date
 from dataclasses import dataclass, field
 
 from extractor.blocks import Table
@@ -27,6 +28,7 @@ class LayoutEntry:
     lead: str  # the last prose line above the header, when the view showed it
     source_id: str
     observed_at: str
+    side: str = "after"  # the view it was seen in: "before" is the state just before observed_at
 
     @property
     def ncols(self) -> int:
@@ -52,6 +54,10 @@ class HeadingEntry:
 # beyond this a guess is more likely wrong than right, and no guess is made.
 NEAR_HEADING = 30
 NEAR_TABLE = 30
+# Remembered tables this many lines further than the nearest one count as equally near:
+# the same table in versions of the document a few lines apart. Among them, the version
+# observed nearest in time wins (a matrix's columns change over time).
+LINE_SLACK = 4
 
 
 @dataclass
@@ -65,7 +71,7 @@ class LayoutMemory:
     # --- recording ---------------------------------------------------------------------
 
     def add_table(self, entry: LayoutEntry, *, new: bool = True) -> None:
-        k = ("t", entry.doc, entry.header, entry.line_no, entry.headings, entry.lead)
+        k = ("t", entry.doc, entry.header, entry.line_no, entry.headings, entry.lead, entry.source_id, entry.side)
         if k in self._seen:
             return
         self._seen.add(k)
@@ -101,7 +107,7 @@ class LayoutMemory:
         return stack
 
     def headings_for_header(self, doc: str, header: list[str], line_no: int,
-                            source_id: str = "") -> list[tuple[int, str]]:
+                            source_id: str = "", observed_at: str | None = None) -> list[tuple[int, str]]:
         """Headings remembered for the same table header at about the same line.
 
         A document may hold several tables with one header (global and data-zone batch):
@@ -117,15 +123,15 @@ class LayoutMemory:
         found = [e for e in same if e.headings and abs(e.line_no - line_no) < limit]
         if not found:
             return []
-        best = min(found, key=lambda e: (abs(e.line_no - line_no), e.observed_at))
-        return list(best.headings)
+        return list(_nearest(found, line_no, source_id, observed_at, "after", prefer_source=False).headings)
 
-    def resolve(self, table: Table, source_id: str) -> LayoutEntry | None:
+    def resolve(self, table: Table, source_id: str, observed_at: str | None = None) -> LayoutEntry | None:
         """The header of a header-less table, or None when no remembered table fits.
 
         Candidates are the document's tables with the same column count; the hunk's
         ``@@`` text narrows them when it names the paragraph above a table, then the
-        nearest line wins (tables above the rows first).
+        nearest line wins (tables above the rows first; within ``LINE_SLACK`` lines, this
+        source, then the version observed nearest to ``observed_at``).
         """
         ncols = _row_width(table)
         cands = [e for e in self.tables.get(table.doc, ()) if e.ncols == ncols]
@@ -138,8 +144,7 @@ class LayoutMemory:
             if by_lead:
                 cands = by_lead
         above = [e for e in cands if e.line_no <= start]
-        pool = above or cands
-        return min(pool, key=lambda e: (abs(e.line_no - start), e.source_id != source_id, e.observed_at))
+        return _nearest(above or cands, start, source_id, observed_at, table.side)
 
     # --- persistence -------------------------------------------------------------------
 
@@ -148,13 +153,42 @@ class LayoutMemory:
         return {"doc": e.doc, "header_json": json.dumps(list(e.header), ensure_ascii=False),
                 "ncols": e.ncols, "line_no": e.line_no,
                 "headings_json": json.dumps([list(h) for h in e.headings], ensure_ascii=False),
-                "lead": e.lead, "source_id": e.source_id, "observed_at": e.observed_at}
+                "lead": e.lead, "source_id": e.source_id, "observed_at": e.observed_at, "side": e.side}
 
     @staticmethod
     def from_table_row(r: dict[str, object]) -> LayoutEntry:
         return LayoutEntry(str(r["doc"]), tuple(json.loads(str(r["header_json"]))), int(r["line_no"]),  # type: ignore[call-overload]
                            tuple((int(a), str(b)) for a, b in json.loads(str(r["headings_json"]))),
-                           str(r["lead"] or ""), str(r["source_id"]), str(r["observed_at"]))
+                           str(r["lead"] or ""), str(r["source_id"]), str(r["observed_at"]),
+                           str(r.get("side") or "after"))
+
+
+def _when(observed_at: str, side: str) -> float:
+    """A point in time for a view: the after view on its day, the before view just before it."""
+    try:
+        day = date.fromisoformat(observed_at[:10]).toordinal()
+    except ValueError:
+        return 0.0
+    return day - 0.5 if side == "before" else float(day)
+
+
+def _nearest(entries: list[LayoutEntry], line_no: int, source_id: str, observed_at: str | None,
+             side: str, *, prefer_source: bool = True) -> LayoutEntry:
+    """The entry nearest to ``line_no``; entries up to ``LINE_SLACK`` lines further count as
+    as near, and among those this source's same view (when ``prefer_source``), then the one
+    seen nearest in time to the view being read (``observed_at``, ``side``), then the
+    nearest line, then the earliest."""
+    best = min(abs(e.line_no - line_no) for e in entries)
+    near = [e for e in entries if abs(e.line_no - line_no) <= best + LINE_SLACK]
+    when = _when(observed_at, side) if observed_at else None
+
+    def key(e: LayoutEntry) -> tuple[object, ...]:
+        own = e.source_id == source_id
+        return (prefer_source and not own, prefer_source and own and e.side != side,
+                abs(_when(e.observed_at, e.side) - when) if when is not None else 0.0,
+                abs(e.line_no - line_no), e.observed_at, e.side != side)
+
+    return min(near, key=key)
 
 
 def _row_width(table: Table) -> int:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from extractor.blocks import Block, Table, find_blocks
 from extractor.diff.model import DiffError, FileDiff, parse_file_diff, parse_hunks
@@ -29,6 +29,9 @@ from extractor.revisit import forget, revisit
 from extractor.semdiff import REMOVED, Event, carry_moves, diff_facts
 from extractor.sources.base import DocSection, Problem, Source, SourceError
 from extractor.store.db import Store
+
+if TYPE_CHECKING:
+    from extractor.sources.identity import ChangeMatcher
 
 log = logging.getLogger("extractor")
 
@@ -71,8 +74,18 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_source(path: Path, text: str, *, date: str | None = None) -> Source | None:
-    """Tell what ``text`` is by its content and parse it; None when it is no diff at all."""
+def source_ids(data: bytes, sid: str, sources: list[Source]) -> list[str]:
+    """The ids of the sources one file gives: the file's hash when it gives one source,
+    else a hash of the file and each commit (``git log -p`` with several commits)."""
+    if len(sources) == 1:
+        return [sid]
+    return [sha256(data + f"\x00{k}\x00{s.meta.head or ''}".encode()) for k, s in enumerate(sources)]
+
+
+def read_source(path: Path, text: str, *, date: str | None = None) -> Source | list[Source] | None:
+    """Tell what ``text`` is by its content and parse it; None when it is no diff at all.
+
+    A patch holding several commits gives a list, one source per commit (``source_ids``)."""
     from extractor.sources import detect
 
     return detect.parse(path, text, date=date)
@@ -91,6 +104,7 @@ class IngestResult:
     events: dict[str, int] = field(default_factory=dict)
     events_new: int = 0
     unresolved: int = 0
+    commits: int = 0  # git commits walked (loaded or already known)
 
     @property
     def ok(self) -> bool:
@@ -120,6 +134,8 @@ def change_id_of(source: Source, source_id: str) -> str:
     m = source.meta
     if m.base and m.head:
         return f"{m.repo or ''}@{m.base}...{m.head}"
+    if m.head and m.kind in ("patch", "git"):  # one commit whose parent the source does not name
+        return f"{m.repo or ''}@{m.head}^...{m.head}"
     return f"source:{source_id}"
 
 
@@ -127,14 +143,9 @@ def parse_doc(section_doc: str, diff: FileDiff) -> ParsedDoc:
     blocks: dict[str, list[Block]] = {"before": [], "after": []}
     headings: dict[str, list[tuple[int, int, str]]] = {"before": [], "after": []}
     if diff.full_before is not None or diff.full_after is not None:
-        from extractor.blocks.tables import lines_from_text
+        from extractor.sources.snapshot import snapshot_blocks
 
-        for side, text in (("before", diff.full_before), ("after", diff.full_after)):
-            if text is None:
-                continue
-            b, h = find_blocks(lines_from_text(text), doc=section_doc, side=side, section="")
-            blocks[side].extend(b)
-            headings[side].extend(h)
+        blocks, headings = snapshot_blocks(section_doc, diff)  # whole tables, no layout needed
         return ParsedDoc(diff, blocks, headings)
     for hunk in diff.hunks:
         for side in SIDES:
@@ -221,7 +232,7 @@ def remember(doc: ParsedDoc, memory: LayoutMemory, source_id: str, observed_at: 
         for blk in doc.blocks[side]:
             if isinstance(blk, Table) and blk.header is not None and claimant(blk) is not None:
                 memory.add_table(LayoutEntry(blk.doc, tuple(blk.header), blk.start_no,
-                                             tuple(blk.headings), blk.lead, source_id, observed_at))
+                                             tuple(blk.headings), blk.lead, source_id, observed_at, side))
 
 
 # --- phase two: facts, events, rows ---------------------------------------------------------
@@ -232,10 +243,10 @@ class Extracted:
     unresolved: list[dict[str, Any]]
 
 
-def complete_headings(blk: Block, memory: LayoutMemory, source_id: str) -> None:
+def complete_headings(blk: Block, memory: LayoutMemory, source_id: str, observed_at: str | None = None) -> None:
     """Add the headings that lie above the block but outside its hunk."""
     if isinstance(blk, Table) and blk.header is not None:
-        known = memory.headings_for_header(blk.doc, blk.header, blk.start_no, source_id)
+        known = memory.headings_for_header(blk.doc, blk.header, blk.start_no, source_id, observed_at)
     else:
         known = []
     if not known:
@@ -252,6 +263,7 @@ def extract(prep: Prepared, memory: LayoutMemory) -> Extracted:
     sid = prep.file.source_id
     for doc in prep.docs:
         facts: dict[str, list[Fact]] = {"before": [], "after": []}
+        whole = doc.diff.full_before is not None or doc.diff.full_after is not None  # scope known
         # A block that starts on a context line is the same table on both sides: the after
         # view reuses the before view's header and scope, so context rows never differ.
         scoped: dict[int, tuple[list[str] | None, list[tuple[int, str]]]] = {}
@@ -263,7 +275,7 @@ def extract(prep: Prepared, memory: LayoutMemory) -> Extracted:
                     if isinstance(blk, Table) and blk.header is None and shared[0] is not None:
                         blk.header, blk.header_source = list(shared[0]), "layout"
                     blk.headings = list(shared[1])
-                elif not _scope(blk, memory, sid, prep, unresolved):
+                elif not whole and not _scope(blk, memory, sid, prep, unresolved):
                     continue
                 if side == "before" and first is not None and first.kind == " ":
                     scoped[id(first)] = (getattr(blk, "header", None), blk.headings)
@@ -290,7 +302,7 @@ def _scope(blk: Block, memory: LayoutMemory, sid: str, prep: Prepared,
            unresolved: list[dict[str, Any]]) -> bool:
     """Resolve a block's header and headings; False when its rows cannot be read."""
     if isinstance(blk, Table) and blk.header is None:
-        entry = memory.resolve(blk, sid)
+        entry = memory.resolve(blk, sid, prep.source.meta.observed_at)
         if entry is None:
             if memory.has_doc(blk.doc) or any(_FACTUAL.search(c) for r in blk.rows for c in r.cells):
                 reason = (f"no table with {blk.ncols} columns is known for this document"
@@ -302,7 +314,7 @@ def _scope(blk: Block, memory: LayoutMemory, sid: str, prep: Prepared,
         if not blk.headings:
             blk.headings = list(entry.headings)
     if not blk.headings or blk.headings[0][0] > 1:
-        complete_headings(blk, memory, sid)
+        complete_headings(blk, memory, sid, prep.source.meta.observed_at)
     return True
 
 
@@ -409,6 +421,7 @@ KEYS: dict[str, list[str] | None] = {
     "headings": None,
     "errors": None,
     "sources": ["source_id"],
+    "git_commits": ["repo_path", "scope", "commit_sha"],
 }
 
 
@@ -419,7 +432,7 @@ def write_batch(store: Store, batch: list[SourceRows], headings: list[dict[str, 
         for change_id, doc in dict.fromkeys(r for sr in batch for r in sr.replace):
             forget(store, change_id, doc)
         for table, key in KEYS.items():
-            rows = headings if table == "headings" else [r for sr in batch for r in sr.tables[table]]
+            rows = headings if table == "headings" else [r for sr in batch for r in sr.tables.get(table, ())]
             n = store.insert_new(table, store.arrow(table, rows), key=key)
             if table == "events":
                 new_events = n
@@ -438,7 +451,7 @@ def record_error(store: Store, path: str, source_id: str | None, line: int | Non
 def load_memory(store: Store) -> LayoutMemory:
     memory = LayoutMemory()
     df = store.df("SELECT doc, header_json, ncols, line_no, headings_json, lead, source_id, "
-                  "CAST(observed_at AS VARCHAR) AS observed_at FROM layouts")
+                  "CAST(observed_at AS VARCHAR) AS observed_at, side FROM layouts")
     for r in df.to_dict("records"):
         memory.add_table(LayoutMemory.from_table_row(r), new=False)
     for doc, line_no, level, text, sid, side in store.rows(
@@ -449,17 +462,40 @@ def load_memory(store: Store) -> LayoutMemory:
 
 # --- the whole run ------------------------------------------------------------------------------
 
+def load_matcher(store: Store) -> ChangeMatcher:
+    """Known changes and first parents, to give a change seen again its stored identity."""
+    from extractor.sources.identity import ChangeMatcher
+
+    parents = store.rows("SELECT commit_sha, parent_sha FROM git_commits")
+    parents += store.rows("SELECT head, base FROM sources WHERE kind IN ('git', 'patch') AND base IS NOT NULL")
+    return ChangeMatcher.from_rows(store.rows("SELECT change_id, repo, base, head FROM changes"), parents)
+
+
 def ingest(store: Store, paths: Iterable[str | Path], *, date: str | None = None,
            progress: Callable[[int, str], Any] | None = None,
-           on_problem: Callable[[str, int | None, str, str], None] | None = None) -> IngestResult:
-    """Ingest files and folders into ``store``; see the module docstring."""
+           on_problem: Callable[[str, int | None, str, str], None] | None = None,
+           git: str | Path | None = None, since: str | None = None, until: str | None = None,
+           git_paths: Iterable[str] = (), repo: str | None = None) -> IngestResult:
+    """Ingest files and folders into ``store``; see the module docstring.
+
+    ``git``: also walk that repository (``since`` / ``until`` / ``git_paths`` narrow the
+    walk; see ``extractor.walk``), before the files, so their layouts serve the files.
+    ``repo`` (``OWNER/NAME``) names the repository of patches and of the walk.
+    """
     result = IngestResult()
     known = store.known_source_ids()
     memory: LayoutMemory | None = None  # loaded when the first new input needs it
+    matcher: ChangeMatcher | None = None
     prepared: list[Prepared] = []
     files = list(expand(paths))
     tick = progress or (lambda n, label: None)
     say = on_problem or (lambda path, line, severity, msg: None)
+    if git is not None:
+        from extractor.walk import GitOptions, ingest_git
+
+        memory, matcher = load_memory(store), load_matcher(store)
+        ingest_git(store, git, GitOptions(since, until, tuple(git_paths), repo), result=result,
+                   memory=memory, known=known, matcher=matcher, say=say)
 
     for path, explicit in files:
         result.files += 1
@@ -487,7 +523,19 @@ def ingest(store: Store, paths: Iterable[str | Path], *, date: str | None = None
                 continue
             if memory is None:
                 memory = load_memory(store)
-            prepared.append(prepare(InputFile(path, data, sid, explicit), source, memory))
+            if matcher is None:
+                matcher = load_matcher(store)
+            sources = source if isinstance(source, list) else [source]
+            for one, one_sid in zip(sources, source_ids(data, sid, sources), strict=True):
+                if one_sid != sid:
+                    if one_sid in known:
+                        continue
+                    known.add(one_sid)
+                if repo and one.meta.repo is None and one.meta.kind == "patch":
+                    one.meta.repo = repo
+                prep = prepare(InputFile(path, data, one_sid, explicit), one, memory)
+                prep.change_id = matcher.resolve(one.meta, prep.change_id, single_commit=one.meta.kind != "report")
+                prepared.append(prep)
         except SourceError as exc:
             result.failed.append((str(path), exc.line, exc.reason))
             record_error(store, str(path), sid, exc.line, exc.reason)

@@ -26,7 +26,13 @@ log = logging.getLogger("extractor")
 
 
 def stale_docs(store: Store, memory: LayoutMemory) -> dict[str, set[str]]:
-    """``change_id -> docs`` whose unresolved rows a table learnt in this run may resolve."""
+    """``change_id -> docs`` that a table learnt in this run may let a stored change say more about:
+
+    - its unresolved rows have the column count of a table learnt for their document;
+    - the document was not known to hold fact tables before this run, so the change's
+      section may have been skipped (sections whose rows name no fact are parsed only for
+      documents known to hold fact tables).
+    """
     learnt = {(e.doc, e.ncols) for e in memory.new_tables}
     if not learnt:
         return {}
@@ -37,14 +43,21 @@ def stale_docs(store: Store, memory: LayoutMemory) -> dict[str, set[str]]:
     for change_id, doc, ncols in rows:
         if (doc, int(ncols)) in learnt:
             out[change_id].add(doc)
+    new = set(memory.new_tables)
+    fresh = sorted(d for d in docs if all(e in new for e in memory.tables.get(d, ())))
+    if fresh:
+        marks = ", ".join("?" for _ in fresh)
+        for change_id, doc in store.rows(f"SELECT DISTINCT change_id, doc FROM doc_changes "
+                                         f"WHERE has_diff AND doc IN ({marks})", fresh):
+            out[change_id].add(doc)
     return dict(out)
 
 
 def revisit(store: Store, memory: LayoutMemory, skip: set[str]) -> list[Prepared]:
     """The stored sources to extract again in this run, each marked with the documents
-    whose events it replaces (``Prepared.revisit``). Sources in ``skip`` (this run's own)
-    and files that are gone or changed are left alone."""
-    from extractor.pipeline import InputFile, _decode, change_id_of, prepare, prepare_deferred, read_source, sha256
+    whose events it replaces (``Prepared.revisit``) and keeping its stored change id.
+    Sources in ``skip`` (this run's own) and files that are gone or changed are left alone."""
+    from extractor import pipeline
 
     stale = stale_docs(store, memory)
     if not stale:
@@ -52,7 +65,7 @@ def revisit(store: Store, memory: LayoutMemory, skip: set[str]) -> list[Prepared
     ids = sorted(stale)
     marks = ", ".join("?" for _ in ids)
     rows = store.rows(f"SELECT source_id, path, change_id, CAST(observed_at AS VARCHAR) FROM sources "
-                      f"WHERE change_id IN ({marks}) ORDER BY path", ids)
+                      f"WHERE kind <> 'git' AND change_id IN ({marks}) ORDER BY path, source_id", ids)
     out: list[Prepared] = []
     for sid, path_text, change_id, observed_at in rows:
         if sid in skip:
@@ -60,21 +73,19 @@ def revisit(store: Store, memory: LayoutMemory, skip: set[str]) -> list[Prepared
         path = Path(path_text)
         try:
             data = path.read_bytes()
-        except OSError:
-            continue
-        if sha256(data) != sid:
-            continue
-        try:
-            parsed = read_source(path, _decode(data, path), date=observed_at)
-        except Exception:  # it was read once; whatever fails now leaves the rows as they are
+            parsed = pipeline.read_source(path, pipeline._decode(data, path), date=observed_at)
+        except Exception:  # it was read once; whatever fails now leaves its rows as they are
             log.debug("cannot read %s again", path, exc_info=True)
             continue
         sources = parsed if isinstance(parsed, list) else [parsed] if parsed is not None else []
-        for source in sources:
-            if change_id_of(source, sid) != change_id:
-                continue
-            prep = prepare(InputFile(path, data, sid, False), source, memory)
-            prepare_deferred(prep, memory)
+        file_id = pipeline.sha256(data)
+        source_ids = getattr(pipeline, "source_ids", lambda d, f, s: [f] * len(s))
+        for source, one_sid in zip(sources, source_ids(data, file_id, sources), strict=True):
+            if one_sid != sid:
+                continue  # another commit of the file, or the file changed since
+            prep = pipeline.prepare(pipeline.InputFile(path, data, sid, False), source, memory)
+            pipeline.prepare_deferred(prep, memory)
+            prep.change_id = change_id
             prep.revisit = set(stale[change_id])
             out.append(prep)
     return out

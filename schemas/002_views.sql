@@ -1,4 +1,6 @@
 -- extractor schema, version 2: time views over the fact events (no new tables).
+-- repeatable: views and macros only (CREATE OR REPLACE); the store re-applies this file to
+-- existing databases whenever its text changes (schema_scripts records its checksum).
 --
 -- What a user asks of the history ("what was o3's TPM on 1 May?", "which retirement dates
 -- moved?") is answered from these views; they are plain views and table macros over
@@ -37,6 +39,8 @@
 --   `n_sources` counts them.
 -- * One current row per key: a key's runs are consecutive, and only its last run can be
 --   left open, so `*_current` has at most one row per (kind, doc, subject, attribute).
+-- * `link` / `change_id` name the change that opened a span, `closed_link` /
+--   `closed_change_id` (fact_history) the one that closed it.
 -- * A `changed` or `removed` event with nothing known before it does not invent a span for
 --   the old value (its start is unknown); the old value is kept as `previous_*` on the span
 --   that the change opens, and in `fact_changes`.
@@ -169,7 +173,8 @@ spans AS (
 closed AS (
     SELECT *,
            lead(valid_from) OVER k AS valid_to,
-           lead(opening_change) OVER k AS closing_change
+           lead(opening_change) OVER k AS closing_change,
+           lead(opening_event) OVER k AS closing_event
     FROM spans
     WINDOW k AS (PARTITION BY kind, key_doc, subject_json, attribute ORDER BY run)
 )
@@ -181,9 +186,11 @@ SELECT s.kind, s.key_doc AS doc, t.model, t.version, t.deployment_type, t.tier, 
        CASE s.opening_change WHEN 'unchanged' THEN 'observed' ELSE s.opening_change END AS opened_by,
        CASE s.closing_change WHEN 'unchanged' THEN 'observed' ELSE s.closing_change END AS closed_by,
        CASE WHEN t.change = 'changed' THEN t.old_json END AS previous_json,
-       s.n_events, t.change_id, t.source_file, t.source_line, t.n_sources, t.repo, t.base, t.head, t.link
+       s.n_events, t.change_id, t.source_file, t.source_line, t.n_sources, t.repo, t.base, t.head, t.link,
+       x.change_id AS closed_change_id, x.link AS closed_link
 FROM closed s
 JOIN fact_timeline t ON t.event_id = s.opening_event
+LEFT JOIN fact_timeline x ON x.event_id = s.closing_event
 WHERE s.value_json IS NOT NULL;
 
 CREATE OR REPLACE VIEW fact_current AS
@@ -237,7 +244,7 @@ WHERE valid_from <= CAST(d AS DATE) AND (valid_to IS NULL OR valid_to > CAST(d A
 CREATE OR REPLACE VIEW region_availability_history AS
 SELECT model AS subject, version, deployment_type, region, value_json = 'true' AS available,
        valid_from, valid_to, last_seen, opened_by, closed_by, doc,
-       source_file, source_line, n_sources, change_id, link, is_current
+       source_file, source_line, n_sources, change_id, link, is_current, closed_link
 FROM fact_history WHERE kind = 'region_availability';
 
 CREATE OR REPLACE VIEW region_availability_current AS

@@ -103,7 +103,7 @@ class GitRepo:
             key, _, value = line.partition(" ")
             if key == "remote.origin.url":
                 url = value
-            elif key.endswith(".promisor") and value.strip() == "true" or key == "extensions.partialclone":
+            elif (key.endswith(".promisor") and value.strip() == "true") or key == "extensions.partialclone":
                 partial = True
         return cls(top.resolve(), git_dir, name or (repo_name_from_url(url) if url else None), shallow, partial, url)
 
@@ -183,6 +183,7 @@ class Walk:
     until: str | None = None
     paths: Sequence[str] = ()
     after: str | None = None  # continue after this commit (incremental)
+    context: int = 3  # lines of context around each change (git log -U)
     notes: list[str] = field(default_factory=list)
     walked: int = 0
     last: str | None = None
@@ -193,7 +194,7 @@ class Walk:
         args = ["git", "-c", "core.quotePath=false", "-c", "log.showSignature=false", "-c", "log.showRoot=true",
                 "-c", "diff.noprefix=false", "-c", "diff.mnemonicPrefix=false", "-c", "diff.relative=false",
                 "log", "--first-parent", "--reverse", "--diff-merges=first-parent", "-p", "--raw", "--no-abbrev",
-                "-M", "-U3", "--no-color", "--no-ext-diff", "--no-textconv", "--encoding=UTF-8", _FORMAT]
+                "-M", f"-U{self.context}", "--no-color", "--no-ext-diff", "--no-textconv", "--encoding=UTF-8", _FORMAT]
         if self.since:
             args.append(f"--since={self.since}T00:00:00")
         if self.until:
@@ -257,7 +258,7 @@ class Walk:
         text = rec.decode("utf-8", "replace")
         nl = text.find("\n")
         header, body = (text, "") if nl < 0 else (text[:nl], text[nl + 1:])
-        sha, parents, committed, subject = (header.split("\x1f") + ["", "", "", ""])[:4]
+        sha, parents, committed, subject = ([*header.split("\x1f"), "", "", "", ""])[:4]
         lines = body.split("\n")
         raw: dict[str, _Raw] = {}
         i = 0

@@ -19,6 +19,7 @@ The low-level reader (``parse_files``) is shared with the git walk (``extractor.
 from __future__ import annotations
 
 import email.utils
+import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -315,7 +316,7 @@ def _chunks(lines: list[str]) -> list[_Chunk]:
     if not found:
         return [_Chunk(0, len(lines))]
     found[0].start = 0 if not any(ln.strip() for ln in lines[: found[0].start]) else found[0].start
-    for a, b in zip(found, found[1:], strict=False):
+    for a, b in itertools.pairwise(found):
         a.end = b.start
     found[-1].end = len(lines)
     return found

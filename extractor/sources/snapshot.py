@@ -1,30 +1,28 @@
 """Blocks of a document whose whole text is known on both sides of a change (the git walk).
 
-With the full text, every table a hunk touches is read whole: its header, the headings
-that scope it and the prose line above it come from the document itself, never from a
-remembered layout, so a source with snapshots leaves no unresolved rows. Recognisers claim
-a table on all its rows; facts are then taken from the rows the diff shows (changed lines
-and their context), exactly the rows a patch of the same commit shows, so the walk and a
-``git log -p`` of the same commits give the same events and the same observations.
+With the full text, every table a hunk touches is read with its header, its alignment
+row, the headings and tabs that scope it and the prose line above it, all taken from the
+document itself, never from a remembered layout: a source with snapshots leaves no
+unresolved rows. The rows read are the rows the diff shows (changed lines and their
+context) — the rows a patch of the same commit shows — so the walk and a ``git log -p``
+of the same commits give the same events and the same observations, and a wide matrix
+is not re-read whole at every commit.
 
-When a change alters what scopes a table — a heading, a tab, a code fence, a table's
-header or alignment row — or renames the document, both sides are read whole and every
-fact of the document is compared.
+When a change alters what scopes a table — a heading, a tab, a code fence, a ``---``
+rule, a table's header or alignment row — or adds, deletes or renames the document, both
+sides are read whole and every fact of the document is compared.
 
 A ``Snapshot`` is the document text as a ``str`` that also keeps its lines; the walk
-passes snapshots as ``FileDiff.full_before`` / ``full_after`` (plain ``str`` works too, it
-is split here). Parsed windows are cached by content, so the table a commit leaves behind
-is not parsed again as the next commit's *before* side.
+passes snapshots as ``FileDiff.full_before`` / ``full_after`` (a plain ``str`` works too,
+it is split here). The structure index (headings, fences, rules) of a snapshot is built
+once, with ``str.find`` scans, and shared by the two commits that see that version.
 """
 
 from __future__ import annotations
 
-import copy
 import re
-from collections import OrderedDict
-from typing import Any
 
-from extractor.blocks import Block, BulletList, Table
+from extractor.blocks import Block, Table
 from extractor.blocks.tables import (
     TAB_LEVEL,
     find_blocks,
@@ -34,14 +32,14 @@ from extractor.blocks.tables import (
     split_row,
 )
 from extractor.diff.model import ADDED, REMOVED, DiffLine, FileDiff, Hunk
-from extractor.recognisers import claimant
+from extractor.recognisers import Recogniser, claimant
 
 __all__ = ["Snapshot", "make_snapshot", "snapshot_blocks", "snapshot_lines"]
 
 _BULLET = re.compile(r"^\s*[-*+]\s+\S")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 SIDES = ("before", "after")
-_CACHE_SIZE = 512
+_CLAIMS_MAX = 4096
 
 Blocks = dict[str, list[Block]]
 Headings = dict[str, list[tuple[int, int, str]]]
@@ -77,26 +75,53 @@ def snapshot_lines(text: str) -> list[str]:
 # --------------------------------------------------------------------------- structure index
 
 
+def _line_starts(text: str, needle: str, whole_line: bool) -> list[int]:
+    """Offsets of the lines holding ``needle`` (at their start, after blanks, when
+    ``whole_line`` is False; as the whole stripped line when True)."""
+    out = []
+    p = text.find(needle)
+    while p >= 0:
+        ls = text.rfind("\n", 0, p) + 1
+        le = text.find("\n", p)
+        if le < 0:
+            le = len(text)
+        if (text[ls:le].strip() == needle) if whole_line else not text[ls:p].strip():
+            out.append(ls)
+        p = text.find(needle, le)
+    return out
+
+
 def _index(text: str) -> list[tuple[int, str, int, str]]:
     """Lines that change the heading stack or the fence state: ``(line_no, kind, level, text)``
     with kind ``h`` (heading or tab), ``f`` (code fence) or ``r`` (a ``---`` rule)."""
     cached = getattr(text, "index", None)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    lines = snapshot_lines(text)
+    if not isinstance(text, Snapshot):
+        text = make_snapshot(snapshot_lines(text))
+    s = str(text)
+    starts = [0] if s.startswith("#") else []
+    p = s.find("\n#")
+    while p >= 0:
+        starts.append(p + 1)
+        p = s.find("\n#", p + 2)
+    starts += _line_starts(s, "```", False) + _line_starts(s, "~~~", False) + _line_starts(s, "---", True)
     out = []
-    for i, t in enumerate(lines):
-        c = t[:1]
-        if c == "#":
-            h = heading_of(t.rstrip("\r"))
+    line, prev = 1, 0
+    for off in sorted(set(starts)):
+        line += s.count("\n", prev, off)
+        prev = off
+        end = s.find("\n", off)
+        t = s[off:end if end >= 0 else len(s)].rstrip("\r")
+        if t[:1] == "#":
+            h = heading_of(t)
             if h is not None:
-                out.append((i + 1, "h", h[0], h[1]))
-        elif ("`" in t or "~" in t) and _FENCE.match(t):
-            out.append((i + 1, "f", 0, ""))
-        elif "---" in t and t.strip() == "---":
-            out.append((i + 1, "r", 0, ""))
-    if isinstance(text, Snapshot):
-        text.index = out
+                out.append((line, "h", h[0], h[1]))
+        elif _FENCE.match(t):
+            out.append((line, "f", 0, ""))
+        elif t.strip() == "---":
+            out.append((line, "r", 0, ""))
+    text.index = out
     return out
 
 
@@ -123,17 +148,13 @@ def _context(index: list[tuple[int, str, int, str]], line_no: int) -> tuple[list
 # --------------------------------------------------------------------------- windows
 
 
-def _is_table(t: str) -> bool:
-    return is_table_line(t)
-
-
 def _is_bullet(t: str) -> bool:
     return t[:1] in (" ", "\t", "-", "*", "+") and _BULLET.match(t) is not None
 
 
 def _is_prose(t: str) -> bool:
     s = t.strip()
-    return bool(s) and not s.startswith("#") and not _FENCE.match(t)
+    return bool(s) and not s.startswith(("#", "|")) and not _FENCE.match(t) and not _is_bullet(t)
 
 
 def _expand_up(lines: list[str], a: int) -> int:
@@ -142,7 +163,7 @@ def _expand_up(lines: list[str], a: int) -> int:
     i = a
     while i > 1:
         t = lines[i - 2]
-        if _is_table(t) or _is_bullet(t):
+        if is_table_line(t) or _is_bullet(t):
             i -= 1
             continue
         if not t.strip() and _is_bullet(lines[i - 1]):
@@ -156,7 +177,7 @@ def _expand_up(lines: list[str], a: int) -> int:
     j = i - 1
     while j >= 1 and not lines[j - 1].strip() and i - j < 3:
         j -= 1
-    if j >= 1 and _is_prose(lines[j - 1]) and not _is_table(lines[j - 1]) and not _is_bullet(lines[j - 1]):
+    if j >= 1 and _is_prose(lines[j - 1]):
         i = j
     return i
 
@@ -166,7 +187,7 @@ def _expand_down(lines: list[str], b: int) -> int:
     i = b
     while i < n:
         t = lines[i]
-        if _is_table(t) or _is_bullet(t):
+        if is_table_line(t) or _is_bullet(t):
             i += 1
             continue
         if not t.strip() and _is_bullet(lines[i - 1]):
@@ -232,55 +253,63 @@ def _structural(diff: FileDiff, sides: dict[str, list[str] | None]) -> bool:
     return False
 
 
-# --------------------------------------------------------------------------- blocks
-
-_cache: OrderedDict[tuple[Any, ...], tuple[list[Block], list[tuple[int, int, str]]]] = OrderedDict()
+# --------------------------------------------------------------------------- views and blocks
 
 
-def _view(lines: list[str], a: int, b: int, fence: int | None) -> list[DiffLine]:
-    view = [DiffLine(" ", t[:-1] if t.endswith("\r") else t, no, no, no)
-            for no, t in enumerate(lines[a - 1:b], a)]
-    if fence is not None:
-        view.insert(0, DiffLine(" ", "```", fence, fence, fence))
+def _line(lines: list[str], no: int) -> DiffLine:
+    t = lines[no - 1]
+    return DiffLine(" ", t[:-1] if t.endswith("\r") else t, no, no, no)
+
+
+def _view(lines: list[str], a: int, b: int, shown: set[int] | None, fence: int | None) -> list[DiffLine]:
+    """Lines ``a``..``b`` as a view; with ``shown``, a table keeps its header and alignment
+    rows and the rows shown, a list the items shown."""
+    view = [DiffLine(" ", "```", fence, fence, fence)] if fence is not None else []
+    i = a
+    while i <= b:
+        t = lines[i - 1]
+        if shown is not None and is_table_line(t):
+            j = i
+            while j < b and is_table_line(lines[j]):
+                j += 1
+            align = next((k for k in range(i, min(j, i + 3) + 1) if is_alignment_row(split_row(lines[k - 1]))), None)
+            top = align if align is not None else i - 1
+            view.extend(_line(lines, k) for k in range(i, j + 1) if k <= top or k in shown)
+            i = j + 1
+            continue
+        if shown is None or i in shown or not _is_bullet(t):
+            view.append(_line(lines, i))
+        i += 1
     return view
 
 
-def _parse_window(doc: str, side: str, lines: list[str], index: list[tuple[int, str, int, str]],
-                  a: int, b: int, section: str) -> tuple[list[Block], list[tuple[int, int, str]]]:
-    stack, fence = _context(index, a)
-    key = (doc, side, a, b, section, tuple(stack), fence, tuple(lines[a - 1:b]))
-    hit = _cache.get(key)
-    if hit is not None:
-        _cache.move_to_end(key)
-        return hit
-    blocks, seen = find_blocks(_view(lines, a, b, fence), doc=doc, side=side, section=section,
+_claims: dict[tuple[object, ...], Recogniser | None] = {}
+
+
+def _claim(blk: Block) -> None:
+    """Claim a table once per document, header and scope: the next versions of the same
+    table (a walk meets it at every commit) reuse the recogniser found first, without
+    asking every recogniser again. Lists are claimed by their items, so not cached."""
+    header = getattr(blk, "header", None)
+    if not isinstance(blk, Table) or header is None:
+        return
+    key = (blk.doc, tuple(header), tuple(blk.headings))
+    if key in _claims:  # as ``claimant`` remembers a claim on the block itself
+        blk.__dict__["_claim"] = ((id(header), len(blk.headings)), _claims[key])
+        return
+    if len(_claims) >= _CLAIMS_MAX:
+        _claims.clear()
+    _claims[key] = claimant(blk)
+
+
+def _read(doc: str, side: str, text: str, lines: list[str], a: int, b: int, section: str,
+          shown: set[int] | None) -> tuple[list[Block], list[tuple[int, int, str]]]:
+    stack, fence = _context(_index(text), a)
+    blocks, seen = find_blocks(_view(lines, a, b, shown, fence), doc=doc, side=side, section=section,
                                headings=[(lvl, txt) for _, lvl, txt in stack])
     for blk in blocks:
-        claimant(blk)  # claim on the whole table / list, before its rows are narrowed
-    found = (blocks, [*stack, *seen])
-    _cache[key] = found
-    if len(_cache) > _CACHE_SIZE:
-        _cache.popitem(last=False)
-    return found
-
-
-def _narrow(blk: Block, shown: set[int] | None, side: str) -> Block:
-    """A copy of ``blk`` keeping only the rows the diff shows (the claim stays cached)."""
-    out = copy.copy(blk)
-    out.headings = list(blk.headings)
-    if isinstance(blk, Table) and blk.header is not None:
-        out.header = blk.header  # same object: the cached claim stays valid
-    if shown is not None:
-        out.rows = [r for r in blk.rows if r.line.no(side) in shown]
-    else:
-        out.rows = list(blk.rows)
-    return out
-
-
-def _whole(doc: str, side: str, lines: list[str], index: list[tuple[int, str, int, str]]) -> tuple[list[Block], list[tuple[int, int, str]]]:
-    if not lines:
-        return [], []
-    return _parse_window(doc, side, lines, index, 1, len(lines), "")
+        _claim(blk)
+    return blocks, [*stack, *seen]
 
 
 def snapshot_blocks(doc: str, diff: FileDiff) -> tuple[Blocks, Headings]:
@@ -293,19 +322,16 @@ def snapshot_blocks(doc: str, diff: FileDiff) -> tuple[Blocks, Headings]:
              or any(v is None for v in sides.values()) or _structural(diff, sides))
     for side in SIDES:
         text, lines = texts[side], sides[side]
-        if text is None or lines is None:
+        if text is None or lines is None or not lines:
             continue
-        index = _index(text)
         if whole:
-            found = [_whole(doc, side, lines, index)]
-            shown: set[int] | None = None
+            found = [_read(doc, side, text, lines, 1, len(lines), "", None)]
         else:
             windows, shown = _windows(lines, diff.hunks, side)
-            found = [_parse_window(doc, side, lines, index, a, b, sec) for a, b, sec in windows]
+            found = [_read(doc, side, text, lines, a, b, sec, shown) for a, b, sec in windows]
         seen: set[tuple[int, int, str]] = set()
         for blks, heads in found:
-            blocks[side].extend(_narrow(b, shown, side) for b in blks
-                                if isinstance(b, (Table, BulletList)))
+            blocks[side].extend(blks)
             for h in heads:
                 if h not in seen:
                     seen.add(h)

@@ -8,6 +8,7 @@ raise ``StoreError`` with a message meant for a person.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Iterator, Sequence
@@ -47,6 +48,15 @@ def migrations() -> list[tuple[int, Path]]:
 
 
 SCHEMA_VERSION = max((v for v, _ in migrations()), default=0)
+_REPEATABLE = re.compile(r"^--\s*repeatable\b", re.MULTILINE)
+
+
+def _is_repeatable(path: Path) -> bool:
+    return bool(_REPEATABLE.search(path.read_text(encoding="utf-8")))
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 class Store:
@@ -95,7 +105,8 @@ class Store:
         if current > SCHEMA_VERSION:
             raise StoreError(f"{self.path}: written by a newer extractor (schema {current}; this "
                              f"version knows up to {SCHEMA_VERSION}); upgrade extractor to use it")
-        if current == SCHEMA_VERSION:
+        stale = self._stale_repeatables(current)
+        if current == SCHEMA_VERSION and not stale:
             return
         if self.read_only:  # migrate through a short writable connection, then read on
             self.con.close()
@@ -111,10 +122,32 @@ class Store:
                     continue
                 self.con.execute(path.read_text(encoding="utf-8"))
                 self.con.execute("INSERT INTO schema_info VALUES (?, ?, now())", [version, APP])
+            self._apply_repeatables(stale)
             self.con.execute("COMMIT")
         except Exception:
             self.con.execute("ROLLBACK")
             raise
+
+    def _stale_repeatables(self, current: int) -> list[Path]:
+        """Repeatable migrations (marked ``-- repeatable``: views and macros only, every
+        statement ``CREATE OR REPLACE``) already applied whose text has changed since: an
+        updated view definition reaches existing databases on their next open."""
+        recorded: dict[str, str] = {}
+        if "schema_scripts" in self._tables():
+            recorded = dict(self.con.execute("SELECT name, sha256 FROM schema_scripts").fetchall())
+        return [path for version, path in migrations()
+                if version <= current and _is_repeatable(path) and recorded.get(path.name) != _digest(path)]
+
+    def _apply_repeatables(self, stale: list[Path]) -> None:
+        """Re-run the stale repeatable migrations, then record every repeatable's checksum."""
+        self.con.execute("CREATE TABLE IF NOT EXISTS schema_scripts (name VARCHAR PRIMARY KEY, "
+                         "sha256 VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)")
+        for path in stale:
+            self.con.execute(path.read_text(encoding="utf-8"))
+        for _version, path in migrations():
+            if _is_repeatable(path):
+                self.con.execute("DELETE FROM schema_scripts WHERE name = ?", [path.name])
+                self.con.execute("INSERT INTO schema_scripts VALUES (?, ?, now())", [path.name, _digest(path)])
 
     # --- writing -----------------------------------------------------------------------
 

@@ -1,0 +1,168 @@
+"""Ingest a git repository: the walk's commits through the pipeline, in chunks, incrementally.
+
+Each walked commit is a source (``kind='git'``, ``path`` the work tree, ``source_id`` a hash
+of the repository, the ``--paths`` scope and the commit), dated by its commit date, whose
+change is ``parent...commit`` (7-hex SHAs, the repository named by ``--repo`` or its
+``origin`` remote). Commits are written in chunks, each chunk in one transaction together
+with its ``git_commits`` rows, so memory stays flat over long histories and an interrupted
+walk keeps what it wrote. A second walk of the same repository and scope continues after
+the last commit recorded (when that commit is still in the history; otherwise it walks the
+range again and skips the commits already stored).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from extractor.sources.base import SourceError
+from extractor.sources.git import GitRepo, Walk
+
+if TYPE_CHECKING:
+    from extractor.layout import LayoutEntry, LayoutMemory
+    from extractor.pipeline import IngestResult, Prepared, SourceRows
+    from extractor.sources.identity import ChangeMatcher
+    from extractor.store.db import Store
+
+__all__ = ["GitOptions", "ingest_git", "last_walked"]
+
+CHUNK = 400
+
+
+@dataclass
+class GitOptions:
+    """What to walk: ``since`` / ``until`` (``YYYY-MM-DD``, by commit date), ``paths`` (globs)
+    and ``repo`` (``OWNER/NAME``, else taken from the ``origin`` remote)."""
+
+    since: str | None = None
+    until: str | None = None
+    paths: Sequence[str] = ()
+    repo: str | None = None
+
+
+def scope_of(paths: Sequence[str]) -> str:
+    return json.dumps(sorted(set(paths)))
+
+
+def commit_source_id(identity: str, scope: str, sha: str) -> str:
+    return hashlib.sha256(f"git\x00{identity}\x00{scope}\x00{sha}".encode()).hexdigest()
+
+
+def last_walked(store: Store, repo_path: str, scope: str) -> tuple[str, int] | None:
+    rows = store.rows("SELECT commit_sha, seq FROM git_commits WHERE repo_path = ? AND scope = ? "
+                      "ORDER BY seq DESC LIMIT 1", [repo_path, scope])
+    return (rows[0][0], int(rows[0][1])) if rows else None
+
+
+def ingest_git(store: Store, path: str | Path, opts: GitOptions, *, result: IngestResult,
+               memory: LayoutMemory, known: set[str], matcher: ChangeMatcher,
+               say: Callable[[str, int | None, str, str], None], chunk: int = CHUNK) -> None:
+    """Walk the repository at ``path`` into ``store``; counts and problems go to ``result``."""
+    from extractor.pipeline import InputFile, _fail, prepare, record_error
+
+    try:
+        repo = GitRepo.open(path, name=opts.repo)
+    except SourceError as exc:
+        result.failed.append((str(path), exc.line, exc.reason))
+        record_error(store, str(path), None, exc.line, exc.reason)
+        say(str(path), exc.line, "error", exc.reason)
+        return
+    top = str(repo.top)
+    scope = scope_of(opts.paths)
+    identity = repo.name or top
+    walk = Walk(repo, opts.since, opts.until, list(opts.paths))
+    seq = 0
+    last = last_walked(store, top, scope)
+    if last is not None:
+        seq = last[1] + 1
+        if repo.is_ancestor(last[0]):
+            walk.after = last[0]
+        else:
+            walk.notes.append(f"the last commit walked, {last[0][:12]}, is no longer in the history; "
+                              "walking the whole range again (commits already stored are skipped)")
+    pending: list[tuple[Prepared, dict[str, Any]]] = []
+    seen_only: list[dict[str, Any]] = []
+    learnt: list[LayoutEntry] = []
+    now = datetime.now(UTC).replace(tzinfo=None)
+    try:
+        for commit in walk.commits():
+            result.commits += 1
+            matcher.learn_parent(commit.sha, commit.parent)
+            sid = commit_source_id(identity, scope, commit.sha)
+            row = {"repo_path": top, "scope": scope, "commit_sha": commit.sha, "parent_sha": commit.parent,
+                   "seq": seq, "observed_at": commit.source.meta.observed_at, "source_id": sid, "walked_at": now}
+            seq += 1
+            if sid in known:
+                result.skipped_known += 1
+                seen_only.append(row)
+                continue
+            known.add(sid)
+            try:
+                prep = prepare(InputFile(repo.top, b"", sid, True), commit.source, memory)
+                prep.change_id = matcher.resolve(commit.source.meta, prep.change_id, single_commit=True)
+            except Exception as exc:
+                _fail(store, result, say, top, sid, exc)
+                continue
+            pending.append((prep, row))
+            if len(pending) >= chunk:
+                _flush(store, pending, seen_only, memory, learnt, result, say)
+        _flush(store, pending, seen_only, memory, learnt, result, say)
+    finally:
+        memory.new_tables.extend(learnt)  # so that stored reports this walk can now resolve are read again
+    for note in walk.notes:
+        result.warnings.append((top, None, note))
+        say(top, None, "warning", note)
+        store.insert_new("errors", store.arrow("errors", [{"source_id": None, "path": top, "line": None,
+                                                            "severity": "warning", "message": note,
+                                                            "logged_at": now}]))
+
+
+def _flush(store: Store, pending: list[tuple[Prepared, dict[str, Any]]], seen_only: list[dict[str, Any]],
+           memory: LayoutMemory, learnt: list[LayoutEntry], result: IngestResult,
+           say: Callable[[str, int | None, str, str], None]) -> None:
+    from extractor.pipeline import _fail, extract, source_rows, write_batch
+
+    batch: list[SourceRows] = []
+    for prep, row in pending:
+        try:
+            sr = source_rows(prep, extract(prep, memory), memory)
+        except Exception as exc:
+            _fail(store, result, say, str(prep.file.path), prep.file.source_id, exc)
+            continue
+        sr.tables["git_commits"] = [row]
+        batch.append(sr)
+        for p in prep.source.problems:
+            (result.failed if p.severity == "error" else result.warnings).append((p.file, p.line, p.message))
+            say(p.file, p.line, p.severity, p.message)
+    headings = [{"doc": h.doc, "line_no": h.line_no, "level": h.level, "text": h.text,
+                 "source_id": h.source_id, "side": h.side} for h in memory.new_headings]
+    if batch or headings:
+        try:
+            result.events_new += write_batch(store, batch, headings)
+        except Exception:  # load source by source: one bad commit does not lose the chunk
+            done = []
+            for i, sr in enumerate(batch):
+                try:
+                    result.events_new += write_batch(store, [sr], headings if i == 0 else [])
+                    done.append(sr)
+                except Exception as exc:
+                    _fail(store, result, say, sr.path, sr.source_id, exc)
+            batch = done
+    if seen_only:
+        store.insert_new("git_commits", store.arrow("git_commits", seen_only),
+                         key=["repo_path", "scope", "commit_sha"])
+    for sr in batch:
+        result.loaded += 1
+        result.unresolved += sr.unresolved
+        for k, v in sr.kinds.items():
+            result.events[k] = result.events.get(k, 0) + v
+    learnt.extend(memory.new_tables)
+    memory.new_tables.clear()
+    memory.new_headings.clear()
+    pending.clear()
+    seen_only.clear()
