@@ -78,7 +78,8 @@ class Docs:
         return f"{n} K" if small else f"{n} M"
 
     def _date(self) -> str:
-        return f"{self.rng.choice(['March', 'May', 'June', 'October'])} {self.rng.randint(1, 28)}, {self.rng.choice([2025, 2026])}"
+        month = self.rng.choice(["March", "May", "June", "October"])
+        return f"{month} {self.rng.randint(1, 28)}, {self.rng.choice([2025, 2026])}"
 
     def edit(self) -> list[str]:
         """One commit's worth of edits; returns the paths it touched."""
@@ -164,7 +165,8 @@ def make_repo(path: Path, commits: int, *, seed: int = 7, start: int = 1_735_689
         stream.append(f"committer Bench <bench@example.com> {when} +0000\n".encode())
         stream.append(_blob(msg))
         if not (new and i == 0):
-            stream.append(f"from {'refs/heads/' + branch + '^0' if i == 0 else ':%d' % (mark - 1)}\n".encode())
+            parent = f"refs/heads/{branch}^0" if i == 0 else f":{mark - 1}"
+            stream.append(f"from {parent}\n".encode())
         for p in touched:
             stream.append(f"M 100644 inline {p}\n".encode() + _blob(docs.render(p)))
         stream.append(b"\n")

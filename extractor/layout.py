@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import date
 from dataclasses import dataclass, field
+from datetime import date
 
 from extractor.blocks import Table
 from extractor.normalize import strip_markup

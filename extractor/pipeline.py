@@ -16,7 +16,7 @@ import json
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +25,7 @@ from extractor.blocks import Block, Table, find_blocks
 from extractor.diff.model import DiffError, FileDiff, parse_file_diff, parse_hunks
 from extractor.layout import HeadingEntry, LayoutEntry, LayoutMemory
 from extractor.recognisers import SUBJECT_KEYS, Fact, claimant
-from extractor.revisit import forget, revisit
+from extractor.revisit import forget, restrict, revisit
 from extractor.semdiff import REMOVED, Event, carry_moves, diff_facts
 from extractor.sources.base import DocSection, Problem, Source, SourceError
 from extractor.store.db import Store
@@ -172,6 +172,8 @@ def prepare(file: InputFile, source: Source, memory: LayoutMemory) -> Prepared:
     """Parse the sections a recogniser may need; defer those only a known layout makes useful."""
     prep = Prepared(file, source, change_id_of(source, file.source_id), [])
     for sec in source.sections:
+        if sec.status == "renamed" and sec.old_doc:
+            carry_layout(memory, sec.old_doc, sec.doc)
         if sec.parsed is not None:
             _add_doc(prep, sec.doc, sec.parsed, memory)
             continue
@@ -183,6 +185,16 @@ def prepare(file: InputFile, source: Source, memory: LayoutMemory) -> Prepared:
         elif verdict:
             _parse_section(prep, sec, memory)
     return prep
+
+
+def carry_layout(memory: LayoutMemory, old: str, new: str) -> None:
+    """A renamed document keeps its remembered tables and headings under its new path."""
+    if memory.has_doc(new):
+        return
+    for e in list(memory.tables.get(old, ())):
+        memory.add_table(replace(e, doc=new))
+    for h in list(memory.headings.get(old, ())):
+        memory.add_heading(replace(h, doc=new))
 
 
 def prepare_deferred(prep: Prepared, memory: LayoutMemory) -> None:
@@ -404,8 +416,8 @@ def source_rows(prep: Prepared, ex: Extracted, memory: LayoutMemory) -> SourceRo
                      "n_docs": len(prep.source.sections), "n_events": len(ex.events),
                      "n_unresolved": len(ex.unresolved), "n_problems": len(prep.source.problems)}],
     }
-    if prep.revisit:  # read again (see extractor.revisit): only its events and unresolved rows
-        tables = {k: v if k in ("events", "event_sources", "unresolved") else [] for k, v in tables.items()}
+    if prep.revisit:  # read again (see extractor.revisit): only what it says of those documents
+        tables = restrict(tables, prep.revisit)
     return SourceRows(str(prep.file.path), sid, tables, len(ex.events), len(ex.unresolved), kinds,
                       [(prep.change_id, d) for d in sorted(prep.revisit)])
 
@@ -547,7 +559,11 @@ def ingest(store: Store, paths: Iterable[str | Path], *, date: str | None = None
         return result
     for prep in prepared:
         prepare_deferred(prep, memory)
-    prepared.extend(revisit(store, memory, {p.file.source_id for p in prepared}))
+    again = revisit(store, memory, {p.file.source_id for p in prepared})
+    if again:  # a change a git walk has read whole is complete: it is never read again
+        walked = {r[0] for r in store.rows("SELECT DISTINCT change_id FROM sources WHERE kind = 'git'")}
+        again = [p for p in again if p.change_id not in walked]
+    prepared.extend(again)
     prepared.sort(key=lambda p: (p.source.meta.observed_at, str(p.file.path)))
     batch: list[SourceRows] = []
     for prep in prepared:

@@ -12,6 +12,7 @@ import pandas as pd
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 FORMATS = ("table", "csv", "json", "markdown")
 # A terminal table keeps each column at least this wide (or its natural width when less);
@@ -69,12 +70,12 @@ def print_frame(console: Console, df: pd.DataFrame, *, title: str | None = None,
     if widths is None:
         _print_vertical(console, names, texts, title)
         return
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
-                  header_style="bold", padding=(0, 1))
+    table = Table(title=Text(title) if title else None, title_justify="left", box=box.SIMPLE_HEAD,
+                  show_edge=False, pad_edge=False, header_style="bold", padding=(0, 1))
     for name, w in zip(names, widths, strict=True):
-        table.add_column(name, width=w, overflow="fold")
-    for row in texts:
-        table.add_row(*row)
+        table.add_column(Text(name), width=w, overflow="fold")
+    for row in texts:  # Text: cells are data, never console markup ("[since=null]")
+        table.add_row(*(Text(v) for v in row))
     console.print(table)
 
 
@@ -115,7 +116,7 @@ def _print_vertical(console: Console, names: list[str], rows: list[list[str]], t
         table.add_column("field", style="bold", width=width, overflow="fold")
         table.add_column("value", overflow="fold")
         for name, v in zip(names, row, strict=True):
-            table.add_row(name, v)
+            table.add_row(Text(name), Text(v))
         console.print(table)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from extractor.layout import LayoutMemory
 from extractor.store.db import Store
@@ -26,31 +26,51 @@ log = logging.getLogger("extractor")
 
 
 def stale_docs(store: Store, memory: LayoutMemory) -> dict[str, set[str]]:
-    """``change_id -> docs`` that a table learnt in this run may let a stored change say more about:
+    """``change_id -> docs`` that a table learnt in this run may let a stored change say
+    more about, or say otherwise:
 
     - its unresolved rows have the column count of a table learnt for their document;
-    - the document was not known to hold fact tables before this run, so the change's
-      section may have been skipped (sections whose rows name no fact are parsed only for
-      documents known to hold fact tables).
+    - it lies in time between the versions of the document known before this run that
+      surround a version learnt now (all its changes, when none was known): header-less
+      rows are read with the version nearest in time, and sections whose rows name no
+      fact are parsed only for documents known to hold fact tables.
     """
-    learnt = {(e.doc, e.ncols) for e in memory.new_tables}
-    if not learnt:
+    if not memory.new_tables:
         return {}
+    learnt = {(e.doc, e.ncols) for e in memory.new_tables}
     docs = sorted({d for d, _ in learnt})
     marks = ", ".join("?" for _ in docs)
-    rows = store.rows(f"SELECT DISTINCT change_id, doc, ncols FROM unresolved WHERE doc IN ({marks})", docs)
     out: dict[str, set[str]] = defaultdict(set)
-    for change_id, doc, ncols in rows:
+    for change_id, doc, ncols in store.rows(
+            f"SELECT DISTINCT change_id, doc, ncols FROM unresolved WHERE doc IN ({marks})", docs):
         if (doc, int(ncols)) in learnt:
             out[change_id].add(doc)
     new = set(memory.new_tables)
-    fresh = sorted(d for d in docs if all(e in new for e in memory.tables.get(d, ())))
-    if fresh:
-        marks = ", ".join("?" for _ in fresh)
-        for change_id, doc in store.rows(f"SELECT DISTINCT change_id, doc FROM doc_changes "
-                                         f"WHERE has_diff AND doc IN ({marks})", fresh):
-            out[change_id].add(doc)
+    windows: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for doc in docs:
+        known = sorted({e.observed_at[:10] for e in memory.tables.get(doc, ()) if e not in new})
+        for day in sorted({e.observed_at[:10] for e in memory.new_tables if e.doc == doc}):
+            lo = max((k for k in known if k < day), default="0000-00-00")
+            hi = min((k for k in known if k > day), default="9999-99-99")
+            windows[doc].append((lo, hi))
+    if windows:
+        rows = store.rows(f"SELECT DISTINCT d.change_id, d.doc, CAST(c.observed_at AS VARCHAR) FROM doc_changes d "
+                          f"JOIN changes c USING (change_id) WHERE d.has_diff AND d.doc IN ({marks})", docs)
+        for change_id, doc, day in rows:
+            if any(lo <= day[:10] <= hi for lo, hi in windows.get(doc, ())):
+                out[change_id].add(doc)
     return dict(out)
+
+
+def restrict(tables: dict[str, list[dict[str, Any]]], docs: set[str]) -> dict[str, list[dict[str, Any]]]:
+    """The rows a source read again adds: its events and unresolved rows of ``docs`` only."""
+    events = [r for r in tables.get("events", ()) if r["doc"] in docs]
+    ids = {r["event_id"] for r in events}
+    out: dict[str, list[dict[str, Any]]] = {k: [] for k in tables}
+    out["events"] = events
+    out["event_sources"] = [r for r in tables.get("event_sources", ()) if r["event_id"] in ids]
+    out["unresolved"] = [r for r in tables.get("unresolved", ()) if r["doc"] in docs]
+    return out
 
 
 def revisit(store: Store, memory: LayoutMemory, skip: set[str]) -> list[Prepared]:

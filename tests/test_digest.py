@@ -8,6 +8,7 @@ The digest of the corpus's last month is checked the same way (skipped without t
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import re
@@ -237,10 +238,8 @@ class Browser:
         return out
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(RuntimeError, TimeoutError, EOFError, OSError):
             self.call("Browser.close", session=False, timeout=5)
-        except (RuntimeError, TimeoutError, EOFError, OSError):
-            pass
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:

@@ -209,3 +209,59 @@ def test_document_deleted_without_a_new_home_removes_its_facts(tmp_path: Path) -
     removed = hunk("\n".join("-" + r for r in TABLE), old=1, new=0)
     _, ch = ingest_changes(tmp_path, ("2025-03-01", [(doc, "removed", removed)]))
     assert len(ch) == 3 and {c[3] for c in ch} == {"removed"}
+
+
+# --- the version of a rewritten header nearest in time --------------------------------------------------
+
+OLD_H = "| **Region** | **gpt-4**, **0613** | **gpt-4o**, **2024-08-06** | **o1**, **2024-12-17** |"
+NEW_H = "| **Region** | **gpt-4o**, **2024-08-06** | **gpt-4**, **0613** | **o1**, **2024-12-17** |"
+ALIGN = "|:---|:---:|:---:|:---:|"
+PROV = MATRIX + "provisioned-models.md"
+
+
+def _reorder() -> str:
+    """A change that swaps two columns (header and every row), on lines 1-4."""
+    return hunk("\n".join([
+        "-" + OLD_H, "-" + ALIGN, "-| eastus | ✅ | - | - |", "-| westus | - | - | - |",
+        "+" + NEW_H, "+" + ALIGN, "+| eastus | - | ✅ | - |", "+| westus | - | - | - |",
+    ]), old=1)
+
+
+def _rows_only(before: str, after: str) -> str:
+    return hunk(f"""
+         | eastus | - | - | - |
+        -| {before}
+        +| {after}
+    """, old=4)
+
+
+def _reorder_cases(tmp_path: Path) -> tuple[list[Path], list[tuple]]:
+    earlier = report(tmp_path, "2024-10-01", [(PROV, "modified", _rows_only("japaneast | ✅ | - | - |",
+                                                                            "japaneast | ✅ | ✅ | - |"))])
+    rewrite = report(tmp_path, "2024-10-26", [(PROV, "modified", _reorder())])
+    later = report(tmp_path, "2024-11-02", [(PROV, "modified", _rows_only("uaenorth | ✅ | - | - |",
+                                                                          "uaenorth | ✅ | ✅ | - |"))])
+    expected = srt([
+        # before the rewrite the second column is gpt-4o, after it gpt-4
+        ("region_availability", av("gpt-4o", "japaneast", "provisioned", "2024-08-06"), "available", "added",
+         None, True, None),
+        ("region_availability", av("gpt-4", "uaenorth", "provisioned", "0613"), "available", "added", None, True, None),
+    ])
+    return [earlier, rewrite, later], expected
+
+
+def test_header_less_rows_read_with_the_version_of_the_header_nearest_in_time(tmp_path: Path) -> None:
+    paths, expected = _reorder_cases(tmp_path)
+    db = extractor.connect(tmp_path / "x.duckdb")
+    db.ingest(paths)
+    assert changes(db) == expected
+
+
+def test_run_by_run_in_any_order_gives_what_one_run_gives(tmp_path: Path) -> None:
+    paths, expected = _reorder_cases(tmp_path)
+    for name, order in (("fwd", paths), ("rev", paths[::-1]), ("mid", [paths[1], paths[2], paths[0]])):
+        db = extractor.connect(tmp_path / f"{name}.duckdb")
+        for p in order:
+            db.ingest([p])
+        assert changes(db) == expected, name
+        assert _unresolved(db) == 0

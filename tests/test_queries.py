@@ -268,8 +268,9 @@ def test_cli_query_list(db_path: Path) -> None:
     listed = {q["name"]: q for q in json.loads(res.output)}
     assert set(listed) >= REQUIRED
     assert listed["retirements_due"]["parameters"] == "[as_of=today] [days=90] [model=null]"
-    res = cli(db_path, "query", "--list")
+    res = cli(db_path, "query", "--list", width=200)
     assert res.exit_code == 0 and "quota_history" in res.output and "retirement_moves" in res.output
+    assert "[as_of=today] [days=90] [model=null]" in res.output  # cells are text, not console markup
 
 
 def test_cli_query_formats(db_path: Path) -> None:
@@ -284,7 +285,8 @@ def test_cli_query_formats(db_path: Path) -> None:
     assert lines[0] == "model,deployment_type,tier,region,tpm,rpm,since,last_seen,doc,link"
     assert lines[1].startswith("o3,global-standard,default,,3000000,2000,2025-03-01,")
     res = cli(db_path, *args, "--format", "markdown")
-    assert res.output.splitlines()[0] == "| model | deployment_type | tier | region | tpm | rpm | since | last_seen | doc | link |"
+    head = "| model | deployment_type | tier | region | tpm | rpm | since | last_seen | doc | link |"
+    assert res.output.splitlines()[0] == head
     assert "| o3 | global-standard | default |  | 3000000 | 2000 | 2025-03-01 |" in res.output
     res = cli(db_path, *args)
     assert res.exit_code == 0 and "3000000" in res.output and "o3" in res.output

@@ -286,3 +286,22 @@ def test_views_survive_reopening_and_schema_version(db_path: Path, tmp_path: Pat
     with extractor.connect(copy) as db:
         assert db.store.schema_version() >= 2
         assert len(db.history()) == 25
+
+
+def test_changed_view_definitions_reach_existing_databases(db_path: Path, tmp_path: Path) -> None:
+    """002_views.sql is repeatable: a database whose recorded checksum differs (it was built
+    with an older definition) gets the views re-applied on its next open, read-only too."""
+    copy = tmp_path / "old.duckdb"
+    shutil.copy(db_path, copy)
+    with extractor.connect(copy) as db:
+        con = db.store.con
+        assert con.execute("SELECT name FROM schema_scripts").fetchall() == [("002_views.sql",)]
+        con.execute("CREATE OR REPLACE VIEW fact_changes AS SELECT 1 AS stale")
+        con.execute("UPDATE schema_scripts SET sha256 = 'older'")
+    with extractor.connect(copy, read_only=True) as db:
+        assert "description" in db.changes().columns
+        assert db.sql("SELECT sha256 FROM schema_scripts")["sha256"][0] != "older"
+    with extractor.connect(copy) as db:  # nothing stale: opens without rewriting
+        before = db.sql("SELECT applied_at FROM schema_scripts")["applied_at"][0]
+    with extractor.connect(copy) as db:
+        assert db.sql("SELECT applied_at FROM schema_scripts")["applied_at"][0] == before
