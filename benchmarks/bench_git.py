@@ -1,16 +1,24 @@
 """Benchmark: walk a generated 2,000-commit documentation repository, against ``git log -p``.
 
 Generates (with ``git fast-import``) a repository whose commits edit a quotas document, a
-retirement table, a region matrix and an unrelated page, the way the Azure docs change.
-Then times, over the same range:
+retirement table, a 36-column region matrix and prose articles, the way the Azure docs
+change, in one of two shapes:
+
+* ``dense``: every commit edits a fact table (or the one prose page) — the worst case,
+  each commit giving events;
+* ``docs``: a documentation repository — 120 prose articles of 8-16 KB (headings, code,
+  parameter tables) and the fact documents; each commit (a merged pull request) edits 1-5
+  articles, and one commit in five also edits a fact table.
+
+Then times, over the same range (all of first-parent history):
 
 * ``git log -p --first-parent`` alone (its output read and thrown away), best of a few;
-* ``extract ingest --git`` into a fresh database (the whole walk: git, parsing, facts, store);
-* after 10 more commits, the incremental walk (must process only those 10).
+* the walk into a fresh database (``Extractor.ingest(git=...)``: git, parsing, facts, store);
+* after 10 more commits, the incremental walk (it must process only those 10).
 
 Prints the figures and the ratio walk / git log -p.
 
-    python benchmarks/bench_git.py [--commits 2000] [--keep DIR] [--repeat 3]
+    python benchmarks/bench_git.py [--shape docs|dense|both] [--commits 2000] [--context 3] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from extractor.api import Extractor  # noqa: E402
+from extractor.sources import git as git_source  # noqa: E402
 
 OPENAI = "articles/ai-services/openai/"
 QUOTAS = OPENAI + "quotas-limits.md"
@@ -44,6 +53,10 @@ TIERS = ["Enterprise agreement", "Default", "Tier 1", "Tier 2", "Tier 3"]
 FAMILIES = ["o-series", "gpt-4.1 series", "gpt-4o", "gpt-4.5 preview", "gpt-4 turbo", "embeddings",
             "dall-e", "whisper"]
 DTYPES = ["global standard", "data zone standard", "standard"]
+WORDS = ("deployment", "model", "endpoint", "resource", "quota", "region", "token", "request", "response",
+         "client", "api", "version", "content", "filter", "fine-tune", "embedding", "completion", "prompt",
+         "system", "user", "assistant", "batch", "file", "index", "search", "vector", "store", "network",
+         "private", "link", "managed", "identity", "key", "vault", "monitor", "metric")
 
 
 @dataclass
@@ -56,6 +69,8 @@ class Docs:
     matrix_cols: list[str] = field(default_factory=list)
     matrix: dict[str, list[bool]] = field(default_factory=dict)
     other: list[str] = field(default_factory=list)
+    articles: dict[str, list[str]] = field(default_factory=dict)  # path -> paragraphs / blocks
+    shape: str = "dense"
     serial: int = 0
 
     def seed(self) -> None:
@@ -72,6 +87,26 @@ class Docs:
         self.matrix_cols = [f"**gpt-{i}**, **2024-{1 + i % 12:02d}-{1 + i % 28:02d}**" for i in range(36)]
         self.matrix = {r: [self.rng.random() < 0.6 for _ in self.matrix_cols] for r in REGIONS}
         self.other = [f"Paragraph {i} about deployments and how to use them." for i in range(60)]
+        if self.shape == "docs":
+            for i in range(120):
+                folder = ("how-to", "concepts", "includes", "reference")[i % 4]
+                self.articles[f"{OPENAI}{folder}/article-{i:03d}.md"] = self._article(i)
+
+    def _words(self, n: int) -> str:
+        return " ".join(self.rng.choice(WORDS) for _ in range(n))
+
+    def _article(self, i: int) -> list[str]:
+        blocks = [f"# Article {i}: {self._words(4)}"]
+        for sec in range(self.rng.randint(4, 8)):
+            blocks.append(f"## {self._words(3).capitalize()} {sec}")
+            blocks += [self._words(self.rng.randint(40, 90)) + "." for _ in range(self.rng.randint(2, 4))]
+            if sec % 3 == 1:
+                blocks.append("```python\nclient = AzureOpenAI(api_version=\"2024-10-21\")\n"
+                              f"response = client.chat.completions.create(model=\"gpt-4o\", n={sec})\n```")
+            if sec % 3 == 2:
+                rows = "\n".join(f"| `{self._words(1)}_{k}` | string | {self._words(8)} |" for k in range(6))
+                blocks.append(f"| Parameter | Type | Description |\n|---|---|---|\n{rows}")
+        return blocks
 
     def _qty(self, small: bool = False) -> str:
         n = self.rng.choice([1, 2, 3, 5, 10, 30, 50, 150])
@@ -84,7 +119,26 @@ class Docs:
     def edit(self) -> list[str]:
         """One commit's worth of edits; returns the paths it touched."""
         self.serial += 1
-        r = self.rng.random()
+        if self.shape == "docs":
+            touched = []
+            for path in self.rng.sample(sorted(self.articles), self.rng.randint(1, 5)):
+                blocks = self.articles[path]
+                k = self.rng.randrange(1, len(blocks))
+                if blocks[k].startswith(("#", "```")):
+                    blocks.insert(k, self._words(50) + ".")
+                elif blocks[k].startswith("|"):
+                    lines = blocks[k].split("\n")
+                    lines[self.rng.randrange(2, len(lines))] = f"| `{self._words(1)}` | int | {self._words(8)} |"
+                    blocks[k] = "\n".join(lines)
+                else:
+                    blocks[k] = self._words(self.rng.randint(40, 90)) + "."
+                touched.append(path)
+            if self.rng.random() < 0.2:
+                touched += self._fact_edit(self.rng.random() * 0.9)
+            return touched
+        return self._fact_edit(self.rng.random())
+
+    def _fact_edit(self, r: float) -> list[str]:
         if r < 0.45:
             rows = self.quotas[self.rng.choice(sorted(self.quotas))]
             op = self.rng.random()
@@ -135,7 +189,12 @@ class Docs:
             out += [f"| {reg} | " + " | ".join("✅" if c else "-" for c in cells) + " |"
                     for reg, cells in self.matrix.items()]
             return "\n".join(out) + "\n"
+        if path in self.articles:
+            return "\n\n".join(self.articles[path]) + "\n"
         return "# Overview\n\n" + "\n\n".join(self.other) + "\n"
+
+    def paths(self) -> list[str]:
+        return [QUOTAS, RETIRE, MATRIX, OTHER, *self.articles]
 
 
 def _blob(text: str) -> bytes:
@@ -144,21 +203,21 @@ def _blob(text: str) -> bytes:
 
 
 def make_repo(path: Path, commits: int, *, seed: int = 7, start: int = 1_735_689_600,
-              docs: Docs | None = None, first_mark: int = 1, branch: str = "main") -> Docs:
+              docs: Docs | None = None, first_mark: int = 1, branch: str = "main", shape: str = "dense") -> Docs:
     """Create (or extend) a repository at ``path`` with ``commits`` commits; one hour apart."""
     new = docs is None
     if new:
         subprocess.run(["git", "init", "-q", "-b", branch, str(path)], check=True)
         subprocess.run(["git", "-C", str(path), "remote", "add", "origin",
                         "https://github.com/MicrosoftDocs/azure-ai-docs.git"], check=True)
-        docs = Docs(random.Random(seed))
+        docs = Docs(random.Random(seed), shape=shape)
         docs.seed()
     assert docs is not None
     stream: list[bytes] = []
     for i in range(commits):
         mark = first_mark + i
         when = start + 3600 * (mark - 1)
-        touched = [QUOTAS, RETIRE, MATRIX, OTHER] if new and i == 0 else docs.edit()
+        touched = docs.paths() if new and i == 0 else docs.edit()
         msg = f"change {mark}"
         stream.append(f"commit refs/heads/{branch}\nmark :{mark}\n".encode())
         stream.append(f"author Bench <bench@example.com> {when} +0000\n".encode())
@@ -185,35 +244,45 @@ def time_git_log(repo: Path, repeat: int) -> float:
     return best
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--commits", type=int, default=2000)
-    ap.add_argument("--repeat", type=int, default=3, help="git log -p repetitions (best is kept)")
-    ap.add_argument("--keep", type=Path, default=None, help="build the repository here and keep it")
-    args = ap.parse_args()
+def run(shape: str, commits: int, repeat: int, context: int, keep: Path | None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        repo = args.keep or Path(tmp) / "repo"
+        repo = (keep / shape) if keep else Path(tmp) / "repo"
         t0 = time.perf_counter()
-        docs = make_repo(repo, args.commits)
-        print(f"generated {args.commits} commits in {time.perf_counter() - t0:.2f} s at {repo}")
-        log_s = time_git_log(repo, args.repeat)
+        docs = make_repo(repo, commits, shape=shape)
+        size = sum(f.stat().st_size for f in repo.rglob("*.md") if ".git" not in f.parts) / 1e6
+        print(f"[{shape}] generated {commits} commits in {time.perf_counter() - t0:.2f} s "
+              f"({len(docs.paths())} documents, {size:.1f} MB at HEAD)")
+        log_s = time_git_log(repo, repeat)
         db_path = Path(tmp) / "bench.duckdb"
+        git_source.CONTEXT_LINES = context
         t0 = time.perf_counter()
         with Extractor(db_path) as db:
             res = db.ingest(git=repo)
         walk_s = time.perf_counter() - t0
         kinds = ", ".join(f"{k} {v}" for k, v in sorted(res.events.items()))
-        print(f"git log -p:  {log_s:.2f} s")
-        print(f"walk:        {walk_s:.2f} s  ({res.loaded} commits loaded; {res.events_new} new events; {kinds};"
-              f" {res.unresolved} unresolved)")
-        print(f"ratio:       {walk_s / log_s:.2f}x")
-        make_repo(repo, 10, docs=docs, first_mark=args.commits + 1)
+        print(f"  git log -p:  {log_s:.2f} s")
+        print(f"  walk:        {walk_s:.2f} s  ({res.commits} commits, {res.loaded} loaded; {res.events_new} events "
+              f"stored: {kinds}; {res.unresolved} unresolved)")
+        print(f"  ratio:       {walk_s / log_s:.1f}x")
+        make_repo(repo, 10, docs=docs, first_mark=commits + 1)
         t0 = time.perf_counter()
         with Extractor(db_path) as db:
             res2 = db.ingest(git=repo)
         inc_s = time.perf_counter() - t0
-        print(f"incremental: {inc_s:.2f} s for 10 new commits ({res2.loaded} commits loaded, "
-              f"{res2.skipped_known} already known)")
+        print(f"  incremental: {inc_s:.2f} s after 10 new commits ({res2.commits} commits walked, "
+              f"{res2.loaded} loaded)")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shape", choices=["docs", "dense", "both"], default="both")
+    ap.add_argument("--commits", type=int, default=2000)
+    ap.add_argument("--repeat", type=int, default=3, help="git log -p repetitions (best is kept)")
+    ap.add_argument("--context", type=int, default=3, help="context lines of the walk's diffs (git log -U)")
+    ap.add_argument("--keep", type=Path, default=None, help="build the repositories under this folder and keep them")
+    args = ap.parse_args()
+    for shape in (["docs", "dense"] if args.shape == "both" else [args.shape]):
+        run(shape, args.commits, args.repeat, args.context, args.keep)
 
 
 if __name__ == "__main__":

@@ -105,6 +105,7 @@ def revisit(store: Store, memory: LayoutMemory, skip: set[str]) -> list[Prepared
                 continue  # another commit of the file, or the file changed since
             prep = pipeline.prepare(pipeline.InputFile(path, data, sid, False), source, memory)
             pipeline.prepare_deferred(prep, memory)
+            source.problems.clear()  # recorded when the source was first loaded
             prep.change_id = change_id
             prep.revisit = set(stale[change_id])
             out.append(prep)

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ["GitOptions", "ingest_git", "last_walked"]
 
-CHUNK = 400
+CHUNK = 1000
 
 
 @dataclass

@@ -166,6 +166,7 @@ def ingest_changes(tmp_path: Path, *reports: tuple[str, Sequence[Section]] | Pat
     db = extractor.connect(tmp_path / db_name)
     res = db.ingest(paths)
     assert res.ok, res.failed
+    assert not res.warnings, res.warnings  # a fixture whose A / D or structure is off
     return db, changes(db)
 
 

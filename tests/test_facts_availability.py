@@ -196,11 +196,12 @@ def test_heading_names_the_type_in_a_doc_of_several_matrices(tmp_path: Path) -> 
 # --- Model | Region tables -------------------------------------------------------------------------------
 
 def test_region_list_cells_with_deployment_type_suffixes(tmp_path: Path) -> None:
-    d = hunk("""
+    WEST = "West US3 (Data Zone Standard)"
+    d = hunk(f"""
          | Model | Region |
          |---|---|
         -| `o1` & `o1-mini` | East US2 (Global Standard) <br> Sweden Central (Global Standard) |
-        +| `o1` & `o1-mini` | East US 2 (Global Standard) <br> Sweden Central (Global Standard) <br> West US3 (Data Zone Standard) |
+        +| `o1` & `o1-mini` | East US 2 (Global Standard) <br> Sweden Central (Global Standard) <br> {WEST} |
         +| `gpt-4o-audio-preview` | East US 2 <br> West US 3 <br> |
         +| `dall-e-3` | See [models page](../concepts/models.md#dall-e-models) |
     """)

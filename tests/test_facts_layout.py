@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import MATRIX, OPENAI, QUOTAS, av, changes, hunk, ingest_changes, q, report, srt
+from helpers import MATRIX, QUOTAS, av, changes, hunk, ingest_changes, q, report, srt
 
 import extractor
 

@@ -91,7 +91,7 @@ def test_value_becoming_na_is_a_removal_and_na_becoming_value_an_addition(tmp_pa
 # --- meaning, not text -----------------------------------------------------------------------------
 
 def test_repadded_realigned_bolded_and_reordered_rows_give_no_event(tmp_path: Path) -> None:
-    d = hunk(f"""
+    d = hunk("""
          ### o-series global standard
         .
         -| Model|Tier| Quota Limit in tokens per minute (TPM) | Requests per minute |
@@ -278,11 +278,12 @@ def test_offer_item_changed_and_renamed_offer_label(tmp_path: Path) -> None:
 
 
 def test_offer_label_naming_two_offers_splits_like_two_models(tmp_path: Path) -> None:
+    ITEMS = "GPT-4 series: 8 K <br>computer-use-preview: 30 K <br> o-series: 0"
     d = hunk(f"""
         {OFFER_H}
         {OFFER_A}
         -| MSDN subscriptions | GPT-4 series: 8 K <br> o-series: 0 |
-        +| MSDN & Cloud Solution Provider (CSP) subscriptions | GPT-4 series: 8 K <br>computer-use-preview: 30 K <br> o-series: 0 |
+        +| MSDN & Cloud Solution Provider (CSP) subscriptions | {ITEMS} |
          | Monthly credit card based subscriptions <sup>1</sup> | GPT-4 series: 8 K |
     """)
     csp = "cloud-solution-provider-csp-subscriptions"
@@ -475,8 +476,8 @@ def test_batch_tables_with_identical_headers_under_two_headings(tmp_path: Path) 
         +|`o3-mini`| 1.5 B | 200 M | 50 M | 1 M | N/A|
         \\ No newline at end of file
     """, old=16, section="ms.date: 02/16/2025")
-    db, ch = ingest_changes(tmp_path, ("2025-01-16", [(BATCH, "added", added)]),
-                            ("2025-02-16", [(BATCH, "modified", later)]))
+    _, ch = ingest_changes(tmp_path, ("2025-01-16", [(BATCH, "added", added)]),
+                           ("2025-02-16", [(BATCH, "modified", later)]))
     new = [c for c in ch if c[1]["model"] == "o3-mini"]
     assert new == [
         ("batch_quota", bq("o3-mini", "data-zone-batch", s), "enqueued_tokens", "added", None, v, None)

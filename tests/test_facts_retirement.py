@@ -113,11 +113,12 @@ def test_row_added_gives_every_attribute_with_a_value(tmp_path: Path) -> None:
 
 def test_deprecated_and_retirement_labels_in_one_cell(tmp_path: Path) -> None:
     """Hard case 9: ``**Deprecated:** X<br>**Retirement:** No earlier than Y``."""
+    m, r = "`gpt-4o-realtime-preview` | 2024-10-01", "`gpt-4o-realtime-preview` (2024-12-17)"
     d = hunk(f"""
         {RH}
         {RA}
-        -| `gpt-4o-realtime-preview` | 2024-10-01 | No earlier than February 25, 2025 | `gpt-4o-realtime-preview` (2024-12-17) |
-        +| `gpt-4o-realtime-preview` | 2024-10-01 | **Deprecated:** February 25, 2025<br>**Retirement:** No earlier than March 26, 2025 | `gpt-4o-realtime-preview` (2024-12-17) |
+        -| {m} | No earlier than February 25, 2025 | {r} |
+        +| {m} | **Deprecated:** February 25, 2025<br>**Retirement:** No earlier than March 26, 2025 | {r} |
     """)
     s = ret("gpt-4o-realtime-preview", "2024-10-01")
     assert one(tmp_path, d) == [
@@ -127,12 +128,15 @@ def test_deprecated_and_retirement_labels_in_one_cell(tmp_path: Path) -> None:
 
 
 def test_upgrade_dates_are_not_retirement_dates(tmp_path: Path) -> None:
+    up = "To be upgraded to `gpt-4o` version: `2024-11-20`, starting no sooner than"
+    auto = ("Deployments set to [**Auto-update to default**](/azure/x) will be automatically upgraded to "
+            "version: `0125`, starting on November 13, 2024.")
     d = hunk(f"""
         {RH}
         {RA}
-        -| `gpt-4` | 1106-Preview | To be upgraded to `gpt-4o` version: `2024-11-20`, starting no sooner than March 17, 2025 | `gpt-4o`|
-        +| `gpt-4` | 1106-Preview | To be upgraded to `gpt-4o` version: `2024-11-20`, starting no sooner than April 17, 2025 <br>Retirement date: May 1, 2025 | `gpt-4o`|
-        +| `gpt-35-turbo` | 0301 | No earlier than Nov 17, 2024 <br><br> Deployments set to [**Auto-update to default**](/azure/x) will be automatically upgraded to version: `0125`, starting on November 13, 2024. | |
+        -| `gpt-4` | 1106-Preview | {up} March 17, 2025 | `gpt-4o`|
+        +| `gpt-4` | 1106-Preview | {up} April 17, 2025 <br>Retirement date: May 1, 2025 | `gpt-4o`|
+        +| `gpt-35-turbo` | 0301 | No earlier than Nov 17, 2024 <br><br> {auto} | |
     """)
     assert one(tmp_path, d) == [
         ("retirement", ret("gpt-35-turbo", "0301"), "retirement_date", "added", None, "2024-11-17", NEL),

@@ -452,3 +452,71 @@ def test_cli_walk(tmp_path: Path, history: tuple[Path, dict[str, str]]) -> None:
     assert res.exit_code == 2 and "--git" in res.output
     res = runner.invoke(main, ["--db", str(db), "ingest", "--git", str(repo), "--since", "soon"])
     assert res.exit_code == 2
+
+
+# --- merges, damaged history, layouts for later reports -------------------------------------------
+
+
+def test_merge_commits_are_walked_as_first_parent_diffs(tmp_path: Path) -> None:
+    repo = init(tmp_path / "repo")
+    commit(repo, "2025-03-01", "docs", {RETIRE: retirements(RETIRE_ROWS)})
+    git(repo, "checkout", "-q", "-b", "topic")
+    rows = list(RETIRE_ROWS)
+    rows[0] = ("gpt-35-turbo", "0301", "March 13, 2025", "`gpt-4o-mini`")
+    commit(repo, "2025-03-02", "on a branch", {RETIRE: retirements(rows)})
+    git(repo, "checkout", "-q", "main")
+    commit(repo, "2025-03-03", "readme on main", {README: "# Docs\n"})
+    git(repo, "merge", "-q", "--no-ff", "-m", "Merge topic", "topic", date="2025-03-04")
+    db, res = walk(tmp_path / "x.duckdb", repo)
+    assert res.commits == 3  # the branch's own commit is not on the first-parent line
+    assert by_date(db.records()) == {
+        "2025-03-01": by_date(db.records())["2025-03-01"],
+        "2025-03-04": [("retirement", ret("gpt-35-turbo", "0301"), "retirement_date", "changed", "2025-02-13",
+                        "2025-03-13", None)],
+    }
+
+
+def test_history_that_git_cannot_read_stops_with_a_note(tmp_path: Path) -> None:
+    repo = init(tmp_path / "repo")
+    commit(repo, "2025-03-01", "docs", {QUOTAS: quotas(QUOTA_ROWS)})
+    c2 = commit(repo, "2025-03-02", "edit", {QUOTAS: quotas(C2_ROWS)})
+    rows = list(C2_ROWS)
+    rows[0] = ("o3-mini", "Enterprise agreement", "70 M", "5 K")
+    commit(repo, "2025-03-03", "edit again", {QUOTAS: quotas(rows)})
+    blob = git(repo, "rev-parse", f"HEAD:{QUOTAS}").strip()
+    (repo / ".git" / "objects" / blob[:2] / blob[2:]).unlink()  # as if a partial clone could not fetch it
+    db, res = walk(tmp_path / "x.duckdb", repo)
+    assert (res.commits, res.loaded) == (2, 2)
+    notes = [m for _, _, m in res.warnings]
+    assert any(m.startswith(f"git log stopped after commit {c2[:12]}") for m in notes), notes
+    assert set(by_date(db.records())) == {"2025-03-01", "2025-03-02"}
+
+
+def test_walk_layout_serves_later_reports(tmp_path: Path, history: tuple[Path, dict[str, str]]) -> None:
+    repo, _ = history
+    db, _ = walk(tmp_path / "x.duckdb", repo)
+    # a later report whose hunk shows the last quota rows only: header and heading are 10+ lines up
+    body = "\n".join([
+        "@@ -21,3 +21,3 @@ This article is a quick reference for quotas.",
+        " | `o1-mini` | Default | 5 M | 500 |",
+        " | `o1-preview` | Enterprise agreement | 30 M | 5 K |",
+        "-| `o1-preview` | Default | 4 M | 500 |",
+        "+| `o1-preview` | Default | 6 M | 500 |",
+    ])
+    rep = tmp_path / "report-20250301-openai.md"
+    rep.write_text(make_report("2025-03-01", [(QUOTAS, "modified", body)], base="aaaaaaa", head="bbbbbbb"),
+                   encoding="utf-8")
+    res = db.ingest([rep])
+    assert res.ok and res.unresolved == 0
+    assert by_date(db.records())["2025-03-01"] == [
+        ("quota", q("o1-preview", "global-standard", "default"), "tpm", "changed", 4000000, 6000000, None)]
+
+
+def test_bare_clone_is_walked(tmp_path: Path, history: tuple[Path, dict[str, str]]) -> None:
+    repo, _ = history
+    bare = tmp_path / "bare.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(repo), str(bare)], check=True, capture_output=True)
+    db, res = walk(tmp_path / "x.duckdb", bare, repo=REPO)
+    assert res.commits == 6
+    got = by_date(db.records())
+    assert got.pop("2025-01-10") == EXPECTED_C1 and got == EXPECTED

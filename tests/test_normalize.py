@@ -247,7 +247,7 @@ def test_find_date_ignores_dates_inside_versions_and_words() -> None:
     """Bug fixed: the ISO pattern matched inside ``turbo-2024-04-09``; month names matched
     inside words (``summary 5, 2025`` read as March 5)."""
     assert find_date("turbo-2024-04-09") == (None, -1)
-    assert find_date("gpt-4o-2024-05-13 retires on June 6, 2025") == ("2025-06-06", 27)
+    assert find_date("gpt-4o-2024-05-13 retires on June 6, 2025") == ("2025-06-06", 29)
     assert find_date("2024-12-17-preview") == (None, -1)
     assert find_date("summary 5, 2025") == (None, -1)
     assert find_date("Retirement date:2025-04-09") == ("2025-04-09", 16)

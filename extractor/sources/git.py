@@ -24,27 +24,28 @@ from __future__ import annotations
 import logging
 import re
 import subprocess
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from extractor.diff.model import ADDED, CONTEXT, REMOVED, DiffLine, FileDiff, Hunk
 from extractor.sources.base import DocSection, Problem, Source, SourceError, SourceMeta
 from extractor.sources.patch import FilePatch, parse_files, unquote_path
-from extractor.sources.snapshot import Snapshot, make_snapshot
+from extractor.sources.snapshot import Snapshot, holds_facts, make_snapshot
 
 __all__ = ["Commit", "GitRepo", "Walk", "repo_name_from_url"]
 
 log = logging.getLogger("extractor.git")
 
+CONTEXT_LINES = 3  # git's default: the walk shows the rows a ``git log -p`` shows
 _MARK = b"\x00WALK\x00"
 _FORMAT = "--format=%x00WALK%x00%H%x1f%P%x1f%cI%x1f%s"
 _SKIP_EXT = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".webp", ".bmp", ".zip", ".pdf", ".json"}
 _TEXT_EXT = {".md", ".markdown", ".yml", ".yaml", ".txt", ""}
-_FACT_TABLE = re.compile(r"^[ \t]*\|[^\n]*?(?:✅|retire|deprecation|tokens per minute|\bTPM\b|requests per minute|"
-                         r"enterprise agreement|\bregions?\b)", re.I | re.M)
-_REGION_LIST = re.compile(r"^#{1,6}[^\n]*\bregion", re.I | re.M)
 _CHANGED_HEADING = re.compile(r"^[+-]#", re.M)
+_ADDED_HEADER = re.compile(r"^\+[ \t]*\|[^\n]*\n\+[ \t]*\|?[ \t]*:?-{3,}", re.M)
 _GITHUB = re.compile(r"(?:github\.com|ssh\.github\.com)[:/]+([^/\s]+)/([^/\s]+?)(?:\.git)?/?$", re.I)
 _ANY_HOST = re.compile(r"^(?:[a-z+]+://[^/]+/|[^@/\s]+@[^:/\s]+:)(?:.*/)?([^/\s]+)/([^/\s]+?)(?:\.git)?/?$", re.I)
 
@@ -82,16 +83,19 @@ class GitRepo:
         if not p.exists():
             raise SourceError("no such repository", str(path))
         cwd = p if p.is_dir() else p.parent
-        res = _git(["rev-parse", "--show-toplevel", "--absolute-git-dir", "--is-shallow-repository"], cwd,
+        res = _git(["rev-parse", "--absolute-git-dir", "--is-bare-repository", "--is-shallow-repository"], cwd,
                    check=False)
         if res.returncode != 0:
             raise SourceError(f"not a git repository: {res.stderr.strip().splitlines()[-1] if res.stderr else ''}",
                               str(path))
-        out = res.stdout.splitlines()
-        top = Path(out[0]) if len(out) >= 3 else cwd.resolve()
-        git_dir = Path(out[-2])
+        git_dir_text, bare, is_shallow = [*res.stdout.splitlines(), "", "", ""][:3]
+        git_dir = Path(git_dir_text)
+        top = git_dir  # a bare repository is walked in its git directory
+        if bare.strip() != "true":
+            res = _git(["rev-parse", "--show-toplevel"], cwd, check=False)
+            top = Path(res.stdout.strip()) if res.returncode == 0 and res.stdout.strip() else cwd.resolve()
         shallow: list[str] = []
-        if out[-1].strip() == "true":
+        if is_shallow.strip() == "true":
             f = git_dir / "shallow"
             if f.exists():
                 shallow = [s.strip() for s in f.read_text().split() if s.strip()]
@@ -183,12 +187,13 @@ class Walk:
     until: str | None = None
     paths: Sequence[str] = ()
     after: str | None = None  # continue after this commit (incremental)
-    context: int = 3  # lines of context around each change (git log -U)
+    context: int = field(default_factory=lambda: CONTEXT_LINES)  # lines around each change (git log -U)
     notes: list[str] = field(default_factory=list)
     walked: int = 0
     last: str | None = None
     _snaps: dict[str, Snapshot] = field(default_factory=dict)
-    _boring: set[str] = field(default_factory=set)
+    _boring: set[str] = field(default_factory=set)  # documents read and found to hold no fact table
+    _facts: set[str] = field(default_factory=set)  # documents found to hold one
 
     def command(self) -> list[str]:
         args = ["git", "-c", "core.quotePath=false", "-c", "log.showSignature=false", "-c", "log.showRoot=true",
@@ -223,34 +228,42 @@ class Walk:
             self.notes.append("partial clone: missing objects are fetched from its promisor remote as git needs "
                               "them; without that remote the walk stops at the first one missing")
         blobs = _Blobs(self.repo.top)
-        proc = subprocess.Popen(self.command(), cwd=self.repo.top, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        assert proc.stdout is not None and proc.stderr is not None
-        buf = b""
-        try:
-            while True:
-                chunk = proc.stdout.read(1 << 20)
-                if not chunk:
-                    break
-                buf += chunk
-                parts = buf.split(_MARK)
-                buf = parts.pop()
-                for rec in parts:
-                    if rec:
-                        yield self._commit(rec, blobs)
-            err = proc.stderr.read().decode("utf-8", "replace").strip()
-            rc = proc.wait()
-            if rc == 0:
-                if buf:
-                    yield self._commit(buf, blobs)
-            else:
-                last = err.splitlines()[-1] if err else f"exit status {rc}"
-                where = f"after commit {self.last[:12]}" if self.last else "before the first commit"
-                self.notes.append(f"git log stopped {where}: {last}; the commits read so far are kept")
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-            blobs.close()
+        with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a chatty stderr cannot stall the walk
+            proc = subprocess.Popen(self.command(), cwd=self.repo.top, stdout=subprocess.PIPE, stderr=errors)
+            try:
+                yield from self._read(proc, errors, blobs)
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+                blobs.close()
+
+    def _read(self, proc: subprocess.Popen[bytes], errors: IO[bytes], blobs: _Blobs) -> Iterator[Commit]:
+        """Commits from ``git log``'s output as it streams; a failure is a note, not an error."""
+        assert proc.stdout is not None
+        buf = bytearray()
+        while True:
+            chunk = proc.stdout.read(1 << 20)
+            if not chunk:
+                break
+            start = max(0, len(buf) - len(_MARK) + 1)  # look for the marker in new bytes only
+            buf += chunk
+            while (k := buf.find(_MARK, start)) >= 0:
+                rec = bytes(buf[:k])
+                del buf[:k + len(_MARK)]
+                start = 0
+                if rec:
+                    yield self._commit(rec, blobs)
+        rc = proc.wait()
+        if rc == 0:
+            if buf:
+                yield self._commit(bytes(buf), blobs)
+            return
+        errors.seek(0)
+        err = errors.read().decode("utf-8", "replace").strip()
+        last = err.splitlines()[-1] if err else f"exit status {rc}"
+        where = f"after commit {self.last[:12]}" if self.last else "before the first commit"
+        self.notes.append(f"git log stopped {where}: {last}; the commits read so far are kept")
 
     # --- one commit ------------------------------------------------------------------------
 
@@ -259,62 +272,62 @@ class Walk:
         nl = text.find("\n")
         header, body = (text, "") if nl < 0 else (text[:nl], text[nl + 1:])
         sha, parents, committed, subject = ([*header.split("\x1f"), "", "", "", ""])[:4]
-        lines = body.split("\n")
-        raw: dict[str, _Raw] = {}
-        i = 0
-        while i < len(lines) and (lines[i].startswith(":") or not lines[i]):
-            line = lines[i]
-            if line:
-                meta, _, names = line.partition("\t")
-                f = meta[1:].split(" ")
-                paths = [unquote_path(p) for p in names.split("\t")]
-                if len(f) >= 5:
-                    raw[paths[-1]] = _Raw(f[2], f[3], f[4])
-                    if f[4][:1] in ("D", "R"):
-                        raw.setdefault(paths[0], raw[paths[-1]])
-            i += 1
-        problems: list[tuple[int, str]] = []
-        files = parse_files(lines, i, len(lines), problems)
+        k = body.find("diff --git ")
+        raw = _raw_entries(body if k < 0 else body[:k])
         path = str(self.repo.top)
+        problems: list[Problem] = []
+        sections = []
+        if k >= 0:
+            parts = body[k:].split("\ndiff --git ")
+            for j, part in enumerate(parts):
+                sec = self._file(part if j == 0 else "diff --git " + part, raw, blobs, problems, sha)
+                if sec is not None:
+                    sections.append(sec)
         parent_list = parents.split()
-        src_problems = [Problem(path, None, f"{sha[:12]}: {msg}") for _, msg in problems]
-        sections = [self._section(f, lines, raw.get(f.doc) or raw.get(f.old_path or ""), blobs, src_problems, sha)
-                    for f in files if f.doc]
         meta = SourceMeta(kind="git", path=path, observed_at=committed[:10], repo=self.repo.name,
                           base=parent_list[0][:7] if parent_list else None, head=sha[:7], title=subject or None)
         self.walked += 1
         self.last = sha
-        return Commit(sha, parent_list, committed, subject, Source(meta=meta, sections=sections, problems=src_problems))
+        return Commit(sha, parent_list, committed, subject, Source(meta=meta, sections=sections, problems=problems))
 
-    def _section(self, f: FilePatch, lines: list[str], raw: _Raw | None, blobs: _Blobs,
-                 problems: list[Problem], sha: str) -> DocSection:
-        sec = DocSection(doc=f.doc, status=f.status, added=f.added, deleted=f.deleted,
+    def _file(self, chunk: str, raw: dict[str, _Raw], blobs: _Blobs, problems: list[Problem],
+              sha: str) -> DocSection | None:
+        """One file of a commit. Its hunks are parsed line by line only when the walk reads
+        the document; other files cost a header parse and two counts."""
+        h = chunk.find("\n@@ ")
+        head = parse_files((chunk if h < 0 else chunk[:h]).split("\n"))
+        if not head or not head[0].doc:
+            return None
+        f = head[0]
+        hunk_text = "" if h < 0 else chunk[h + 1:]
+        sec = DocSection(doc=f.doc, status=f.status, added=hunk_text.count("\n+"), deleted=hunk_text.count("\n-"),
                          old_doc=f.old_path if f.status == "renamed" else None)
+        rw = raw.get(f.doc) or raw.get(f.old_path or "")
         suffix = PurePosixPath(f.doc).suffix.lower()
         old_key = f.old_path if f.status != "added" else None
         if f.binary or suffix in _SKIP_EXT or suffix not in _TEXT_EXT:
             self._forget(old_key, f.new_path)
             return sec
         before = self._snaps.get(old_key) if old_key else None
+        if before is None and not self._may_hold_facts(f, hunk_text):
+            self._forget(old_key, f.new_path)
+            return sec
+        lines = chunk.split("\n")
+        f = parse_files(lines)[0]
         if before is None and f.status != "added":
-            if not self._worth_reading(f, lines, raw, blobs):
-                self._forget(old_key, f.new_path)
-                return sec
-            data = blobs.get(raw.old_sha) if raw is not None else None
+            data = blobs.get(rw.old_sha) if rw is not None else None
             if data is None:
                 problems.append(Problem(str(self.repo.top), None,
                                         f"{sha[:12]}: {f.doc}: the file before this commit cannot be read"))
                 self._forget(old_key, f.new_path)
                 return sec
             before = make_snapshot(_lines_of(data))
-        elif f.status == "added" and not self._worth_reading(f, lines, None, blobs):
-            return sec
         old_lines = before.lines if before is not None else []
         after_lines: list[str] | None = None
         if f.status != "removed":
             after_lines = _apply(old_lines, f, lines)
             if after_lines is None:
-                data = blobs.get(raw.new_sha) if raw is not None else None
+                data = blobs.get(rw.new_sha) if rw is not None else None
                 if data is None:
                     problems.append(Problem(str(self.repo.top), None,
                                             f"{sha[:12]}: {f.doc}: the diff does not apply and the file cannot be read"))
@@ -322,6 +335,13 @@ class Walk:
                     return sec
                 log.debug("%s %s: patch did not apply; read the file instead", sha[:12], f.doc)
                 after_lines = _lines_of(data)
+        if old_key not in self._snaps and f.doc not in self._facts:
+            # first meeting: keep following the document only if it holds a fact table
+            if not any(holds_facts(f.doc, ls) for ls in (old_lines, after_lines or [])):
+                self._boring.add(f.doc)
+                self._forget(old_key, f.new_path)
+                return sec
+            self._facts.add(f.doc)
         after = make_snapshot(after_lines) if after_lines is not None else None
         if old_key is not None:
             self._snaps.pop(old_key, None)
@@ -336,27 +356,33 @@ class Walk:
             if k:
                 self._snaps.pop(k, None)
 
-    def _worth_reading(self, f: FilePatch, lines: list[str], raw: _Raw | None, blobs: _Blobs) -> bool:
-        """Whether a document the walk does not follow yet holds fact tables."""
+    def _may_hold_facts(self, f: FilePatch, hunk_text: str) -> bool:
+        """Whether a document the walk does not follow yet is worth reading: its diff shows
+        fact-like rows, a heading change or a rename; a document found to hold no fact
+        table is read again only when a diff adds a table header or changes a heading."""
         from extractor.pipeline import wanted
 
-        body = "\n".join(lines[f.hunks[0].start:f.hunks[-1].end]) if f.hunks else ""
-        verdict = wanted(body) if body else False
-        if verdict:
-            self._boring.discard(f.doc)
-            return True
         if f.doc in self._boring:
-            return False
-        if verdict is None or _CHANGED_HEADING.search(body) or f.status == "renamed":
-            if raw is None or f.status == "added":
-                text = "\n".join(ln[1:] for ln in lines[f.hunks[0].start:f.hunks[-1].end]) if f.hunks else ""
-            else:
-                data = blobs.get(raw.old_sha)
-                text = data.decode("utf-8", "replace") if data is not None else ""
-            if _FACT_TABLE.search(text) or _REGION_LIST.search(text):
-                return True
-            self._boring.add(f.doc)
-        return False
+            return bool(_ADDED_HEADER.search(hunk_text) or _CHANGED_HEADING.search(hunk_text))
+        if f.doc in self._facts or f.status == "renamed":
+            return True
+        return bool(hunk_text) and (wanted(hunk_text) is not False or bool(_CHANGED_HEADING.search(hunk_text)))
+
+
+def _raw_entries(text: str) -> dict[str, _Raw]:
+    """``--raw`` lines (``:100644 100644 OLD NEW M\tpath``) by path (both paths of a rename)."""
+    raw: dict[str, _Raw] = {}
+    for line in text.split("\n"):
+        if not line.startswith(":"):
+            continue
+        meta, _, names = line.partition("\t")
+        f = meta[1:].split(" ")
+        paths = [unquote_path(p) for p in names.split("\t")]
+        if len(f) >= 5:
+            raw[paths[-1]] = _Raw(f[2], f[3], f[4])
+            if f[4][:1] in ("D", "R"):
+                raw.setdefault(paths[0], raw[paths[-1]])
+    return raw
 
 
 def _apply(old: list[str], f: FilePatch, lines: list[str]) -> list[str] | None:

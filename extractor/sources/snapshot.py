@@ -15,14 +15,16 @@ sides are read whole and every fact of the document is compared.
 A ``Snapshot`` is the document text as a ``str`` that also keeps its lines; the walk
 passes snapshots as ``FileDiff.full_before`` / ``full_after`` (a plain ``str`` works too,
 it is split here). The structure index (headings, fences, rules) of a snapshot is built
-once, with ``str.find`` scans, and shared by the two commits that see that version.
+once, with ``str.find`` scans, and shared by the two commits that see that version. A
+table is claimed once per document, header and headings, on the rows first read: the
+walk meets the same table at every commit that edits it.
 """
 
 from __future__ import annotations
 
 import re
 
-from extractor.blocks import Block, Table
+from extractor.blocks import Block, BulletList, Table
 from extractor.blocks.tables import (
     TAB_LEVEL,
     find_blocks,
@@ -34,7 +36,7 @@ from extractor.blocks.tables import (
 from extractor.diff.model import ADDED, REMOVED, DiffLine, FileDiff, Hunk
 from extractor.recognisers import Recogniser, claimant
 
-__all__ = ["Snapshot", "make_snapshot", "snapshot_blocks", "snapshot_lines"]
+__all__ = ["Snapshot", "holds_facts", "make_snapshot", "snapshot_blocks", "snapshot_lines"]
 
 _BULLET = re.compile(r"^\s*[-*+]\s+\S")
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -281,6 +283,20 @@ def _view(lines: list[str], a: int, b: int, shown: set[int] | None, fence: int |
             view.append(_line(lines, i))
         i += 1
     return view
+
+
+_FACTISH = re.compile(r"✅|retire|deprecat|tokens per minute|\bTPM\b|requests per minute|enterprise agreement|"
+                      r"\bregion|batch|enqueued", re.I)
+
+
+def holds_facts(doc: str, lines: list[str]) -> bool:
+    """True when a recogniser claims a table (with its header) or a list of the document."""
+    if not lines or not _FACTISH.search("\n".join(lines)):
+        return False
+    view = [DiffLine(" ", t[:-1] if t.endswith("\r") else t, no, no, no) for no, t in enumerate(lines, 1)]
+    blocks, _ = find_blocks(view, doc=doc, side="after", section="")
+    return any(claimant(b) is not None for b in blocks
+               if isinstance(b, BulletList) or (isinstance(b, Table) and b.header is not None))
 
 
 _claims: dict[tuple[object, ...], Recogniser | None] = {}
