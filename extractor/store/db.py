@@ -87,7 +87,8 @@ class Store:
 
     def _tables(self) -> set[str]:
         rows = self.con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND database_name = current_database()"
+        ).fetchall()
         return {r[0] for r in rows}
 
     def schema_version(self) -> int:
