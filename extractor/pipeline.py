@@ -570,37 +570,55 @@ def ingest(store: Store, paths: Iterable[str | Path], *, date: str | None = None
         tick(1, "extract")
         try:
             batch.append(source_rows(prep, extract(prep, memory), memory))
-            for p in prep.source.problems:
-                (result.failed if p.severity == "error" else result.warnings).append((p.file, p.line, p.message))
-                say(p.file, p.line, p.severity, p.message)
+            report_problems(prep, result, say)
         except Exception as exc:
             _fail(store, result, say, str(prep.file.path), prep.file.source_id, exc)
-    headings = [{"doc": h.doc, "line_no": h.line_no, "level": h.level, "text": h.text,
-                 "source_id": h.source_id, "side": h.side} for h in memory.new_headings]
     if batch:
-        try:
-            result.events_new += write_batch(store, batch, headings)
-            done = batch
-        except Exception:
-            log.debug("batch load failed; loading source by source", exc_info=True)
-            done = []
-            for i, sr in enumerate(batch):
-                try:
-                    result.events_new += write_batch(store, [sr], headings if i == 0 else [])
-                    done.append(sr)
-                except Exception as exc:
-                    _fail(store, result, say, sr.path, sr.source_id, exc)
-        for sr in done:
-            if sr.replace:
-                continue  # a source read again, not loaded by this run
-            result.loaded += 1
-            result.unresolved += sr.unresolved
-            for k, v in sr.kinds.items():
-                result.events[k] = result.events.get(k, 0) + v
+        load_batch(store, batch, memory, result, say)
     return result
 
 
-def _fail(store: Store, result: IngestResult, say: Callable[[str, int | None, str, str], None],
+Say = Callable[[str, int | None, str, str], None]
+
+
+def report_problems(prep: Prepared, result: IngestResult, say: Say) -> None:
+    """Count and show a loaded source's problems (errors fail the run, warnings do not)."""
+    for p in prep.source.problems:
+        (result.failed if p.severity == "error" else result.warnings).append((p.file, p.line, p.message))
+        say(p.file, p.line, p.severity, p.message)
+
+
+def load_batch(store: Store, batch: list[SourceRows], memory: LayoutMemory, result: IngestResult,
+               say: Say) -> list[SourceRows]:
+    """Load whole sources in one transaction, falling back to one source at a time so that a
+    source that cannot be stored does not lose the others; counts what was loaded."""
+    headings = [{"doc": h.doc, "line_no": h.line_no, "level": h.level, "text": h.text,
+                 "source_id": h.source_id, "side": h.side} for h in memory.new_headings]
+    if not batch and not headings:
+        return []
+    try:
+        result.events_new += write_batch(store, batch, headings)
+        done = batch
+    except Exception:
+        log.debug("batch load failed; loading source by source", exc_info=True)
+        done = []
+        for i, sr in enumerate(batch):
+            try:
+                result.events_new += write_batch(store, [sr], headings if i == 0 else [])
+                done.append(sr)
+            except Exception as exc:
+                _fail(store, result, say, sr.path, sr.source_id, exc)
+    for sr in done:
+        if sr.replace:
+            continue  # a source read again, not loaded by this run
+        result.loaded += 1
+        result.unresolved += sr.unresolved
+        for k, v in sr.kinds.items():
+            result.events[k] = result.events.get(k, 0) + v
+    return done
+
+
+def _fail(store: Store, result: IngestResult, say: Say,
           path: str, source_id: str | None, exc: Exception) -> None:
     log.debug("unexpected failure on %s", path, exc_info=True)
     msg = f"unexpected {type(exc).__name__}: {exc}"

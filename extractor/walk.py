@@ -125,7 +125,7 @@ def ingest_git(store: Store, path: str | Path, opts: GitOptions, *, result: Inge
 def _flush(store: Store, pending: list[tuple[Prepared, dict[str, Any]]], seen_only: list[dict[str, Any]],
            memory: LayoutMemory, learnt: list[LayoutEntry], result: IngestResult,
            say: Callable[[str, int | None, str, str], None]) -> None:
-    from extractor.pipeline import _fail, extract, source_rows, write_batch
+    from extractor.pipeline import _fail, extract, load_batch, report_problems, source_rows
 
     batch: list[SourceRows] = []
     for prep, row in pending:
@@ -136,31 +136,11 @@ def _flush(store: Store, pending: list[tuple[Prepared, dict[str, Any]]], seen_on
             continue
         sr.tables["git_commits"] = [row]
         batch.append(sr)
-        for p in prep.source.problems:
-            (result.failed if p.severity == "error" else result.warnings).append((p.file, p.line, p.message))
-            say(p.file, p.line, p.severity, p.message)
-    headings = [{"doc": h.doc, "line_no": h.line_no, "level": h.level, "text": h.text,
-                 "source_id": h.source_id, "side": h.side} for h in memory.new_headings]
-    if batch or headings:
-        try:
-            result.events_new += write_batch(store, batch, headings)
-        except Exception:  # load source by source: one bad commit does not lose the chunk
-            done = []
-            for i, sr in enumerate(batch):
-                try:
-                    result.events_new += write_batch(store, [sr], headings if i == 0 else [])
-                    done.append(sr)
-                except Exception as exc:
-                    _fail(store, result, say, sr.path, sr.source_id, exc)
-            batch = done
+        report_problems(prep, result, say)
+    load_batch(store, batch, memory, result, say)
     if seen_only:
         store.insert_new("git_commits", store.arrow("git_commits", seen_only),
                          key=["repo_path", "scope", "commit_sha"])
-    for sr in batch:
-        result.loaded += 1
-        result.unresolved += sr.unresolved
-        for k, v in sr.kinds.items():
-            result.events[k] = result.events.get(k, 0) + v
     learnt.extend(memory.new_tables)
     memory.new_tables.clear()
     memory.new_headings.clear()
