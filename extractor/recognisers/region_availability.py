@@ -82,7 +82,6 @@ _MODELISH = re.compile(
 _CELL_SPLIT = re.compile(r"\s*(?:<br\s*/?>|,|;|\n|\band\b)\s*", re.IGNORECASE)
 _SUFFIX = re.compile(r"\s*\([^)]*\)\s*$")
 _FEATURE_DOC = re.compile(r"(?:^|/)how-to/[^/]+\.md$", re.IGNORECASE)
-_QUOTA_FILE = re.compile(r"(?:^|/)model-matrix/quota\.md$")
 
 
 class RegionAvailabilityRecogniser:
@@ -122,11 +121,11 @@ class RegionAvailabilityRecogniser:
 
         Extraction still needs the header, resolved from the document's layout.
         """
-        if _QUOTA_FILE.search(block.doc) or not block.rows:
+        if not block.rows:
             return False
         if all(len(r.cells) > 1 and is_region(r.cells[0]) and all(_is_mark(c) for c in r.cells[1:])
-               for r in block.rows):
-            return True
+               for r in block.rows) and any(_AVAILABLE.search(c) for r in block.rows for c in r.cells[1:]):
+            return True  # ✅ / - rows keyed by region (a quota matrix's "-" rows alone are not)
         if "fine-tune-models" in block.doc and not self.include_fine_tuning:
             return False  # fine-tuning regions (see the module docstring)
         return all(2 <= len(r.cells) <= 3 and split_models(r.cells[0]) for r in block.rows) and any(
@@ -234,8 +233,6 @@ def _is_availability_matrix(header: list[str], body: list[Row], doc: str) -> boo
     Any quantity in the body (``30 M``), or a header naming a deployment type per column
     (``gpt-4o - GlobalStandard``: the quota matrix), rules it out.
     """
-    if _QUOTA_FILE.search(doc):
-        return False
     models = [header_models(c) for c in header[1:]]
     if not any(models):
         return False
