@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from extractor.blocks import Table
@@ -49,6 +50,10 @@ class HeadingEntry:
     side: str = "after"
 
 
+# One recorded change of a LayoutMemory: ("t", LayoutEntry, new), ("h", HeadingEntry, new)
+# or ("c", old_doc, new_doc) for a rename carried over.
+Op = tuple[object, ...]
+
 # How far (in document lines) a heading or table seen in another version of the document
 # may lie from where it is looked for. Documents shift by a few lines between changes;
 # beyond this a guess is more likely wrong than right, and no guess is made.
@@ -67,10 +72,15 @@ class LayoutMemory:
     _seen: set[tuple[object, ...]] = field(default_factory=set)
     new_tables: list[LayoutEntry] = field(default_factory=list)
     new_headings: list[HeadingEntry] = field(default_factory=list)
+    # When a list, every change is also appended here as an op that ``replay`` can apply to
+    # another memory: the parallel ingest merges its workers' memories this way, in input order.
+    ops: list[Op] | None = None
 
     # --- recording ---------------------------------------------------------------------
 
     def add_table(self, entry: LayoutEntry, *, new: bool = True) -> None:
+        if self.ops is not None:
+            self.ops.append(("t", entry, new))
         k = ("t", entry.doc, entry.header, entry.line_no, entry.headings, entry.lead, entry.source_id, entry.side)
         if k in self._seen:
             return
@@ -80,6 +90,8 @@ class LayoutMemory:
             self.new_tables.append(entry)
 
     def add_heading(self, entry: HeadingEntry, *, new: bool = True) -> None:
+        if self.ops is not None:
+            self.ops.append(("h", entry, new))
         k = ("h", entry.doc, entry.line_no, entry.level, entry.text, entry.source_id, entry.side)
         if k in self._seen:
             return
@@ -87,6 +99,37 @@ class LayoutMemory:
         self.headings[entry.doc].append(entry)
         if new:
             self.new_headings.append(entry)
+
+    def carry(self, old: str, new: str) -> None:
+        """A renamed document keeps its remembered tables and headings under its new path."""
+        if self.ops is not None:
+            self.ops.append(("c", old, new))
+        if self.has_doc(new):
+            return
+        ops, self.ops = self.ops, None  # the op above stands for the adds below
+        try:
+            for e in list(self.tables.get(old, ())):
+                self.add_table(replace(e, doc=new))
+            for h in list(self.headings.get(old, ())):
+                self.add_heading(replace(h, doc=new))
+        finally:
+            self.ops = ops
+
+    def replay(self, ops: Iterable[Op]) -> None:
+        """Apply ops recorded by another memory (see ``ops``), in order."""
+        for op in ops:
+            if op[0] == "t":
+                self.add_table(op[1], new=op[2])  # type: ignore[arg-type]
+            elif op[0] == "h":
+                self.add_heading(op[1], new=op[2])  # type: ignore[arg-type]
+            else:
+                self.carry(op[1], op[2])  # type: ignore[arg-type]
+
+    def copy(self) -> LayoutMemory:
+        """An independent copy (entries are immutable and shared); not recording ops."""
+        tables: dict[str, list[LayoutEntry]] = defaultdict(list, {k: list(v) for k, v in self.tables.items()})
+        headings: dict[str, list[HeadingEntry]] = defaultdict(list, {k: list(v) for k, v in self.headings.items()})
+        return LayoutMemory(tables, headings, set(self._seen), list(self.new_tables), list(self.new_headings))
 
     def has_doc(self, doc: str) -> bool:
         return bool(self.tables.get(doc))

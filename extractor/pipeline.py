@@ -23,11 +23,11 @@ from typing import TYPE_CHECKING, Any
 
 from extractor.blocks import Block, Table, find_blocks
 from extractor.diff.model import DiffError, FileDiff, parse_file_diff, parse_hunks
-from extractor.layout import HeadingEntry, LayoutEntry, LayoutMemory
+from extractor.layout import HeadingEntry, LayoutEntry, LayoutMemory, Op
 from extractor.recognisers import SUBJECT_KEYS, Fact, claimant
 from extractor.revisit import forget, restrict, revisit
 from extractor.semdiff import REMOVED, Event, carry_moves, diff_facts
-from extractor.sources.base import DocSection, Problem, Source, SourceError
+from extractor.sources.base import DocSection, Problem, Source, SourceError, SourceMeta
 from extractor.store.db import Store
 
 if TYPE_CHECKING:
@@ -38,11 +38,10 @@ log = logging.getLogger("extractor")
 # A diff worth parsing changes a table row or a one-word bullet (region lists) ...
 _CHANGES_ROWS = re.compile(r"\n[+-][ \t]*\|")
 _REGION_BULLET = re.compile(r"\n[ +-][ \t]*[-*+][ \t]+`?[a-z][a-z0-9]+`?[ \t]*(?=\n|$)")
-# ... and shows a table a recogniser may want, or belongs to a document known to hold one.
-_FACT_WORDS = ("✅", "retire", "deprecation", "tokens per minute", "tpm", "requests per minute",
-               "enterprise agreement", "region")
-_FACT_ROW = re.compile(r"\n[ +-][ \t]*\|[^\n]*?(?:✅|retire|deprecation|tokens per minute|\bTPM\b|"
-                       r"requests per minute|enterprise agreement|\bregions?\b)", re.I)
+# ... and shows a table row a recogniser may want, or belongs to a document known to hold one.
+_ROW_LINES = re.compile(r"\n[ +-][ \t]*\|[^\n]*")
+_ROW_WORDS = ("✅", "retire", "deprecation", "tokens per minute", "requests per minute", "enterprise agreement")
+_ROW_WORDS_BOUNDED = re.compile(r"\b(?:tpm|regions?)\b")
 _FACTUAL = re.compile(r"✅|^\s*\d[\d,.]*\s*[KMB]\s*$", re.I)
 _SKIP_EXT = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".webp", ".bmp", ".zip", ".pdf"}
 SIDES = ("before", "after")
@@ -156,16 +155,20 @@ def parse_doc(section_doc: str, diff: FileDiff) -> ParsedDoc:
 
 
 def wanted(text: str) -> bool | None:
-    """True: parse now; None: parse if the document is known to hold fact tables; False: skip."""
+    """True: parse now; None: parse if the document is known to hold fact tables; False: skip.
+
+    Only the table rows are searched for fact words (a cheap scan: most sections are prose)."""
     text = "\n" + text
     if _REGION_BULLET.search(text):
         return True
     if not _CHANGES_ROWS.search(text):
         return False
-    low = text.lower()
-    if not any(w in low for w in _FACT_WORDS):
-        return None
-    return True if _FACT_ROW.search(text) else None
+    rows = "".join(_ROW_LINES.findall(text)).lower()
+    if any(w in rows for w in _ROW_WORDS):
+        return True
+    if ("tpm" in rows or "region" in rows) and _ROW_WORDS_BOUNDED.search(rows):
+        return True
+    return None
 
 
 def prepare(file: InputFile, source: Source, memory: LayoutMemory) -> Prepared:
@@ -173,7 +176,7 @@ def prepare(file: InputFile, source: Source, memory: LayoutMemory) -> Prepared:
     prep = Prepared(file, source, change_id_of(source, file.source_id), [])
     for sec in source.sections:
         if sec.status == "renamed" and sec.old_doc:
-            carry_layout(memory, sec.old_doc, sec.doc)
+            memory.carry(sec.old_doc, sec.doc)
         if sec.parsed is not None:
             _add_doc(prep, sec.doc, sec.parsed, memory)
             continue
@@ -185,16 +188,6 @@ def prepare(file: InputFile, source: Source, memory: LayoutMemory) -> Prepared:
         elif verdict:
             _parse_section(prep, sec, memory)
     return prep
-
-
-def carry_layout(memory: LayoutMemory, old: str, new: str) -> None:
-    """A renamed document keeps its remembered tables and headings under its new path."""
-    if memory.has_doc(new):
-        return
-    for e in list(memory.tables.get(old, ())):
-        memory.add_table(replace(e, doc=new))
-    for h in list(memory.headings.get(old, ())):
-        memory.add_heading(replace(h, doc=new))
 
 
 def prepare_deferred(prep: Prepared, memory: LayoutMemory) -> None:
@@ -462,10 +455,10 @@ def record_error(store: Store, path: str, source_id: str | None, line: int | Non
 
 def load_memory(store: Store) -> LayoutMemory:
     memory = LayoutMemory()
-    df = store.df("SELECT doc, header_json, ncols, line_no, headings_json, lead, source_id, "
-                  "CAST(observed_at AS VARCHAR) AS observed_at, side FROM layouts")
-    for r in df.to_dict("records"):
-        memory.add_table(LayoutMemory.from_table_row(r), new=False)
+    cols = ("doc", "header_json", "ncols", "line_no", "headings_json", "lead", "source_id", "observed_at", "side")
+    for values in store.rows("SELECT doc, header_json, ncols, line_no, headings_json, lead, source_id, "
+                             "CAST(observed_at AS VARCHAR) AS observed_at, side FROM layouts"):
+        memory.add_table(LayoutMemory.from_table_row(dict(zip(cols, values, strict=True))), new=False)
     for doc, line_no, level, text, sid, side in store.rows(
             "SELECT doc, line_no, level, text, source_id, side FROM headings"):
         memory.add_heading(HeadingEntry(doc, int(line_no), int(level), text, sid, side), new=False)
@@ -487,19 +480,19 @@ def ingest(store: Store, paths: Iterable[str | Path], *, date: str | None = None
            progress: Callable[[int, str], Any] | None = None,
            on_problem: Callable[[str, int | None, str, str], None] | None = None,
            git: str | Path | None = None, since: str | None = None, until: str | None = None,
-           git_paths: Iterable[str] = (), repo: str | None = None) -> IngestResult:
+           git_paths: Iterable[str] = (), repo: str | None = None, workers: int | None = None) -> IngestResult:
     """Ingest files and folders into ``store``; see the module docstring.
 
     ``git``: also walk that repository (``since`` / ``until`` / ``git_paths`` narrow the
     walk; see ``extractor.walk``), before the files, so their layouts serve the files.
     ``repo`` (``OWNER/NAME``) names the repository of patches and of the walk.
+    ``workers``: processes that parse and extract the files (see ``extractor.workers``);
+    None chooses by the machine and the amount of new input, 1 never forks.
     """
     result = IngestResult()
     known = store.known_source_ids()
-    memory: LayoutMemory | None = None  # loaded when the first new input needs it
+    memory: LayoutMemory | None = None
     matcher: ChangeMatcher | None = None
-    prepared: list[Prepared] = []
-    files = list(expand(paths))
     tick = progress or (lambda n, label: None)
     say = on_problem or (lambda path, line, severity, msg: None)
     if git is not None:
@@ -509,70 +502,257 @@ def ingest(store: Store, paths: Iterable[str | Path], *, date: str | None = None
         ingest_git(store, git, GitOptions(since, until, tuple(git_paths), repo), result=result,
                    memory=memory, known=known, matcher=matcher, say=say)
 
+    inputs = read_inputs(store, expand(paths), known, result, say, tick)
+    if not inputs and memory is None:
+        return result
+    from extractor import workers as pool
+
+    n = pool.choose(workers, inputs)
+    base = (memory or load_memory(store)).copy()
+    matcher = matcher or load_matcher(store)
+    if n > 1:
+        snapshot = (replace(result, failed=list(result.failed), warnings=list(result.warnings),
+                            skipped_other=list(result.skipped_other), events=dict(result.events)), set(known))
+        try:
+            return _ingest_inputs(store, inputs, base, matcher, known, result, say, tick, date, repo, git, n)
+        except pool.WorkerLost as exc:
+            log.warning("parallel ingest failed (%s); ingesting again in one process", exc)
+            result, known = snapshot
+            matcher = load_matcher(store)
+    return _ingest_inputs(store, inputs, base, matcher, known, result, say, tick, date, repo, git, 1)
+
+
+@dataclass
+class Input:
+    """A new input file (not ingested before), read and hashed, in command-line order."""
+
+    idx: int
+    path: Path
+    explicit: bool
+    data: bytes
+    source_id: str
+
+
+def read_inputs(store: Store, files: Iterable[tuple[Path, bool]], known: set[str], result: IngestResult,
+                say: Say, tick: Callable[[int, str], Any]) -> list[Input]:
+    """Read and hash every file; those already ingested (or read earlier in this run) are counted
+    and left out, an unreadable one is recorded."""
+    inputs: list[Input] = []
     for path, explicit in files:
         result.files += 1
-        tick(1, "parse")
         try:
             data = path.read_bytes()
         except OSError as exc:
+            tick(1, "parse")
             result.failed.append((str(path), None, f"cannot read: {exc.strerror or exc}"))
             record_error(store, str(path), None, None, f"cannot read: {exc.strerror or exc}")
             say(str(path), None, "error", f"cannot read: {exc.strerror or exc}")
             continue
         sid = sha256(data)
         if sid in known:
+            tick(1, "parse")
             result.skipped_known += 1
             continue
         known.add(sid)
-        try:
-            text = _decode(data, path)
-            source = read_source(path, text, date=date)
-            if source is None:
-                if explicit:
-                    raise SourceError("neither a Diff Insight Report nor a unified diff", str(path), 1)
-                result.skipped_other.append(str(path))
-                known.discard(sid)
-                continue
-            if memory is None:
-                memory = load_memory(store)
-            if matcher is None:
-                matcher = load_matcher(store)
-            sources = source if isinstance(source, list) else [source]
-            for one, one_sid in zip(sources, source_ids(data, sid, sources), strict=True):
-                if one_sid != sid:
-                    if one_sid in known:
-                        continue
-                    known.add(one_sid)
-                if repo and one.meta.repo is None and one.meta.kind == "patch":
-                    one.meta.repo = repo
-                prep = prepare(InputFile(path, data, one_sid, explicit), one, memory)
-                prep.change_id = matcher.resolve(one.meta, prep.change_id, single_commit=one.meta.kind != "report")
-                prepared.append(prep)
-        except SourceError as exc:
-            result.failed.append((str(path), exc.line, exc.reason))
-            record_error(store, str(path), sid, exc.line, exc.reason)
-            say(str(path), exc.line, "error", exc.reason)
-        except Exception as exc:
-            _fail(store, result, say, str(path), sid, exc)
+        inputs.append(Input(len(inputs), path, explicit, data, sid))
+    return inputs
 
-    if memory is None:
-        return result
-    for prep in prepared:
-        prepare_deferred(prep, memory)
-    again = revisit(store, memory, {p.file.source_id for p in prepared})
-    if again:  # a change a git walk has read whole is complete: it is never read again
-        walked = {r[0] for r in store.rows("SELECT DISTINCT change_id FROM sources WHERE kind = 'git'")}
-        again = [p for p in again if p.change_id not in walked]
-    prepared.extend(again)
-    prepared.sort(key=lambda p: (p.source.meta.observed_at, str(p.file.path)))
-    batch: list[SourceRows] = []
-    for prep in prepared:
-        tick(1, "extract")
+
+@dataclass
+class PrepInfo:
+    """What the merge needs of one source a worker prepared (the Prepared stays with the worker)."""
+
+    key: tuple[int, int]  # (input idx, source number within the file)
+    source_id: str
+    meta: SourceMeta
+    change_id: str
+    ops: list[Op]
+
+
+@dataclass
+class FileOutcome:
+    idx: int
+    other: bool = False  # neither report nor patch, found in a folder
+    failed: tuple[int | None, str] | None = None  # SourceError: line, reason
+    crash: str | None = None  # an unexpected exception, as _fail words it
+    preps: list[PrepInfo] = field(default_factory=list)
+
+
+@dataclass
+class Extraction:
+    key: tuple[int, int]
+    rows: SourceRows | None
+    problems: list[Problem]
+    crash: str | None = None
+
+
+class Shard:
+    """The part of one run's inputs that one process parses and extracts.
+
+    Phase one prepares each input (recording its layout ops); ``sync`` then replaces the
+    shard's memory by the run's merged memory and gives each source its resolved change
+    id; phase two parses deferred sections, and after another ``sync`` phase three
+    extracts. The ops make each process's memory equal to the one a single process
+    would build, so the result does not depend on how the inputs were split.
+    """
+
+    def __init__(self, inputs: list[Input], base: LayoutMemory, date: str | None, repo: str | None) -> None:
+        self.inputs = inputs
+        self.base = base
+        self.memory = base.copy()
+        self.date = date
+        self.repo = repo
+        self.preps: dict[tuple[int, int], Prepared] = {}
+
+    def prepare_all(self, tick: Callable[[int, str], Any] = lambda n, label: None) -> list[FileOutcome]:
+        out = []
+        for inp in self.inputs:
+            out.append(self._prepare_one(inp))
+            tick(1, "parse")
+        return out
+
+    def _prepare_one(self, inp: Input) -> FileOutcome:
+        out = FileOutcome(inp.idx)
         try:
-            batch.append(source_rows(prep, extract(prep, memory), memory))
-            report_problems(prep, result, say)
+            source = read_source(inp.path, _decode(inp.data, inp.path), date=self.date)
+            if source is None:
+                if inp.explicit:
+                    raise SourceError("neither a Diff Insight Report nor a unified diff", str(inp.path), 1)
+                out.other = True
+                return out
+            sources = source if isinstance(source, list) else [source]
+            for k, (one, one_sid) in enumerate(zip(sources, source_ids(inp.data, inp.source_id, sources),
+                                                   strict=True)):
+                if self.repo and one.meta.repo is None and one.meta.kind == "patch":
+                    one.meta.repo = self.repo
+                self.memory.ops = []
+                prep = prepare(InputFile(inp.path, inp.data, one_sid, inp.explicit), one, self.memory)
+                self.preps[(inp.idx, k)] = prep
+                out.preps.append(PrepInfo((inp.idx, k), one_sid, one.meta, prep.change_id, self.memory.ops))
+        except SourceError as exc:
+            out.failed = (exc.line, exc.reason)
         except Exception as exc:
-            _fail(store, result, say, str(prep.file.path), prep.file.source_id, exc)
+            log.debug("unexpected failure on %s", inp.path, exc_info=True)
+            out.crash = f"unexpected {type(exc).__name__}: {exc}"
+        finally:
+            self.memory.ops = None
+        return out
+
+    def sync(self, ops: list[Op], change_ids: dict[tuple[int, int], str]) -> None:
+        """Take the run's merged memory (the base plus ``ops``) and the resolved change ids;
+        sources left out of ``change_ids`` (seen earlier in the run) are dropped."""
+        self.memory = self.base.copy()
+        self.memory.replay(ops)
+        for key in list(self.preps):
+            if key in change_ids:
+                self.preps[key].change_id = change_ids[key]
+            else:
+                del self.preps[key]
+
+    def prepare_deferred_all(self) -> list[tuple[tuple[int, int], list[Op]]]:
+        out = []
+        for key in sorted(self.preps):
+            self.memory.ops = []
+            prepare_deferred(self.preps[key], self.memory)
+            out.append((key, self.memory.ops))
+        self.memory.ops = None
+        return out
+
+    def extract_all(self) -> list[Extraction]:
+        out = []
+        for key, prep in sorted(self.preps.items()):
+            try:
+                out.append(Extraction(key, source_rows(prep, extract(prep, self.memory), self.memory),
+                                      prep.source.problems))
+            except Exception as exc:
+                log.debug("unexpected failure on %s", prep.file.path, exc_info=True)
+                out.append(Extraction(key, None, [], f"unexpected {type(exc).__name__}: {exc}"))
+        return out
+
+
+def _ingest_inputs(store: Store, inputs: list[Input], base: LayoutMemory, matcher: ChangeMatcher,
+                   known: set[str], result: IngestResult, say: Say, tick: Callable[[int, str], Any],
+                   date: str | None, repo: str | None, git: str | Path | None, n: int) -> IngestResult:
+    """Parse, extract and load ``inputs`` with ``n`` processes (this one included)."""
+    from extractor import workers as pool
+
+    shards = pool.split(inputs, n)
+    own = Shard(shards[0], base, date, repo)
+    with pool.Pool([Shard(s, base, date, repo) for s in shards[1:]]) as others:
+        # phase one: prepare; merged in input order (layout ops, change ids, failures)
+        others.start("prepare_all")
+        outcomes = own.prepare_all(tick)
+        outcomes += others.results("prepare_all")
+        tick(sum(len(s) for s in shards[1:]), "parse")
+        by_input = {i.idx: i for i in inputs}
+        ops: list[Op] = []
+        change_ids: dict[tuple[int, int], str] = {}
+        metas: dict[tuple[int, int], tuple[SourceMeta, str, str]] = {}
+        for out in sorted(outcomes, key=lambda o: o.idx):
+            inp = by_input[out.idx]
+            for info in out.preps:
+                if info.source_id != inp.source_id:
+                    if info.source_id in known:
+                        continue
+                    known.add(info.source_id)
+                change_ids[info.key] = matcher.resolve(info.meta, info.change_id,
+                                                       single_commit=info.meta.kind != "report")
+                metas[info.key] = (info.meta, str(inp.path), info.source_id)
+                ops.extend(info.ops)
+            if out.other:
+                result.skipped_other.append(str(inp.path))
+                known.discard(inp.source_id)
+            elif out.failed is not None:
+                line, reason = out.failed
+                result.failed.append((str(inp.path), line, reason))
+                record_error(store, str(inp.path), inp.source_id, line, reason)
+                say(str(inp.path), line, "error", reason)
+            elif out.crash is not None:
+                _fail_msg(store, result, say, str(inp.path), inp.source_id, out.crash)
+        if not metas and git is None:
+            return result
+        # phase two: deferred sections of documents now known to hold fact tables
+        others.start("sync", ops, change_ids)
+        own.sync(ops, change_ids)
+        others.results("sync")
+        others.start("prepare_deferred_all")
+        deferred = own.prepare_deferred_all()
+        deferred += others.results("prepare_deferred_all")
+        for _key, more in sorted(deferred, key=lambda d: d[0]):
+            ops.extend(more)
+        own.sync(ops, change_ids)
+        memory = own.memory
+        memory.ops = ops
+        again = revisit(store, memory, {info.source_id for out in outcomes for info in out.preps
+                                        if info.key in metas})
+        memory.ops = None
+        if again:  # a change a git walk has read whole is complete: it is never read again
+            walked = {r[0] for r in store.rows("SELECT DISTINCT change_id FROM sources WHERE kind = 'git'")}
+            again = [p for p in again if p.change_id not in walked]
+        # phase three: extract, then load in date order
+        others.call("sync", ops, change_ids)
+        others.start("extract_all")
+        extractions = own.extract_all()
+        extractions += others.results("extract_all")
+    for k, prep in enumerate(again):
+        key = (len(inputs) + k, 0)
+        metas[key] = (prep.source.meta, str(prep.file.path), prep.file.source_id)
+        try:
+            extractions.append(Extraction(key, source_rows(prep, extract(prep, memory), memory), prep.source.problems))
+        except Exception as exc:
+            extractions.append(Extraction(key, None, [], f"unexpected {type(exc).__name__}: {exc}"))
+    order = sorted(extractions, key=lambda x: (metas[x.key][0].observed_at, metas[x.key][1], x.key))
+    batch: list[SourceRows] = []
+    for x in order:
+        tick(1, "extract")
+        _meta, path, sid = metas[x.key]
+        if x.rows is None:
+            _fail_msg(store, result, say, path, sid, x.crash or "unexpected failure")
+            continue
+        batch.append(x.rows)
+        for p in x.problems:
+            (result.failed if p.severity == "error" else result.warnings).append((p.file, p.line, p.message))
+            say(p.file, p.line, p.severity, p.message)
     if batch:
         load_batch(store, batch, memory, result, say)
     return result
@@ -621,7 +801,10 @@ def load_batch(store: Store, batch: list[SourceRows], memory: LayoutMemory, resu
 def _fail(store: Store, result: IngestResult, say: Say,
           path: str, source_id: str | None, exc: Exception) -> None:
     log.debug("unexpected failure on %s", path, exc_info=True)
-    msg = f"unexpected {type(exc).__name__}: {exc}"
+    _fail_msg(store, result, say, path, source_id, f"unexpected {type(exc).__name__}: {exc}")
+
+
+def _fail_msg(store: Store, result: IngestResult, say: Say, path: str, source_id: str | None, msg: str) -> None:
     result.failed.append((path, None, msg))
     record_error(store, path, source_id, None, msg)
     say(path, None, "error", msg)

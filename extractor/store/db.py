@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -69,7 +70,7 @@ class Store:
             if not read_only:
                 p.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
+            self._con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.IOException as exc:
             msg = str(exc)
             if "lock" in msg.lower():
@@ -81,12 +82,29 @@ class Store:
                              f"{str(exc).splitlines()[0]}") from exc
         self.read_only = read_only
         self._columns: dict[str, list[tuple[str, str]]] = {}
+        self._views: threading.Thread | None = None
+        self._views_error: BaseException | None = None
         self._check_and_migrate()
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The connection, once the views are in place (see ``_check_and_migrate``)."""
+        self.ready()
+        return self._con
+
+    def ready(self) -> None:
+        """Wait for the views and macros being created in the background, if they are."""
+        if self._views is not None:
+            self._views.join()
+            self._views = None
+            if self._views_error is not None:
+                err, self._views_error = self._views_error, None
+                raise StoreError(f"{self.path}: cannot create the views: {str(err).splitlines()[0]}") from err
 
     # --- schema ------------------------------------------------------------------------
 
     def _tables(self) -> set[str]:
-        rows = self.con.execute(
+        rows = self._con.execute(
             "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND database_name = current_database()"
         ).fetchall()
         return {r[0] for r in rows}
@@ -94,7 +112,7 @@ class Store:
     def schema_version(self) -> int:
         if "schema_info" not in self._tables():
             return 0
-        rows = self.con.execute("SELECT max(version) FROM schema_info").fetchall()
+        rows = self._con.execute("SELECT max(version) FROM schema_info").fetchall()
         return int(rows[0][0] or 0) if rows else 0
 
     def _check_and_migrate(self) -> None:
@@ -110,24 +128,48 @@ class Store:
         if current == SCHEMA_VERSION and not stale:
             return
         if self.read_only:  # migrate through a short writable connection, then read on
-            self.con.close()
+            self._con.close()
             Store(self.path).close()
-            self.con = duckdb.connect(self.path, read_only=True)
+            self._con = duckdb.connect(self.path, read_only=True)
             return
-        self.con.execute("BEGIN")
+        self._con.execute("BEGIN")
         try:
-            self.con.execute("CREATE TABLE IF NOT EXISTS schema_info (version INTEGER NOT NULL, "
-                             "app VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)")
+            self._con.execute("CREATE TABLE IF NOT EXISTS schema_info (version INTEGER NOT NULL, "
+                              "app VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)")
             for version, path in migrations():
                 if version <= current:
                     continue
-                self.con.execute(path.read_text(encoding="utf-8"))
-                self.con.execute("INSERT INTO schema_info VALUES (?, ?, now())", [version, APP])
-            self._apply_repeatables(stale)
-            self.con.execute("COMMIT")
+                if _is_repeatable(path):
+                    stale.append(path)  # views and macros: created below
+                else:
+                    self._con.execute(path.read_text(encoding="utf-8"))
+                self._con.execute("INSERT INTO schema_info VALUES (?, ?, now())", [version, APP])
+            self._con.execute("CREATE TABLE IF NOT EXISTS schema_scripts (name VARCHAR PRIMARY KEY, "
+                              "sha256 VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)")
+            self._con.execute("COMMIT")
         except Exception:
-            self.con.execute("ROLLBACK")
+            self._con.execute("ROLLBACK")
             raise
+        # Views and macros take a while to bind and nothing in an ingest needs them: they are
+        # created on a second connection in the background, and ``con`` waits for them. Until
+        # their checksums are recorded (same transaction) the next open creates them again.
+        self._views = threading.Thread(target=self._create_views, args=(stale,), name="extractor-views", daemon=True)
+        self._views.start()
+
+    def _create_views(self, stale: list[Path]) -> None:
+        cur = self._con.cursor()
+        try:
+            cur.execute("BEGIN")
+            try:
+                self._apply_repeatables(cur, stale)
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+        except BaseException as exc:
+            self._views_error = exc
+        finally:
+            cur.close()
 
     def _stale_repeatables(self, current: int) -> list[Path]:
         """Repeatable migrations (marked ``-- repeatable``: views and macros only, every
@@ -135,38 +177,36 @@ class Store:
         updated view definition reaches existing databases on their next open."""
         recorded: dict[str, str] = {}
         if "schema_scripts" in self._tables():
-            recorded = dict(self.con.execute("SELECT name, sha256 FROM schema_scripts").fetchall())
+            recorded = dict(self._con.execute("SELECT name, sha256 FROM schema_scripts").fetchall())
         return [path for version, path in migrations()
                 if version <= current and _is_repeatable(path) and recorded.get(path.name) != _digest(path)]
 
-    def _apply_repeatables(self, stale: list[Path]) -> None:
+    def _apply_repeatables(self, con: duckdb.DuckDBPyConnection, stale: list[Path]) -> None:
         """Re-run the stale repeatable migrations, then record every repeatable's checksum."""
-        self.con.execute("CREATE TABLE IF NOT EXISTS schema_scripts (name VARCHAR PRIMARY KEY, "
-                         "sha256 VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)")
         for path in stale:
-            self.con.execute(path.read_text(encoding="utf-8"))
+            con.execute(path.read_text(encoding="utf-8"))
         for _version, path in migrations():
             if _is_repeatable(path):
-                self.con.execute("DELETE FROM schema_scripts WHERE name = ?", [path.name])
-                self.con.execute("INSERT INTO schema_scripts VALUES (?, ?, now())", [path.name, _digest(path)])
+                con.execute("DELETE FROM schema_scripts WHERE name = ?", [path.name])
+                con.execute("INSERT INTO schema_scripts VALUES (?, ?, now())", [path.name, _digest(path)])
 
     # --- writing -----------------------------------------------------------------------
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        self.con.execute("BEGIN")
+        self._con.execute("BEGIN")
         try:
             yield
         except BaseException:
-            self.con.execute("ROLLBACK")
+            self._con.execute("ROLLBACK")
             raise
-        self.con.execute("COMMIT")
+        self._con.execute("COMMIT")
 
     def columns(self, table: str) -> list[tuple[str, str]]:
         """``(name, type)`` of a table's columns, cached."""
         cached = self._columns.get(table)
         if cached is None:
-            cached = [(r[0], r[1]) for r in self.con.execute(f"DESCRIBE {table}").fetchall()]
+            cached = [(r[0], r[1]) for r in self._con.execute(f"DESCRIBE {table}").fetchall()]
             self._columns[table] = cached
         return cached
 
@@ -190,36 +230,40 @@ class Store:
         types = dict(self.columns(table))
         key = list(key) if key else cols
         name = f"_staging_{table}"
-        self.con.register(name, data)
+        self._con.register(name, data)
         try:
             col_list = ", ".join(cols)
             casts = ", ".join(f"CAST({c} AS {types[c]}) AS {c}" for c in cols)
             cond = " AND ".join(f"t.{k} IS NOT DISTINCT FROM s.{k}" for k in key)
             part = ", ".join(key)
             before = self._count(table)
-            self.con.execute(
+            self._con.execute(
                 f"INSERT INTO {table} ({col_list}) SELECT {col_list} FROM ("
                 f"SELECT *, row_number() OVER (PARTITION BY {part}) AS _rn FROM (SELECT {casts} FROM {name})"
                 f") s WHERE _rn = 1 AND NOT EXISTS (SELECT 1 FROM {table} t WHERE {cond})")
             return self._count(table) - before
         finally:
-            self.con.unregister(name)
+            self._con.unregister(name)
 
     def _count(self, table: str) -> int:
-        return int(self.con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
+        return int(self._con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
 
     def has_source(self, source_id: str) -> bool:
-        return bool(self.con.execute("SELECT 1 FROM sources WHERE source_id = ?", [source_id]).fetchall())
+        return bool(self._con.execute("SELECT 1 FROM sources WHERE source_id = ?", [source_id]).fetchall())
 
     def known_source_ids(self) -> set[str]:
-        return {r[0] for r in self.con.execute("SELECT source_id FROM sources").fetchall()}
+        return {r[0] for r in self._con.execute("SELECT source_id FROM sources").fetchall()}
 
     def df(self, sql: str, params: Sequence[object] | dict[str, object] | None = None) -> pd.DataFrame:
         """Run a query (parameters bound by DuckDB) and return a DataFrame."""
         return self.con.sql(sql, params=params).to_arrow_table().to_pandas()
 
     def rows(self, sql: str, params: Sequence[object] | dict[str, object] | None = None) -> list[tuple]:
-        return self.con.execute(sql, params).fetchall() if params is not None else self.con.execute(sql).fetchall()
+        """Run a query on the tables (it does not wait for the views) and return its rows."""
+        return self._con.execute(sql, params).fetchall() if params is not None else self._con.execute(sql).fetchall()
 
     def close(self) -> None:
-        self.con.close()
+        try:
+            self.ready()
+        finally:
+            self._con.close()

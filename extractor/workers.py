@@ -1,0 +1,151 @@
+"""Worker processes for the file part of an ingest: parse and extract in parallel, load in one.
+
+The inputs of a run are split into shards by size; this process keeps the first shard and
+forks one child per other shard (Linux only; elsewhere, or for small runs, everything stays
+in this process). A child holds its shard's parsed sources for the whole run and answers
+calls of its ``Shard`` (``pipeline.Shard``) over a pipe: prepare, sync, prepare deferred,
+extract. Only small things cross the pipe — layout ops, change ids, the finished rows —
+and only this process touches the database. A child that dies or fails raises
+``WorkerLost`` here, and the caller ingests again in one process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from multiprocessing import Pipe
+from multiprocessing.connection import Connection
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from extractor.pipeline import Input, Shard
+
+# Below these a run stays in one process: forking and merging would cost more than they save.
+MIN_FILES = 16
+MIN_BYTES = 2_000_000
+MAX_AUTO = 4
+
+
+class WorkerLost(RuntimeError):
+    """A worker process died or failed; nothing of the run has been written yet."""
+
+
+def can_fork() -> bool:
+    return sys.platform.startswith("linux") and hasattr(os, "fork")
+
+
+def cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def choose(workers: int | None, inputs: Sequence[Input]) -> int:
+    """How many processes to use: ``workers`` (else ``$EXTRACTOR_WORKERS``), else one per CPU
+    (at most ``MAX_AUTO``) when the run is big enough to gain from it; never more than inputs."""
+    env = os.environ.get("EXTRACTOR_WORKERS", "").strip()
+    if workers is None and env.isdigit():
+        workers = int(env)
+    if workers is None:
+        big = len(inputs) >= MIN_FILES and sum(len(i.data) for i in inputs) >= MIN_BYTES
+        workers = min(cpus(), MAX_AUTO) if big else 1
+    if not can_fork():
+        return 1
+    return max(1, min(workers, len(inputs)))
+
+
+def split(inputs: Sequence[Input], n: int) -> list[list[Input]]:
+    """``n`` shards of about equal size (bytes), each in input order."""
+    shards: list[list[Input]] = [[] for _ in range(n)]
+    sizes = [0] * n
+    for inp in sorted(inputs, key=lambda i: -len(i.data)):
+        k = sizes.index(min(sizes))
+        shards[k].append(inp)
+        sizes[k] += len(inp.data)
+    return [sorted(s, key=lambda i: i.idx) for s in shards]
+
+
+class Pool:
+    """One forked child per shard, started on ``__enter__`` and stopped on ``__exit__``."""
+
+    def __init__(self, shards: list[Shard]) -> None:
+        self.shards = shards
+        self.children: list[tuple[int, Connection]] = []
+
+    def __enter__(self) -> Pool:
+        for shard in self.shards:
+            mine, theirs = Pipe()
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pid = os.fork()
+            if pid == 0:  # the child: serve the shard, then leave without running any cleanup
+                code = 0
+                try:
+                    mine.close()
+                    _serve(theirs, shard)
+                except BaseException:  # leave with a code; the parent sees the pipe close
+                    code = 1
+                finally:
+                    os._exit(code)
+            theirs.close()
+            self.children.append((pid, mine))
+        self.shards = []  # the children hold them now
+        return self
+
+    def call(self, method: str, *args: Any) -> list[Any]:
+        """Call ``method`` on every child's shard; their list results, concatenated."""
+        self.start(method, *args)
+        return self.results(method)
+
+    def start(self, method: str, *args: Any) -> None:
+        """Ask every child to run ``method``; ``results`` collects what they return, so this
+        process can do its own share in between."""
+        for pid, conn in self.children:
+            try:
+                conn.send((method, args))
+            except OSError as exc:
+                raise WorkerLost(f"worker {pid} is gone: {exc}") from exc
+
+    def results(self, method: str) -> list[Any]:
+        out: list[Any] = []
+        for pid, conn in self.children:
+            try:
+                status, value = conn.recv()
+            except (EOFError, OSError) as exc:
+                raise WorkerLost(f"worker {pid} ended unexpectedly") from exc
+            if status != "ok":
+                raise WorkerLost(f"worker {pid} failed in {method}: {value}")
+            if value is not None:
+                out.extend(value)
+        return out
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        for _pid, conn in self.children:
+            with contextlib.suppress(OSError):
+                conn.send(None)
+            conn.close()
+        for pid, _conn in self.children:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+        self.children = []
+
+
+def _serve(conn: Connection, shard: Shard) -> None:
+    while True:
+        try:
+            msg = conn.recv()
+        except EOFError:
+            return
+        if msg is None:
+            return
+        method, args = msg
+        try:
+            conn.send(("ok", getattr(shard, method)(*args)))
+        except Exception:  # the parent decides what to do
+            conn.send(("error", traceback.format_exc(limit=5)))
