@@ -83,9 +83,12 @@ def _progress(enabled: bool, total: int) -> Iterator[Any]:
               help="With --git: only commits touching these paths (git glob pathspecs; repeat the option).")
 @click.option("--repo", default=None, metavar="OWNER/NAME",
               help="Repository the patches and the walk belong to [default for --git: its origin remote].")
+@click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Processes that parse the files; 1 never forks [default: $EXTRACTOR_WORKERS, else one per "
+              "CPU (up to 4) when there are at least 16 new files and 2 MB].")
 @click.pass_obj
 def ingest(obj: Ctx, paths: tuple[Path, ...], date: str | None, git: Path | None, since: str | None,
-           until: str | None, git_paths: tuple[str, ...], repo: str | None) -> None:
+           until: str | None, git_paths: tuple[str, ...], repo: str | None, workers: int | None) -> None:
     """Ingest Diff Insight Reports and unified diffs (files or folders, recursively), and
     git repositories (--git).
 
@@ -126,7 +129,7 @@ def ingest(obj: Ctx, paths: tuple[Path, ...], date: str | None, git: Path | None
                 bar.update(task, advance=n, description=label)
 
         res = db.ingest(list(paths) or None, date=date, progress=tick, on_problem=on_problem, git=git,
-                        since=since, until=until, git_paths=git_paths, repo=repo)
+                        since=since, until=until, git_paths=git_paths, repo=repo, workers=workers)
         failed = len(res.failed)
     if not obj.quiet:
         kinds = ", ".join(f"{k} {v}" for k, v in sorted(res.events.items())) or "none"

@@ -1,0 +1,151 @@
+"""The parallel ingest (extractor.workers): the same store whatever the number of processes.
+
+Inputs are split between forked workers; their layout memories are merged by replaying
+recorded ops in input order, so a header seen in one worker's report resolves rows read
+by another, failures are still named and recorded, and a worker that dies costs only time.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import MATRIX, av, changes, hunk, make_report, report, srt, write_report
+
+import extractor
+from extractor import workers
+from extractor.layout import HeadingEntry, LayoutEntry, LayoutMemory
+from extractor.pipeline import Shard
+
+pytestmark = pytest.mark.skipif(not workers.can_fork(), reason="forked workers need Linux")
+
+DOC = MATRIX + "datazone-standard.md"
+DZ = "data-zone-standard"
+HEADER = hunk("""
+     | **Region** | **gpt-4o**, **2024-05-13** | **o1**, **2024-12-17** |
+     |:---|:---:|:---:|
+     | eastus | ✅ | - |
+    -| eastus2 | ✅ | - |
+    +| eastus2 | ✅ | ✅ |
+     | francecentral | - | ✅ |
+""", old=1)
+ROWS_ONLY = hunk("""
+     | francecentral | - | ✅ |
+    -| swedencentral | ✅ | ✅ |
+    +| swedencentral | ✅ | - |
+     | westus | - | - |
+""", old=5)
+ROWS_LATER = hunk("""
+     | eastus | ✅ | ✅ |
+    -| westus | - | - |
+    +| westus | ✅ | - |
+""", old=3)
+
+
+def _inputs(folder: Path) -> Path:
+    folder.mkdir()
+    report(folder, "2024-10-01", [(DOC, "modified", ROWS_ONLY)], name="a-rows-only.md")
+    header = make_report("2024-11-01", [(DOC, "modified", HEADER)])
+    write_report(folder, header, name="b-header.md")
+    write_report(folder, header, name="c-same-bytes.md")  # a copy: already ingested in this run
+    report(folder, "2024-12-01", [(DOC, "modified", ROWS_LATER)], name="d-rows-later.md")
+    (folder / "e-notes.txt").write_text("just notes\n", encoding="utf-8")
+    (folder / "f-bad.md").write_text("---\ndate: someday\n---\n# Modified Contents\n", encoding="utf-8")
+    return folder
+
+
+EXPECTED = srt([
+    ("region_availability", av("o1", "swedencentral", DZ, "2024-12-17"), "available", "removed", True, None, None),
+    ("region_availability", av("o1", "eastus2", DZ, "2024-12-17"), "available", "added", None, True, None),
+    ("region_availability", av("gpt-4o", "westus", DZ, "2024-05-13"), "available", "added", None, True, None),
+])
+
+
+def _run(tmp_path: Path, name: str, n: int) -> tuple[extractor.Extractor, Any]:
+    db = extractor.connect(tmp_path / f"{name}.duckdb")
+    return db, db.ingest([tmp_path / "in"], workers=n)
+
+
+def test_three_workers_store_exactly_what_one_process_stores(tmp_path: Path) -> None:
+    _inputs(tmp_path / "in")
+    one, r1 = _run(tmp_path, "one", 1)
+    three, r3 = _run(tmp_path, "three", 3)
+    for db, res in ((one, r1), (three, r3)):
+        # rows of the first and last reports take the header the second report shows
+        assert changes(db) == EXPECTED
+        assert int(db.sql("select count(*) as n from unresolved")["n"][0]) == 0
+        assert (res.files, res.loaded, res.skipped_known) == (6, 3, 1)
+        assert [Path(p).name for p in res.skipped_other] == ["e-notes.txt"]
+        assert [(Path(p).name, line) for p, line, _ in res.failed] == [("f-bad.md", 2)]
+    assert three.records() == one.records()
+    for table in ("sources", "doc_changes", "layouts", "headings", "errors"):
+        cols = "* EXCLUDE (ingested_at)" if table == "sources" else "* EXCLUDE (logged_at)" if table == "errors" else "*"
+        a = one.sql(f"select {cols} from {table} order by all")
+        b = three.sql(f"select {cols} from {table} order by all")
+        assert a.equals(b), table
+
+
+def test_a_worker_that_dies_costs_a_second_pass_not_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             caplog: pytest.LogCaptureFixture) -> None:
+    _inputs(tmp_path / "in")
+    parent = os.getpid()
+    real = Shard.extract_all
+
+    def dies_in_a_child(self: Shard) -> Any:
+        if os.getpid() != parent:
+            os._exit(3)
+        return real(self)
+
+    monkeypatch.setattr(Shard, "extract_all", dies_in_a_child)
+    with caplog.at_level("WARNING", logger="extractor"):
+        db, res = _run(tmp_path, "two", 2)
+    assert "ingesting again in one process" in caplog.text
+    assert changes(db) == EXPECTED
+    assert (res.files, res.loaded, res.skipped_known) == (6, 3, 1)
+    assert [(Path(p).name, line) for p, line, _ in res.failed] == [("f-bad.md", 2)]
+    assert int(db.sql("select count(*) as n from errors")["n"][0]) == 1  # recorded once, not once per pass
+
+
+def test_workers_are_chosen_by_flag_environment_and_input_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    from extractor.pipeline import Input
+
+    small = [Input(i, Path(f"{i}.md"), False, b"x" * 10, str(i)) for i in range(40)]
+    big = [Input(i, Path(f"{i}.md"), False, b"x" * 100_000, str(i)) for i in range(40)]
+    monkeypatch.delenv("EXTRACTOR_WORKERS", raising=False)
+    monkeypatch.setattr(workers, "cpus", lambda: 8)
+    assert workers.choose(None, small) == 1  # too little input to gain from forking
+    assert workers.choose(None, big) == workers.MAX_AUTO
+    assert workers.choose(3, small[:2]) == 2  # never more processes than inputs
+    monkeypatch.setenv("EXTRACTOR_WORKERS", "1")
+    assert workers.choose(None, big) == 1
+    assert workers.choose(2, big) == 2  # the flag wins over the environment
+
+
+def test_shards_are_balanced_by_size_and_keep_input_order() -> None:
+    from extractor.pipeline import Input
+
+    sizes = [50, 10, 40, 30, 20, 50]
+    inputs = [Input(i, Path(f"{i}.md"), False, b"x" * n, str(i)) for i, n in enumerate(sizes)]
+    shards = workers.split(inputs, 2)
+    assert [[i.idx for i in s] for s in shards] == [[0, 1, 2], [3, 4, 5]]
+    assert [sum(len(i.data) for i in s) for s in shards] == [100, 100]
+
+
+def test_recorded_layout_ops_replayed_elsewhere_give_the_same_memory() -> None:
+    base = LayoutMemory()
+    base.add_table(LayoutEntry("old.md", ("Region", "o1"), 3, ((2, "Data zone"),), "", "s0", "2025-01-01"), new=False)
+    a = base.copy()
+    a.ops = []
+    a.add_heading(HeadingEntry("old.md", 1, 2, "Data zone", "s1"))
+    a.carry("old.md", "new.md")  # a rename: one op standing for the adds it makes
+    a.add_table(LayoutEntry("new.md", ("Region", "o1"), 3, ((2, "Data zone"),), "", "s0", "2025-01-01"))
+    assert [op[0] for op in a.ops] == ["h", "c", "t"]
+    b = base.copy()
+    b.replay(a.ops)
+    assert dict(b.tables) == dict(a.tables) and dict(b.headings) == dict(a.headings)
+    assert b.new_tables == a.new_tables == [LayoutEntry("new.md", ("Region", "o1"), 3, ((2, "Data zone"),), "",
+                                                        "s0", "2025-01-01")]
+    assert [h.doc for h in b.new_headings] == ["old.md", "new.md"]
+    assert not base.has_doc("new.md")  # copies are independent
