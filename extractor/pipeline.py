@@ -14,7 +14,9 @@ import hashlib
 import itertools
 import json
 import logging
+import os
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -28,6 +30,7 @@ from extractor.recognisers import SUBJECT_KEYS, Fact, claimant
 from extractor.revisit import forget, restrict, revisit
 from extractor.semdiff import REMOVED, Event, carry_moves, diff_facts
 from extractor.sources.base import DocSection, Problem, Source, SourceError, SourceMeta
+from extractor.sources.detect import kind_of
 from extractor.store.db import Store
 
 if TYPE_CHECKING:
@@ -502,7 +505,9 @@ def ingest(store: Store, paths: Iterable[str | Path], *, date: str | None = None
         ingest_git(store, git, GitOptions(since, until, tuple(git_paths), repo), result=result,
                    memory=memory, known=known, matcher=matcher, say=say)
 
-    inputs = read_inputs(store, expand(paths), known, result, say, tick)
+    seen: list[dict[str, Any]] = []
+    inputs = read_inputs(store, expand(paths), known, result, say, tick, seen)
+    record_files(store, seen)
     if not inputs and memory is None:
         return result
     from extractor import workers as pool
@@ -531,15 +536,49 @@ class Input:
     explicit: bool
     data: bytes
     source_id: str
+    stat: tuple[int, int, int] | None = None  # size, mtime_ns, inode when read
+
+
+# A file modified this close to the time its row was recorded is read again: within one
+# tick of the file system's clock a change may leave size and modification time alone.
+STAT_SLACK_NS = 2_000_000_000
+
+
+def load_file_stats(store: Store) -> dict[str, tuple[int, int, int, str]]:
+    """Files ingested before whose status can be trusted: path -> (size, mtime_ns, inode, sha256)."""
+    rows = store.rows("SELECT path, size, mtime_ns, inode, sha256 FROM input_files "
+                      "WHERE mtime_ns + ? < recorded_ns", [STAT_SLACK_NS])
+    return {r[0]: (int(r[1]), int(r[2]), int(r[3]), r[4]) for r in rows}
+
+
+def _file_key(path: Path) -> str:
+    return os.path.abspath(path)
+
+
+def _stat(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ino
 
 
 def read_inputs(store: Store, files: Iterable[tuple[Path, bool]], known: set[str], result: IngestResult,
-                say: Say, tick: Callable[[int, str], Any]) -> list[Input]:
+                say: Say, tick: Callable[[int, str], Any], seen: list[dict[str, Any]] | None = None) -> list[Input]:
     """Read and hash every file; those already ingested (or read earlier in this run) are counted
-    and left out, an unreadable one is recorded."""
+    and left out, an unreadable one is recorded. A file whose path, size, modification time
+    and inode match a file ingested before is not even read (see ``load_file_stats``).
+    ``seen`` collects ``input_files`` rows for known files that had none."""
+    stats = load_file_stats(store)
     inputs: list[Input] = []
     for path, explicit in files:
         result.files += 1
+        stat = _stat(path)
+        cached = stats.get(_file_key(path)) if stat is not None else None
+        if cached is not None and cached[:3] == stat and cached[3] in known:
+            tick(1, "parse")
+            result.skipped_known += 1
+            continue
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -552,10 +591,33 @@ def read_inputs(store: Store, files: Iterable[tuple[Path, bool]], known: set[str
         if sid in known:
             tick(1, "parse")
             result.skipped_known += 1
+            if seen is not None and stat is not None:
+                seen.append(_file_row(path, stat, sid))
+            continue
+        if not explicit and kind_of(data[:8192].decode("utf-8", "ignore")) is None:
+            tick(1, "parse")  # found in a folder and neither report nor patch (a README, an image)
+            result.skipped_other.append(str(path))
             continue
         known.add(sid)
-        inputs.append(Input(len(inputs), path, explicit, data, sid))
+        inputs.append(Input(len(inputs), path, explicit, data, sid, stat))
     return inputs
+
+
+def _file_row(path: Path, stat: tuple[int, int, int], sid: str) -> dict[str, Any]:
+    return {"path": _file_key(path), "size": stat[0], "mtime_ns": stat[1], "inode": stat[2], "sha256": sid,
+            "recorded_ns": time.time_ns()}
+
+
+def record_files(store: Store, rows: list[dict[str, Any]]) -> None:
+    """Remember files fully ingested, so that the next run skips them unread."""
+    if not rows:
+        return
+    try:
+        with store.transaction():
+            store.insert_new("input_files", store.arrow("input_files", rows),
+                             key=["path", "size", "mtime_ns", "inode", "sha256"])
+    except Exception:  # only a cache: the next run reads the files again
+        log.debug("cannot record input files", exc_info=True)
 
 
 @dataclass
@@ -754,7 +816,12 @@ def _ingest_inputs(store: Store, inputs: list[Input], base: LayoutMemory, matche
             (result.failed if p.severity == "error" else result.warnings).append((p.file, p.line, p.message))
             say(p.file, p.line, p.severity, p.message)
     if batch:
-        load_batch(store, batch, memory, result, say)
+        done = {sr.source_id for sr in load_batch(store, batch, memory, result, say)}
+        bad = {metas[x.key][1] for x in order if x.rows is None or x.rows.source_id not in done}
+        bad |= {str(by_input[o.idx].path) for o in outcomes if o.crash is not None or o.failed is not None}
+        loaded = {metas[x.key][1] for x in order if x.key[0] < len(inputs)} - bad
+        record_files(store, [_file_row(i.path, i.stat, i.source_id) for i in inputs
+                             if i.stat is not None and str(i.path) in loaded])
     return result
 
 

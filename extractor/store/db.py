@@ -109,8 +109,8 @@ class Store:
         ).fetchall()
         return {r[0] for r in rows}
 
-    def schema_version(self) -> int:
-        if "schema_info" not in self._tables():
+    def schema_version(self, tables: set[str] | None = None) -> int:
+        if "schema_info" not in (self._tables() if tables is None else tables):
             return 0
         rows = self._con.execute("SELECT max(version) FROM schema_info").fetchall()
         return int(rows[0][0] or 0) if rows else 0
@@ -120,11 +120,11 @@ class Store:
         if tables and "schema_info" not in tables:
             raise StoreError(f"{self.path}: not an extractor database (it has tables "
                              f"{', '.join(sorted(tables)[:5])} but no schema_info)")
-        current = self.schema_version()
+        current = self.schema_version(tables)
         if current > SCHEMA_VERSION:
             raise StoreError(f"{self.path}: written by a newer extractor (schema {current}; this "
                              f"version knows up to {SCHEMA_VERSION}); upgrade extractor to use it")
-        stale = self._stale_repeatables(current)
+        stale = self._stale_repeatables(current, tables)
         if current == SCHEMA_VERSION and not stale:
             return
         if self.read_only:  # migrate through a short writable connection, then read on
@@ -171,12 +171,12 @@ class Store:
         finally:
             cur.close()
 
-    def _stale_repeatables(self, current: int) -> list[Path]:
+    def _stale_repeatables(self, current: int, tables: set[str]) -> list[Path]:
         """Repeatable migrations (marked ``-- repeatable``: views and macros only, every
         statement ``CREATE OR REPLACE``) already applied whose text has changed since: an
         updated view definition reaches existing databases on their next open."""
         recorded: dict[str, str] = {}
-        if "schema_scripts" in self._tables():
+        if "schema_scripts" in tables:
             recorded = dict(self._con.execute("SELECT name, sha256 FROM schema_scripts").fetchall())
         return [path for version, path in migrations()
                 if version <= current and _is_repeatable(path) and recorded.get(path.name) != _digest(path)]
