@@ -188,8 +188,10 @@ def prepare(file: InputFile, source: Source, memory: LayoutMemory) -> Prepared:
         verdict = wanted(sec.diff_text)
         if verdict is None:
             prep.deferred.append(sec)
-        elif verdict:
+            continue
+        if verdict:
             _parse_section(prep, sec, memory)
+        sec.drop_text()
     return prep
 
 
@@ -198,6 +200,7 @@ def prepare_deferred(prep: Prepared, memory: LayoutMemory) -> None:
     for sec in prep.deferred:
         if memory.has_doc(sec.doc):
             _parse_section(prep, sec, memory)
+        sec.drop_text()
     prep.deferred = []
 
 
@@ -396,7 +399,7 @@ def source_rows(prep: Prepared, ex: Extracted, memory: LayoutMemory) -> SourceRo
                      "head": meta.head, "observed_at": meta.observed_at}],
         "doc_changes": [{"change_id": prep.change_id, "doc": s.doc, "old_doc": s.old_doc,
                          "status": s.status, "added": s.added, "deleted": s.deleted,
-                         "has_diff": bool(s.diff_text) or s.parsed is not None,
+                         "has_diff": s.has_diff,
                          "source_id": sid, "line": s.heading_line or None}
                         for s in prep.source.sections],
         "events": ev,
@@ -524,6 +527,9 @@ def ingest(store: Store, paths: Iterable[str | Path], *, date: str | None = None
             log.warning("parallel ingest failed (%s); ingesting again in one process", exc)
             result, known = snapshot
             matcher = load_matcher(store)
+            for inp in inputs:  # the first pass let go of the bytes it had parsed
+                if not inp.data:
+                    inp.data = _read_again(inp)
     return _ingest_inputs(store, inputs, base, matcher, known, result, say, tick, date, repo, git, 1)
 
 
@@ -601,6 +607,15 @@ def read_inputs(store: Store, files: Iterable[tuple[Path, bool]], known: set[str
         known.add(sid)
         inputs.append(Input(len(inputs), path, explicit, data, sid, stat))
     return inputs
+
+
+def _read_again(inp: Input) -> bytes:
+    """The bytes of an input read earlier in this run, if they are still the same."""
+    try:
+        data = inp.path.read_bytes()
+    except OSError:
+        return b""
+    return data if sha256(data) == inp.source_id else b""
 
 
 def _file_row(path: Path, stat: tuple[int, int, int], sid: str) -> dict[str, Any]:
@@ -688,7 +703,7 @@ class Shard:
                 if self.repo and one.meta.repo is None and one.meta.kind == "patch":
                     one.meta.repo = self.repo
                 self.memory.ops = []
-                prep = prepare(InputFile(inp.path, inp.data, one_sid, inp.explicit), one, self.memory)
+                prep = prepare(InputFile(inp.path, b"", one_sid, inp.explicit), one, self.memory)
                 self.preps[(inp.idx, k)] = prep
                 out.preps.append(PrepInfo((inp.idx, k), one_sid, one.meta, prep.change_id, self.memory.ops))
         except SourceError as exc:
@@ -698,6 +713,7 @@ class Shard:
             out.crash = f"unexpected {type(exc).__name__}: {exc}"
         finally:
             self.memory.ops = None
+            inp.data = b""  # parsed: the bytes are of no more use
         return out
 
     def sync(self, ops: list[Op], change_ids: dict[tuple[int, int], str]) -> None:

@@ -56,6 +56,17 @@ class DocSection:
     deleted: int | None = None
     old_doc: str | None = None
     parsed: FileDiff | None = None  # set by sources that already parsed the diff (patch, git)
+    dropped: bool = False  # diff_text was let go once read (or found of no use): the source had one
+
+    @property
+    def has_diff(self) -> bool:
+        return bool(self.diff_text) or self.parsed is not None or self.dropped
+
+    def drop_text(self) -> None:
+        """Let go of ``diff_text`` (it can be large) once nothing needs it."""
+        if self.diff_text:
+            self.dropped = True
+        self.diff_text = None
 
 
 @dataclass
