@@ -339,36 +339,62 @@ def _unresolved_rows(prep: Prepared, blk: Table, reason: str) -> Iterator[dict[s
 
 # --- rows for the store ---------------------------------------------------------------------
 
+_JSON_STR: dict[str, str] = {}
+
+
 def _json(v: Any) -> str | None:
-    return None if v is None else json.dumps(v, ensure_ascii=False)
+    """``json.dumps(v, ensure_ascii=False)``, quick for the scalars facts hold."""
+    if v is None:
+        return None
+    t = type(v)
+    if t is bool:
+        return "true" if v else "false"
+    if t is int:
+        return str(v)
+    if t is str:
+        out = _JSON_STR.get(v)
+        if out is None:
+            out = json.dumps(v, ensure_ascii=False)
+            if len(_JSON_STR) < 100_000:
+                _JSON_STR[v] = out
+        return out
+    return json.dumps(v, ensure_ascii=False)
 
 
-def _num(v: Any) -> int | None:
-    return v if isinstance(v, int) and not isinstance(v, bool) else None
+_SUBJECTS: dict[tuple[tuple[str, str | None], ...], tuple[str, dict[str, Any]]] = {}
+
+
+def _subject_columns(subject: tuple[tuple[str, str | None], ...]) -> tuple[str, dict[str, Any]]:
+    """A subject's JSON and its key columns, computed once per subject."""
+    got = _SUBJECTS.get(subject)
+    if got is None:
+        subj = dict(subject)
+        got = (json.dumps(subj, ensure_ascii=False),
+               {"model": subj.get("model", subj.get("subject")), "version": subj.get("version"),
+                "deployment_type": subj.get("deployment_type"), "tier": subj.get("tier"),
+                "subscription": subj.get("subscription"), "region": subj.get("region")})
+        if len(_SUBJECTS) < 100_000:
+            _SUBJECTS[subject] = got
+    return got
 
 
 def event_rows(prep: Prepared, events: list[Event]) -> list[dict[str, Any]]:
     meta = prep.source.meta
     rows = []
-    encoded: dict[tuple[tuple[str, str | None], ...], str] = {}
+    change_id, observed_at, sid = prep.change_id, meta.observed_at, prep.file.source_id
+    sha1 = hashlib.sha1
     for e in events:
-        subj = dict(e.subject)
-        subject_json = encoded.get(e.subject)
-        if subject_json is None:
-            subject_json = encoded[e.subject] = json.dumps(subj, ensure_ascii=False)
-        eid = hashlib.sha1("\x1f".join([prep.change_id, e.doc, e.kind, subject_json, e.attribute])
-                           .encode()).hexdigest()
+        subject_json, keys = _subject_columns(e.subject)
+        eid = sha1("\x1f".join([change_id, e.doc, e.kind, subject_json, e.attribute]).encode()).hexdigest()
+        old, new = e.old, e.new
         rows.append({
-            "event_id": eid, "change_id": prep.change_id, "observed_at": meta.observed_at,
-            "doc": e.doc, "kind": e.kind,
-            "model": subj.get("model", subj.get("subject")), "version": subj.get("version"),
-            "deployment_type": subj.get("deployment_type"), "tier": subj.get("tier"),
-            "subscription": subj.get("subscription"), "region": subj.get("region"),
+            "event_id": eid, "change_id": change_id, "observed_at": observed_at,
+            "doc": e.doc, "kind": e.kind, **keys,
             "subject_json": subject_json, "attribute": e.attribute, "change": e.change,
-            "old_json": _json(e.old), "new_json": _json(e.new),
-            "old_num": _num(e.old), "new_num": _num(e.new),
+            "old_json": _json(old), "new_json": _json(new),
+            "old_num": old if type(old) is int else None, "new_num": new if type(new) is int else None,
             "old_raw": e.old_raw, "new_raw": e.new_raw, "qualifier": e.qualifier,
-            "source_id": prep.file.source_id, "line": e.line,
+            "source_id": sid, "line": e.line,
         })
     return rows
 

@@ -20,6 +20,7 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _TAB = re.compile(r"^#\s*\[([^\]]+)\]\(#tab/[^)]*\)")
 _BULLET = re.compile(r"^\s*[-*+]\s+(.*)$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
+_FENCE_CHARS = "`~"
 TAB_LEVEL = 7
 
 
@@ -35,27 +36,15 @@ def split_row(text: str) -> list[str]:
         s = s[:-1]
     if "`" not in s and "\\|" not in s:
         return [c.strip() for c in s.split("|")]
+    t = s.replace("\\|", "\x00") if "\\|" in s else s
     cells: list[str] = []
-    buf: list[str] = []
-    in_code = False
-    i = 0
-    while i < len(s):
-        ch = s[i]
-        if ch == "\\" and i + 1 < len(s) and s[i + 1] == "|":
-            buf.append("|")
-            i += 2
-            continue
-        if ch == "`":
-            in_code = not in_code
-        elif ch == "|" and not in_code:
-            cells.append("".join(buf).strip())
-            buf = []
-            i += 1
-            continue
-        buf.append(ch)
-        i += 1
-    cells.append("".join(buf).strip())
-    if in_code:  # an unbalanced backtick: fall back to a plain split
+    cur: str | None = None
+    for part in t.split("|"):
+        cur = part if cur is None else cur + "|" + part
+        if cur.count("`") % 2 == 0:  # not inside a code span: the pipe splits
+            cells.append(cur.replace("\x00", "|").strip())
+            cur = None
+    if cur is not None:  # an unbalanced backtick: fall back to a plain split
         return [c.strip() for c in s.split("|")]
     return cells
 
@@ -154,26 +143,30 @@ def find_blocks(lines: Iterable[DiffLine], *, doc: str, side: str, section: str,
 
     for ln in lines:
         text = ln.text
-        if _FENCE.match(text):
+        stripped = text.lstrip()
+        c0 = stripped[:1]
+        if c0 in _FENCE_CHARS and c0 and _FENCE.match(text):
             flush_table()
             flush_bullets()
             in_fence = not in_fence
             continue
         if in_fence:
             continue
-        if is_table_line(text):
+        if c0 == "|":
             flush_bullets()
             table.append(ln)
             continue
         flush_table()
-        h = heading_of(text)
+        if not c0:  # a blank line: a table ends, a list goes on, the lead stays
+            continue
+        h = heading_of(text) if c0 == "#" else None
         if h is not None:
             flush_bullets()
             stack = push_heading(stack, *h)
             seen_headings.append((ln.no(side), h[0], h[1]))
             lead = ""
             continue
-        if want_lists and _BULLET.match(text):
+        if want_lists and c0 in "-*+" and _BULLET.match(text):
             if not bullets:
                 bullet_stack = list(stack)
             bullets.append(ln)
