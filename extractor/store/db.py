@@ -228,20 +228,21 @@ class Store:
             return 0
         cols = list(data.column_names) if isinstance(data, pa.Table) else list(data.columns)
         types = dict(self.columns(table))
+        # natural keys are NOT NULL (plain equality joins fastest); whole rows may hold NULLs
+        cmp = "=" if key else "IS NOT DISTINCT FROM"
         key = list(key) if key else cols
         name = f"_staging_{table}"
         self._con.register(name, data)
         try:
             col_list = ", ".join(cols)
             casts = ", ".join(f"CAST({c} AS {types[c]}) AS {c}" for c in cols)
-            cond = " AND ".join(f"t.{k} IS NOT DISTINCT FROM s.{k}" for k in key)
+            cond = " AND ".join(f"t.{k} {cmp} s.{k}" for k in key)
             part = ", ".join(key)
-            before = self._count(table)
-            self._con.execute(
+            rows = self._con.execute(
                 f"INSERT INTO {table} ({col_list}) SELECT {col_list} FROM ("
                 f"SELECT *, row_number() OVER (PARTITION BY {part}) AS _rn FROM (SELECT {casts} FROM {name})"
-                f") s WHERE _rn = 1 AND NOT EXISTS (SELECT 1 FROM {table} t WHERE {cond})")
-            return self._count(table) - before
+                f") s WHERE _rn = 1 AND NOT EXISTS (SELECT 1 FROM {table} t WHERE {cond})").fetchall()
+            return int(rows[0][0]) if rows else 0
         finally:
             self._con.unregister(name)
 
