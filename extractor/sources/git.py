@@ -22,9 +22,11 @@ way keeps the commits read so far, with a note.
 from __future__ import annotations
 
 import logging
+import queue
 import re
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -171,6 +173,41 @@ def _lines_of(data: bytes) -> list[str]:
     return lines
 
 
+def _pumped(stream: IO[bytes], depth: int = 64) -> Iterator[bytes]:
+    """The chunks of ``stream``, read ahead by a thread (at most ``depth`` chunks of up to
+    1 MB), so that git keeps writing while the walk parses and stores what it has."""
+    chunks: queue.Queue[bytes | BaseException] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def pump() -> None:
+        try:
+            while not stop.is_set():
+                chunk = stream.read1(1 << 20)  # type: ignore[attr-defined]
+                while not stop.is_set():
+                    try:
+                        chunks.put(chunk, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if not chunk:
+                    return
+        except BaseException as exc:  # handed to the reader
+            chunks.put(exc)
+
+    thread = threading.Thread(target=pump, name="extractor-git-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = chunks.get()
+            if isinstance(item, BaseException):
+                raise item
+            if not item:
+                return
+            yield item
+    finally:
+        stop.set()
+
+
 @dataclass
 class _Raw:
     old_sha: str
@@ -242,10 +279,7 @@ class Walk:
         """Commits from ``git log``'s output as it streams; a failure is a note, not an error."""
         assert proc.stdout is not None
         buf = bytearray()
-        while True:
-            chunk = proc.stdout.read(1 << 20)
-            if not chunk:
-                break
+        for chunk in _pumped(proc.stdout):
             start = max(0, len(buf) - len(_MARK) + 1)  # look for the marker in new bytes only
             buf += chunk
             while (k := buf.find(_MARK, start)) >= 0:
