@@ -41,10 +41,10 @@ class Fact:
 def subject(kind: str, **keys: str | None) -> tuple[tuple[str, str | None], ...]:
     """The subject tuple of ``kind`` in its canonical key order; unknown keys are an error."""
     order = SUBJECT_KEYS[kind]
-    extra = set(keys) - set(order)
-    if extra:
-        raise KeyError(f"{kind} has no subject keys {sorted(extra)}")
-    return tuple((k, keys.get(k)) for k in order)
+    for k in keys:
+        if k not in order:
+            raise KeyError(f"{kind} has no subject keys {sorted(set(keys) - set(order))}")
+    return tuple([(k, keys.get(k)) for k in order])
 
 
 class Recogniser(Protocol):

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import ClassVar
 
 from extractor.blocks import Block, BulletList, Row, Table
@@ -59,7 +60,7 @@ from extractor.normalize import (
     split_regions,
     strip_markup,
 )
-from extractor.recognisers.base import Fact, subject
+from extractor.recognisers.base import SUBJECT_KEYS, Fact
 
 KIND = "region_availability"
 
@@ -153,7 +154,7 @@ class RegionAvailabilityRecogniser:
                 yield fact
 
     def _from_matrix(self, block: Table, header: list[str], body: list[Row]) -> Iterator[Fact]:
-        columns = [header_models(c) for c in header]
+        columns = [_header_models(c) for c in header]
         scope_type = _scope_type(block)
         for row in body:
             if not row.cells or not is_region(row.cells[0]):
@@ -195,10 +196,20 @@ class RegionAvailabilityRecogniser:
 # --- helpers ---------------------------------------------------------------------------------
 
 
+_SUBJECT_ORDER = ("subject", "version", "deployment_type", "region")
+if SUBJECT_KEYS[KIND] != _SUBJECT_ORDER:  # pragma: no cover - a guard for whoever edits one of them
+    raise RuntimeError("region_availability: _fact's subject order differs from SUBJECT_KEYS")
+
+
 def _fact(name: str, version: str | None, dtype: str | None, region: str, raw: str, row: Row) -> Fact:
-    return Fact(kind=KIND,
-                subject=subject(KIND, subject=name, version=version, deployment_type=dtype, region=region),
-                attribute="available", value=True, raw=raw, qualifier=None, line=row.line)
+    # the subject in SUBJECT_KEYS order, built directly: this runs once per ✅ of every matrix
+    return Fact(KIND, (("subject", name), ("version", version), ("deployment_type", dtype), ("region", region)),
+                "available", True, raw, None, row.line)
+
+
+@lru_cache(maxsize=8192)
+def _header_models(cell: str) -> tuple[tuple[str, str | None], ...]:
+    return tuple(header_models(cell))
 
 
 def _is_region_header(cell: str) -> bool:
@@ -233,7 +244,7 @@ def _is_availability_matrix(header: list[str], body: list[Row], doc: str) -> boo
     Any quantity in the body (``30 M``), or a header naming a deployment type per column
     (``gpt-4o - GlobalStandard``: the quota matrix), rules it out.
     """
-    models = [header_models(c) for c in header[1:]]
+    models = [_header_models(c) for c in header[1:]]
     if not any(models):
         return False
     if any(re.search(r"\s-\s", strip_markup(c)) and deployment_types(c) for c in header[1:]):
