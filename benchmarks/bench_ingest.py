@@ -4,10 +4,11 @@ Prints files, MB, seconds, MB/s, peak memory, events per kind; then the time of 
 pass that only reads the files and parses every diff block with unidiff, the ratio of
 the two, and the time of a re-ingest of the same files (all skipped, unread).
 
-The ingest (each into a fresh database) and the bare pass run ``--repeat`` times,
-alternately, so that a busy machine slows both alike; the best and the median of each
-are printed and the ratio is taken of the best. Peak memory is this process's (the
-ingest's parent) and, separately, the largest worker's; a worker shares the parent's
+The ingest (each into a fresh database, in a fresh process: no cache of a previous run
+helps it; the imports are done before the clock starts) and the bare pass run
+``--repeat`` times, alternately, so that a busy machine slows both alike; the best and
+the median of each are printed and the ratio is taken of the best. Peak memory is the
+ingest process's and, separately, its largest worker's; a worker shares the parent's
 pages until either writes them, so the two do not simply add up.
 
     python benchmarks/bench_ingest.py [FOLDER ...] [--repeat N] [--workers N]
@@ -17,12 +18,15 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import unidiff
 
@@ -62,12 +66,39 @@ def bare_pass(files: list[Path]) -> tuple[float, int]:
     return time.perf_counter() - t0, blocks
 
 
+def _ingest_in_a_process(db_path: Path, folders: list[str], workers: int | None) -> dict[str, Any]:
+    cmd = [sys.executable, __file__, "--one", str(db_path), *folders]
+    if workers is not None:
+        cmd += ["--workers", str(workers)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def one_ingest(db_path: Path, folders: list[str], workers: int | None) -> None:
+    """One timed ingest in this (fresh) process; prints its figures as JSON."""
+    parse_report("---\ndate: '2025-01-01'\n---\n# Modified Contents\n", "warm.md")
+    gc.collect()
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    t0 = time.perf_counter()
+    with Extractor(db_path) as db:
+        res = db.ingest(folders, workers=workers)
+    seconds = time.perf_counter() - t0
+    print(json.dumps({"seconds": seconds, "rss_before": rss_before,
+                      "rss_after": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      "rss_child": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+                      "loaded": res.loaded, "skipped_other": res.skipped_other, "failed": res.failed}))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("folders", nargs="*", default=[str(ROOT.parent / "shared" / "corpus")])
     ap.add_argument("--repeat", type=int, default=3, help="runs of each side (best and median are shown)")
     ap.add_argument("--workers", type=int, default=None, help="ingest processes (default: chosen by extract)")
+    ap.add_argument("--one", type=Path, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.one is not None:
+        one_ingest(args.one, args.folders, args.workers)
+        return
     files = [p for p, _ in expand(args.folders)]
     mb = sum(f.stat().st_size for f in files) / 1e6
     # warm the page cache and the imports so neither side pays for them
@@ -78,17 +109,12 @@ def main() -> None:
     ingest_times: list[float] = []
     bare_times: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
-        gc.collect()
-        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         for run in range(max(1, args.repeat)):
             db_path = Path(tmp) / f"bench{run}.duckdb"
-            t0 = time.perf_counter()
-            with Extractor(db_path) as db:
-                res = db.ingest(args.folders, workers=args.workers)
-            ingest_times.append(time.perf_counter() - t0)
+            one = _ingest_in_a_process(db_path, args.folders, args.workers)
+            ingest_times.append(one["seconds"])
             if run == 0:
-                rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-                rss_child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+                first = one
             gc.collect()
             bare_s, blocks = bare_pass(files)
             bare_times.append(bare_s)
@@ -101,6 +127,8 @@ def main() -> None:
                            "count(*) FILTER (WHERE change = 'unchanged') AS observations "
                            "FROM events GROUP BY kind ORDER BY kind")
             unresolved = db.sql("SELECT count(*) AS n FROM unresolved")["n"].iloc[0]
+    rss_before, rss_after, rss_child = first["rss_before"], first["rss_after"], first["rss_child"]
+    res = argparse.Namespace(loaded=first["loaded"], skipped_other=first["skipped_other"], failed=first["failed"])
 
     ingest_s, bare_s = min(ingest_times), min(bare_times)
     print(f"files            {len(files)} ({res.loaded} loaded, {len(res.skipped_other)} not diffs, "
