@@ -1,11 +1,14 @@
 """Ingest: files -> sources -> diff model -> blocks -> recognisers -> semantic diff -> store.
 
-Two phases over the inputs of one run. Phase one parses every new source and remembers
-the layout of the fact tables it shows (headers, headings, the prose above them), so
-that phase two can resolve header-less rows from any report of the same document,
-earlier or later. Phase two extracts facts, diffs them per document and writes each
-source in its own transaction. A file already ingested (same content hash) is skipped;
-a file that fails is recorded with its line and the others still load.
+Phases over the inputs of one run. Phase one parses every new source and remembers the
+layout of the fact tables it shows (headers, headings, the prose above them), so that
+later phases can resolve header-less rows from any report of the same document, earlier
+or later; phase two parses the sections only a known layout makes useful; phase three
+extracts facts and diffs them per document. A big run does these phases in forked
+workers (``Shard``, ``extractor.workers``) whose layout memories are merged in input
+order. The whole batch is then loaded in one transaction (source by source if that
+fails). A file already ingested (same content hash, or same path and file status) is
+skipped; a file that fails is recorded with its line and the others still load.
 """
 
 from __future__ import annotations

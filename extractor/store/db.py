@@ -1,7 +1,7 @@
 """The DuckDB store: opening with clear errors, migrations from ``schemas/``, bulk writes.
 
-Writes go through pandas DataFrames registered with DuckDB and ``INSERT … SELECT`` with
-an anti-join, never row-by-row, so re-loading the same rows is a no-op. A locked file, a
+Writes go through Arrow tables registered with DuckDB and ``INSERT … SELECT`` with an
+anti-join, never row-by-row, so re-loading the same rows is a no-op. A locked file, a
 database written by a newer extractor or a file that is not an extractor database each
 raise ``StoreError`` with a message meant for a person.
 """
@@ -245,9 +245,6 @@ class Store:
             return int(rows[0][0]) if rows else 0
         finally:
             self._con.unregister(name)
-
-    def _count(self, table: str) -> int:
-        return int(self._con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
 
     def has_source(self, source_id: str) -> bool:
         return bool(self._con.execute("SELECT 1 FROM sources WHERE source_id = ?", [source_id]).fetchall())
