@@ -766,15 +766,16 @@ class Shard:
         return out
 
     def extract_all(self) -> list[Extraction]:
-        out = []
-        for key, prep in sorted(self.preps.items()):
-            try:
-                out.append(Extraction(key, source_rows(prep, extract(prep, self.memory), self.memory),
-                                      prep.source.problems))
-            except Exception as exc:
-                log.debug("unexpected failure on %s", prep.file.path, exc_info=True)
-                out.append(Extraction(key, None, [], f"unexpected {type(exc).__name__}: {exc}"))
-        return out
+        return [extract_one(key, prep, self.memory) for key, prep in sorted(self.preps.items())]
+
+
+def extract_one(key: tuple[int, int], prep: Prepared, memory: LayoutMemory) -> Extraction:
+    """One source's rows for the store, or the unexpected failure that stopped them."""
+    try:
+        return Extraction(key, source_rows(prep, extract(prep, memory), memory), prep.source.problems)
+    except Exception as exc:
+        log.debug("unexpected failure on %s", prep.file.path, exc_info=True)
+        return Extraction(key, None, [], f"unexpected {type(exc).__name__}: {exc}")
 
 
 def _ingest_inputs(store: Store, inputs: list[Input], base: LayoutMemory, matcher: ChangeMatcher,
@@ -844,10 +845,7 @@ def _ingest_inputs(store: Store, inputs: list[Input], base: LayoutMemory, matche
     for k, prep in enumerate(again):
         key = (len(inputs) + k, 0)
         metas[key] = (prep.source.meta, str(prep.file.path), prep.file.source_id)
-        try:
-            extractions.append(Extraction(key, source_rows(prep, extract(prep, memory), memory), prep.source.problems))
-        except Exception as exc:
-            extractions.append(Extraction(key, None, [], f"unexpected {type(exc).__name__}: {exc}"))
+        extractions.append(extract_one(key, prep, memory))
     order = sorted(extractions, key=lambda x: (metas[x.key][0].observed_at, metas[x.key][1], x.key))
     batch: list[SourceRows] = []
     for x in order:
@@ -857,9 +855,7 @@ def _ingest_inputs(store: Store, inputs: list[Input], base: LayoutMemory, matche
             _fail_msg(store, result, say, path, sid, x.crash or "unexpected failure")
             continue
         batch.append(x.rows)
-        for p in x.problems:
-            (result.failed if p.severity == "error" else result.warnings).append((p.file, p.line, p.message))
-            say(p.file, p.line, p.severity, p.message)
+        report_problems(x.problems, result, say)
     if batch:
         done = {sr.source_id for sr in load_batch(store, batch, memory, result, say)}
         bad = {metas[x.key][1] for x in order if x.rows is None or x.rows.source_id not in done}
@@ -873,9 +869,9 @@ def _ingest_inputs(store: Store, inputs: list[Input], base: LayoutMemory, matche
 Say = Callable[[str, int | None, str, str], None]
 
 
-def report_problems(prep: Prepared, result: IngestResult, say: Say) -> None:
+def report_problems(problems: list[Problem], result: IngestResult, say: Say) -> None:
     """Count and show a loaded source's problems (errors fail the run, warnings do not)."""
-    for p in prep.source.problems:
+    for p in problems:
         (result.failed if p.severity == "error" else result.warnings).append((p.file, p.line, p.message))
         say(p.file, p.line, p.severity, p.message)
 

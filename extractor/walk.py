@@ -136,7 +136,7 @@ def _flush(store: Store, pending: list[tuple[Prepared, dict[str, Any]]], seen_on
             continue
         sr.tables["git_commits"] = [row]
         batch.append(sr)
-        report_problems(prep, result, say)
+        report_problems(prep.source.problems, result, say)
     load_batch(store, batch, memory, result, say)
     if seen_only:
         store.insert_new("git_commits", store.arrow("git_commits", seen_only),
