@@ -117,9 +117,8 @@ def ingest_git(store: Store, path: str | Path, opts: GitOptions, *, result: Inge
     for note in walk.notes:
         result.warnings.append((top, None, note))
         say(top, None, "warning", note)
-        store.insert_new("errors", store.arrow("errors", [{"source_id": None, "path": top, "line": None,
-                                                            "severity": "warning", "message": note,
-                                                            "logged_at": now}]))
+        store.insert_rows("errors", [{"source_id": None, "path": top, "line": None,
+                                      "severity": "warning", "message": note, "logged_at": now}])
 
 
 def _flush(store: Store, pending: list[tuple[Prepared, dict[str, Any]]], seen_only: list[dict[str, Any]],
@@ -139,8 +138,7 @@ def _flush(store: Store, pending: list[tuple[Prepared, dict[str, Any]]], seen_on
         report_problems(prep.source.problems, result, say)
     load_batch(store, batch, memory, result, say)
     if seen_only:
-        store.insert_new("git_commits", store.arrow("git_commits", seen_only),
-                         key=["repo_path", "scope", "commit_sha"])
+        store.insert_rows("git_commits", seen_only, key=["repo_path", "scope", "commit_sha"])
     learnt.extend(memory.new_tables)
     memory.new_tables.clear()
     memory.new_headings.clear()

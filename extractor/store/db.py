@@ -210,19 +210,27 @@ class Store:
             self._columns[table] = cached
         return cached
 
-    def arrow(self, table: str, rows: list[dict[str, Any]]) -> pa.Table | None:
-        """Rows (dicts) as an Arrow table in ``table``'s column order; None when empty."""
+    def insert_rows(self, table: str, rows: list[dict[str, Any]], key: Sequence[str] | None = None) -> int:
+        """Bulk-insert dict rows: of rows sharing a ``key`` (all columns when None) the first
+        is kept, and rows whose key is already stored are skipped. Returns the count inserted."""
         if not rows:
-            return None
+            return 0
         names = [n for n, _ in self.columns(table) if n in rows[0]]
-        return pa.table({n: [r.get(n) for r in rows] for n in names})
+        cols = list(key) if key else names
+        first: dict[tuple[Any, ...], dict[str, Any]] = {}
+        for r in rows:
+            first.setdefault(tuple([r.get(c) for c in cols]), r)
+        kept = list(first.values()) if len(first) < len(rows) else rows
+        return self.insert_new(table, pa.table({n: [r.get(n) for r in kept] for n in names}), key, unique=True)
 
     def insert_new(self, table: str, data: pa.Table | pd.DataFrame | None,
-                   key: Sequence[str] | None = None) -> int:
+                   key: Sequence[str] | None = None, *, unique: bool = False) -> int:
         """Bulk-insert the rows of ``data`` whose ``key`` is not already in ``table``.
 
         With no key, rows equal in every column to a stored row are skipped. Values are
-        cast to the table's column types. Returns the number of rows inserted.
+        cast to the table's column types. Of rows of ``data`` that share a key one is kept;
+        ``unique`` says that no two do, which saves the work of finding them.
+        Returns the number of rows inserted.
         """
         if data is None or len(data) == 0:
             return 0
@@ -238,10 +246,15 @@ class Store:
             casts = ", ".join(f"CAST({c} AS {types[c]}) AS {c}" for c in cols)
             cond = " AND ".join(f"t.{k} {cmp} s.{k}" for k in key)
             part = ", ".join(key)
+            if unique:
+                staged, only_first = f"(SELECT {casts} FROM {name})", ""
+            else:
+                staged = (f"(SELECT *, row_number() OVER (PARTITION BY {part}) AS _rn FROM "
+                          f"(SELECT {casts} FROM {name}))")
+                only_first = "_rn = 1 AND "
             rows = self._con.execute(
-                f"INSERT INTO {table} ({col_list}) SELECT {col_list} FROM ("
-                f"SELECT *, row_number() OVER (PARTITION BY {part}) AS _rn FROM (SELECT {casts} FROM {name})"
-                f") s WHERE _rn = 1 AND NOT EXISTS (SELECT 1 FROM {table} t WHERE {cond})").fetchall()
+                f"INSERT INTO {table} ({col_list}) SELECT {col_list} FROM {staged} s "
+                f"WHERE {only_first}NOT EXISTS (SELECT 1 FROM {table} t WHERE {cond})").fetchall()
             return int(rows[0][0]) if rows else 0
         finally:
             self._con.unregister(name)
