@@ -43,9 +43,12 @@ def split_br(cell: str) -> list[str]:
     return [p for p in (clean_space(x) for x in _BR.split(cell)) if p]
 
 
+_EMPTY_VALUES = frozenset({"", "-", "n/a", "na", "—", "–", "➖", "none"})
+
+
+@lru_cache(maxsize=65536)
 def is_empty_value(text: str) -> bool:
-    t = strip_markup(text).strip().lower()
-    return t in {"", "-", "n/a", "na", "—", "–", "➖", "none"}
+    return strip_markup(text).strip().lower() in _EMPTY_VALUES
 
 
 # --- models ------------------------------------------------------------------------------

@@ -39,6 +39,8 @@ from extractor.sources.detect import kind_of
 from extractor.store.db import Store
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from extractor.sources.identity import ChangeMatcher
 
 log = logging.getLogger("extractor")
@@ -467,15 +469,68 @@ KEYS: dict[str, list[str] | None] = {
 }
 
 
-def write_batch(store: Store, batch: list[SourceRows], headings: list[dict[str, Any]]) -> int:
+Columns = dict[str, "pa.Table"]  # table name -> its new rows, each with _pos and _src (see columnar)
+
+
+def columnar(batch: Iterable[tuple[int, SourceRows]]) -> Columns:
+    """The rows of several sources as one Arrow table per store table, built where the rows
+    were extracted (a worker, in parallel) so that only columns cross to the loader.
+
+    Each row carries ``_pos``, its source's place in the load order (of rows sharing a
+    natural key the one of the earliest source is kept), and ``_src``, its source id (to
+    load source by source when a batch fails). The row dicts are released.
+    """
+    import pyarrow as pa
+
+    gathered: dict[str, tuple[list[dict[str, Any]], list[int], list[str]]] = {}
+    for pos, sr in batch:
+        for table, rows in sr.tables.items():
+            if rows:
+                got = gathered.setdefault(table, ([], [], []))
+                got[0].extend(rows)
+                got[1].extend([pos] * len(rows))
+                got[2].extend([sr.source_id] * len(rows))
+        sr.tables = {}
+    out: Columns = {}
+    for table, (rows, pos_list, src) in gathered.items():
+        names = list(rows[0])
+        cols: dict[str, list[Any]] = {n: [r.get(n) for r in rows] for n in names}
+        cols["_pos"], cols["_src"] = pos_list, src
+        out[table] = pa.table(cols)
+    return out
+
+
+def concat_columns(parts: Iterable[Columns]) -> Columns:
+    """Columns of several workers (or batches) as one, table by table."""
+    import pyarrow as pa
+
+    by_table: dict[str, list[pa.Table]] = {}
+    for part in parts:
+        for table, data in part.items():
+            by_table.setdefault(table, []).append(data)
+    return {t: v[0] if len(v) == 1 else pa.concat_tables(v, promote_options="default") for t, v in by_table.items()}
+
+
+def only_source(cols: Columns, source_id: str) -> Columns:
+    """The rows of one source."""
+    import pyarrow.compute as pc
+
+    out = {t: data.filter(pc.equal(data["_src"], source_id)) for t, data in cols.items()}
+    return {t: data for t, data in out.items() if len(data)}
+
+
+def write_batch(store: Store, replace_docs: list[tuple[str, str]], cols: Columns,
+                headings: list[dict[str, Any]]) -> int:
     """Load whole sources in one transaction; returns the number of new events."""
     with store.transaction():
         new_events = 0
-        for change_id, doc in dict.fromkeys(r for sr in batch for r in sr.replace):
+        for change_id, doc in dict.fromkeys(replace_docs):
             forget(store, change_id, doc)
         for table, key in KEYS.items():
-            rows = headings if table == "headings" else [r for sr in batch for r in sr.tables.get(table, ())]
-            n = store.insert_rows(table, rows, key=key)
+            if table == "headings":
+                n = store.insert_rows(table, headings, key=key)
+            else:
+                n = store.insert_new(table, cols.get(table), key=key, order="_pos")
             if table == "events":
                 new_events = n
         return new_events
@@ -798,8 +853,11 @@ class Shard:
         self.memory.ops = None
         return out
 
-    def extract_all(self) -> list[Extraction]:
-        return [extract_one(key, prep, self.memory) for key, prep in sorted(self.preps.items())]
+    def extract_all(self, positions: dict[tuple[int, int], int]) -> list[tuple[list[Extraction], Columns]]:
+        """Every source's extraction, and their rows as columns (``positions``: load order)."""
+        got = [extract_one(key, prep, self.memory) for key, prep in sorted(self.preps.items())]
+        cols = columnar((positions[x.key], x.rows) for x in got if x.rows is not None)
+        return [(got, cols)]
 
 
 def extract_one(key: tuple[int, int], prep: Prepared, memory: LayoutMemory) -> Extraction:
@@ -871,15 +929,21 @@ def _ingest_inputs(store: Store, inputs: list[Input], base: LayoutMemory, matche
             walked = {r[0] for r in store.rows("SELECT DISTINCT change_id FROM sources WHERE kind = 'git'")}
             again = [p for p in again if p.change_id not in walked]
         # phase three: extract, then load in date order
-        others.call("sync", ops, change_ids)
-        others.start("extract_all")
-        extractions = own.extract_all()
-        extractions += others.results("extract_all")
-    for k, prep in enumerate(again):
-        key = (len(inputs) + k, 0)
-        metas[key] = (prep.source.meta, str(prep.file.path), prep.file.source_id)
-        extractions.append(extract_one(key, prep, memory))
-    order = sorted(extractions, key=lambda x: (metas[x.key][0].observed_at, metas[x.key][1], x.key))
+        again_keys = [(len(inputs) + k, 0) for k in range(len(again))]
+        for key, prep in zip(again_keys, again, strict=True):
+            metas[key] = (prep.source.meta, str(prep.file.path), prep.file.source_id)
+        positions = {key: i for i, key in enumerate(sorted(metas, key=lambda k: (metas[k][0].observed_at,
+                                                                                 metas[k][1], k)))}
+        others.start("sync", ops, change_ids)
+        others.start("extract_all", positions)
+        parts = own.extract_all(positions)
+        others.results("sync")
+        parts += others.results("extract_all")
+    extractions = [x for got, _cols in parts for x in got]
+    mine = [extract_one(key, prep, memory) for key, prep in zip(again_keys, again, strict=True)]
+    parts.append((mine, columnar((positions[x.key], x.rows) for x in mine if x.rows is not None)))
+    extractions += mine
+    order = sorted(extractions, key=lambda x: positions[x.key])
     batch: list[SourceRows] = []
     for x in order:
         tick(1, "extract")
@@ -890,7 +954,8 @@ def _ingest_inputs(store: Store, inputs: list[Input], base: LayoutMemory, matche
         batch.append(x.rows)
         report_problems(x.problems, result, say)
     if batch:
-        done = {sr.source_id for sr in load_batch(store, batch, memory, result, say)}
+        cols = concat_columns(c for _got, c in parts)
+        done = {sr.source_id for sr in load_batch(store, batch, cols, memory, result, say)}
         bad = {metas[x.key][1] for x in order if x.rows is None or x.rows.source_id not in done}
         bad |= {str(by_input[o.idx].path) for o in outcomes if o.crash is not None or o.failed is not None}
         loaded = {metas[x.key][1] for x in order if x.key[0] < len(inputs)} - bad
@@ -909,23 +974,25 @@ def report_problems(problems: list[Problem], result: IngestResult, say: Say) -> 
         say(p.file, p.line, p.severity, p.message)
 
 
-def load_batch(store: Store, batch: list[SourceRows], memory: LayoutMemory, result: IngestResult,
+def load_batch(store: Store, batch: list[SourceRows], cols: Columns, memory: LayoutMemory, result: IngestResult,
                say: Say) -> list[SourceRows]:
-    """Load whole sources in one transaction, falling back to one source at a time so that a
-    source that cannot be stored does not lose the others; counts what was loaded."""
+    """Load whole sources (``batch``, in load order; their rows are ``cols``) in one
+    transaction, falling back to one source at a time so that a source that cannot be
+    stored does not lose the others; counts what was loaded."""
     headings = [{"doc": h.doc, "line_no": h.line_no, "level": h.level, "text": h.text,
                  "source_id": h.source_id, "side": h.side} for h in memory.new_headings]
     if not batch and not headings:
         return []
     try:
-        result.events_new += write_batch(store, batch, headings)
+        result.events_new += write_batch(store, [r for sr in batch for r in sr.replace], cols, headings)
         done = batch
     except Exception:
         log.debug("batch load failed; loading source by source", exc_info=True)
         done = []
         for i, sr in enumerate(batch):
             try:
-                result.events_new += write_batch(store, [sr], headings if i == 0 else [])
+                result.events_new += write_batch(store, sr.replace, only_source(cols, sr.source_id),
+                                                 headings if i == 0 else [])
                 done.append(sr)
             except Exception as exc:
                 _fail(store, result, say, sr.path, sr.source_id, exc)

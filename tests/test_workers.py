@@ -93,10 +93,10 @@ def test_a_worker_that_dies_costs_a_second_pass_not_the_run(tmp_path: Path, monk
     parent = os.getpid()
     real = Shard.extract_all
 
-    def dies_in_a_child(self: Shard) -> Any:
+    def dies_in_a_child(self: Shard, *args: Any) -> Any:
         if os.getpid() != parent:
             os._exit(3)
-        return real(self)
+        return real(self, *args)
 
     monkeypatch.setattr(Shard, "extract_all", dies_in_a_child)
     with caplog.at_level("WARNING", logger="extractor"):

@@ -16,9 +16,15 @@ def norm_header(cell: str) -> str:
 
 def find_col(header: list[str], *patterns: str) -> int | None:
     """Index of the first header cell matching any regex pattern (on normalised text)."""
+    return _find_col(tuple(header), patterns)
+
+
+@lru_cache(maxsize=16384)
+def _find_col(header: tuple[str, ...], patterns: tuple[str, ...]) -> int | None:
+    compiled = [re.compile(p) for p in patterns]
     for i, cell in enumerate(header):
         h = norm_header(cell)
-        if any(re.search(p, h) for p in patterns):
+        if any(p.search(h) for p in compiled):
             return i
     return None
 

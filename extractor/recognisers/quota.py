@@ -53,8 +53,15 @@ class QuotaRecogniser:
         header = block.header or []
         if len(header) < 2 or norm_header(header[0]) not in {"region", "regions"}:
             return False
-        values = [c for r in block.rows for c in r.cells[1:] if not is_empty_value(c)]
-        return bool(values) and all(_QTY_CELL.match(strip_markup(c)) for c in values)
+        seen = False
+        for r in block.rows:
+            for c in r.cells[1:]:
+                if is_empty_value(c):
+                    continue
+                if not _QTY_CELL.match(strip_markup(c)):
+                    return False
+                seen = True
+        return seen
 
     def extract(self, block: Block) -> Iterator[Fact]:
         assert isinstance(block, Table) and block.header is not None

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import ClassVar
 
 from extractor.blocks import Block, Table
@@ -85,6 +86,7 @@ _STATUS_HEADINGS: list[tuple[re.Pattern[str], str]] = [
 ATTRIBUTES = ("lifecycle_status", "deprecation_date", "retirement_date", "replacement")
 
 
+@lru_cache(maxsize=8192)
 def _role(header_cell: str) -> str | None:
     """The meaning of one header cell, or None when it is none of ours."""
     h = re.sub(r"\((?:utc|gmt)\)", "", norm_header(header_cell)).strip()
@@ -108,7 +110,12 @@ def _role(header_cell: str) -> str | None:
 
 
 def _roles(header: list[str]) -> dict[str, int]:
-    """First column index of each role."""
+    """First column index of each role (a new dict: callers may add to it)."""
+    return dict(_header_roles(tuple(header)))
+
+
+@lru_cache(maxsize=4096)
+def _header_roles(header: tuple[str, ...]) -> dict[str, int]:
     out: dict[str, int] = {}
     for i, c in enumerate(header):
         role = _role(c)

@@ -224,17 +224,21 @@ class Store:
         return self.insert_new(table, pa.table({n: [r.get(n) for r in kept] for n in names}), key, unique=True)
 
     def insert_new(self, table: str, data: pa.Table | pd.DataFrame | None,
-                   key: Sequence[str] | None = None, *, unique: bool = False) -> int:
+                   key: Sequence[str] | None = None, *, unique: bool = False, order: str | None = None) -> int:
         """Bulk-insert the rows of ``data`` whose ``key`` is not already in ``table``.
 
         With no key, rows equal in every column to a stored row are skipped. Values are
-        cast to the table's column types. Of rows of ``data`` that share a key one is kept;
-        ``unique`` says that no two do, which saves the work of finding them.
-        Returns the number of rows inserted.
+        cast to the table's column types; columns whose names start with ``_`` are not
+        stored. Of rows of ``data`` that share a key one is kept: the first by the column
+        ``order`` when given; ``unique`` says that no two do, which saves the work of
+        finding them. Returns the number of rows inserted.
         """
         if data is None or len(data) == 0:
             return 0
-        cols = list(data.column_names) if isinstance(data, pa.Table) else list(data.columns)
+        names = list(data.column_names) if isinstance(data, pa.Table) else list(data.columns)
+        cols = [c for c in names if not c.startswith("_")]
+        if order is not None and isinstance(data, pa.Table):
+            data, unique = _first_by(data, list(key) if key else cols, order), True
         types = dict(self.columns(table))
         # natural keys are NOT NULL (plain equality joins fastest); whole rows may hold NULLs
         cmp = "=" if key else "IS NOT DISTINCT FROM"
@@ -278,3 +282,17 @@ class Store:
             self.ready()
         finally:
             self._con.close()
+
+
+def _first_by(data: pa.Table, key: list[str], order: str) -> pa.Table:
+    """Of the rows sharing ``key``, the one with the lowest ``order`` (the first on a tie)."""
+    import pyarrow.compute as pc
+
+    data = data.take(pc.sort_indices(data, sort_keys=[(order, "ascending")]))  # a stable sort
+    seen: set[tuple[Any, ...]] = set()
+    keep: list[int] = []
+    for i, k in enumerate(zip(*(data.column(c).to_pylist() for c in key), strict=True)):
+        if k not in seen:
+            seen.add(k)
+            keep.append(i)
+    return data if len(keep) == len(data) else data.take(keep)
