@@ -152,6 +152,20 @@ def test_locked_database_gives_a_clear_message(tmp_path: Path) -> None:
         holder.wait()
 
 
+def test_a_program_that_never_closes_a_new_database_ends_cleanly(tmp_path: Path) -> None:
+    # the views of a new database are created in a background thread; exiting must wait for it
+    path = tmp_path / "x.duckdb"
+    run = subprocess.run([sys.executable, "-c", "import sys, extractor; extractor.connect(sys.argv[1])", str(path)],
+                         capture_output=True, text=True, timeout=60)
+    assert (run.returncode, run.stderr) == (0, "")
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+    finally:
+        con.close()
+    assert {"fact_history", "fact_timeline", "event_provenance"} <= views
+
+
 def test_read_only_open_of_missing_database(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no such database"):
         Store(tmp_path / "missing.duckdb", read_only=True)

@@ -153,7 +153,8 @@ class Store:
         # Views and macros take a while to bind and nothing in an ingest needs them: they are
         # created on a second connection in the background, and ``con`` waits for them. Until
         # their checksums are recorded (same transaction) the next open creates them again.
-        self._views = threading.Thread(target=self._create_views, args=(stale,), name="extractor-views", daemon=True)
+        # Not a daemon: a program that ends without closing the store waits for it to finish.
+        self._views = threading.Thread(target=self._create_views, args=(stale,), name="extractor-views")
         self._views.start()
 
     def _create_views(self, stale: list[Path]) -> None:
