@@ -171,7 +171,7 @@ def wanted(text: str) -> bool | None:
     text = "\n" + text
     if _REGION_BULLET.search(text):
         return True
-    if not _CHANGES_ROWS.search(text):
+    if "|" not in text or not _CHANGES_ROWS.search(text):
         return False
     rows = "".join(_ROW_LINES.findall(text)).lower()
     if any(w in rows for w in _ROW_WORDS):
@@ -493,10 +493,8 @@ def columnar(batch: Iterable[tuple[int, SourceRows]]) -> Columns:
         sr.tables = {}
     out: Columns = {}
     for table, (rows, pos_list, src) in gathered.items():
-        names = list(rows[0])
-        cols: dict[str, list[Any]] = {n: [r.get(n) for r in rows] for n in names}
-        cols["_pos"], cols["_src"] = pos_list, src
-        out[table] = pa.table(cols)
+        data = pa.Table.from_pylist(rows)  # the columns of the first row
+        out[table] = data.append_column("_pos", pa.array(pos_list, pa.int64())).append_column("_src", pa.array(src))
     return out
 
 
@@ -955,7 +953,7 @@ def _ingest_inputs(store: Store, inputs: list[Input], base: LayoutMemory, matche
         report_problems(x.problems, result, say)
     if batch:
         cols = concat_columns(c for _got, c in parts)
-        done = {sr.source_id for sr in load_batch(store, batch, cols, memory, result, say)}
+        done = {sr.source_id for sr in load_batch(store, batch, cols, heading_rows(memory), result, say)}
         bad = {metas[x.key][1] for x in order if x.rows is None or x.rows.source_id not in done}
         bad |= {str(by_input[o.idx].path) for o in outcomes if o.crash is not None or o.failed is not None}
         loaded = {metas[x.key][1] for x in order if x.key[0] < len(inputs)} - bad
@@ -974,13 +972,17 @@ def report_problems(problems: list[Problem], result: IngestResult, say: Say) -> 
         say(p.file, p.line, p.severity, p.message)
 
 
-def load_batch(store: Store, batch: list[SourceRows], cols: Columns, memory: LayoutMemory, result: IngestResult,
-               say: Say) -> list[SourceRows]:
-    """Load whole sources (``batch``, in load order; their rows are ``cols``) in one
-    transaction, falling back to one source at a time so that a source that cannot be
-    stored does not lose the others; counts what was loaded."""
-    headings = [{"doc": h.doc, "line_no": h.line_no, "level": h.level, "text": h.text,
-                 "source_id": h.source_id, "side": h.side} for h in memory.new_headings]
+def heading_rows(memory: LayoutMemory) -> list[dict[str, Any]]:
+    """The headings learnt since the memory was loaded, as rows of ``headings``."""
+    return [{"doc": h.doc, "line_no": h.line_no, "level": h.level, "text": h.text,
+             "source_id": h.source_id, "side": h.side} for h in memory.new_headings]
+
+
+def load_batch(store: Store, batch: list[SourceRows], cols: Columns, headings: list[dict[str, Any]],
+               result: IngestResult, say: Say) -> list[SourceRows]:
+    """Load whole sources (``batch``, in load order; their rows are ``cols``) and ``headings``
+    in one transaction, falling back to one source at a time so that a source that cannot
+    be stored does not lose the others; counts what was loaded."""
     if not batch and not headings:
         return []
     try:

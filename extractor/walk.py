@@ -124,7 +124,7 @@ def ingest_git(store: Store, path: str | Path, opts: GitOptions, *, result: Inge
 def _flush(store: Store, pending: list[tuple[Prepared, dict[str, Any]]], seen_only: list[dict[str, Any]],
            memory: LayoutMemory, learnt: list[LayoutEntry], result: IngestResult,
            say: Callable[[str, int | None, str, str], None]) -> None:
-    from extractor.pipeline import _fail, columnar, extract, load_batch, report_problems, source_rows
+    from extractor.pipeline import _fail, columnar, extract, heading_rows, load_batch, report_problems, source_rows
 
     batch: list[SourceRows] = []
     for prep, row in pending:
@@ -136,7 +136,7 @@ def _flush(store: Store, pending: list[tuple[Prepared, dict[str, Any]]], seen_on
         sr.tables["git_commits"] = [row]
         batch.append(sr)
         report_problems(prep.source.problems, result, say)
-    load_batch(store, batch, columnar(enumerate(batch)), memory, result, say)
+    load_batch(store, batch, columnar(enumerate(batch)), heading_rows(memory), result, say)
     if seen_only:
         store.insert_rows("git_commits", seen_only, key=["repo_path", "scope", "commit_sha"])
     learnt.extend(memory.new_tables)
