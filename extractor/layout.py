@@ -75,6 +75,21 @@ class LayoutMemory:
     # When a list, every change is also appended here as an op that ``replay`` can apply to
     # another memory: the parallel ingest merges its workers' memories this way, in input order.
     ops: list[Op] | None = None
+    # new_tables by source: (entries indexed, the last of them, the index); see new_tables_of
+    _new_index: tuple[int, LayoutEntry | None, dict[str, list[LayoutEntry]]] | None = field(
+        default=None, repr=False, compare=False)
+
+    def new_tables_of(self, source_id: str) -> list[LayoutEntry]:
+        """The entries of ``new_tables`` that ``source_id`` taught, through an index that
+        follows the list (appended to: extended; cleared or replaced: built again)."""
+        n, idx = len(self.new_tables), self._new_index
+        if idx is None or idx[0] > n or (idx[0] and self.new_tables[idx[0] - 1] is not idx[1]):
+            idx = (0, None, defaultdict(list))
+        done, _, by = idx
+        for e in self.new_tables[done:]:
+            by[e.source_id].append(e)
+        self._new_index = (n, self.new_tables[-1] if n else None, by)
+        return by.get(source_id, [])
 
     # --- recording ---------------------------------------------------------------------
 

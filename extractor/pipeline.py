@@ -368,42 +368,59 @@ def _json(v: Any) -> str | None:
     return json.dumps(v, ensure_ascii=False)
 
 
-_SUBJECTS: dict[tuple[tuple[str, str | None], ...], tuple[str, dict[str, Any]]] = {}
+_SUBJECTS: dict[tuple[tuple[str, str | None], ...], tuple[str, tuple[str | None, ...]]] = {}
 
 
-def _subject_columns(subject: tuple[tuple[str, str | None], ...]) -> tuple[str, dict[str, Any]]:
-    """A subject's JSON and its key columns, computed once per subject."""
+def _subject_columns(subject: tuple[tuple[str, str | None], ...]) -> tuple[str, tuple[str | None, ...]]:
+    """A subject's JSON and its key columns (in ``EVENT_KEYS`` order), computed once per subject."""
     got = _SUBJECTS.get(subject)
     if got is None:
         subj = dict(subject)
         got = (json.dumps(subj, ensure_ascii=False),
-               {"model": subj.get("model", subj.get("subject")), "version": subj.get("version"),
-                "deployment_type": subj.get("deployment_type"), "tier": subj.get("tier"),
-                "subscription": subj.get("subscription"), "region": subj.get("region")})
+               (subj.get("model", subj.get("subject")), subj.get("version"), subj.get("deployment_type"),
+                subj.get("tier"), subj.get("subscription"), subj.get("region")))
         if len(_SUBJECTS) < 100_000:
             _SUBJECTS[subject] = got
     return got
 
 
-def event_rows(prep: Prepared, events: list[Event]) -> list[dict[str, Any]]:
+EVENT_KEYS = ("model", "version", "deployment_type", "tier", "subscription", "region")
+
+
+def event_columns(prep: Prepared, events: list[Event]) -> dict[str, list[Any]]:
+    """The ``events`` rows of one source, column by column (no dict per row: there are many)."""
     meta = prep.source.meta
-    rows = []
     change_id, observed_at, sid = prep.change_id, meta.observed_at, prep.file.source_id
     sha1 = hashlib.sha1
+    ids, docs, kinds, subjects, attrs, changes = [], [], [], [], [], []
+    old_json, new_json, old_num, new_num, old_raw, new_raw, qualifiers, lines = [], [], [], [], [], [], [], []
+    keys: list[tuple[str | None, ...]] = []
     for e in events:
-        subject_json, keys = _subject_columns(e.subject)
-        eid = sha1("\x1f".join([change_id, e.doc, e.kind, subject_json, e.attribute]).encode()).hexdigest()
+        subject_json, key = _subject_columns(e.subject)
+        ids.append(sha1("\x1f".join([change_id, e.doc, e.kind, subject_json, e.attribute]).encode()).hexdigest())
+        docs.append(e.doc)
+        kinds.append(e.kind)
+        keys.append(key)
+        subjects.append(subject_json)
+        attrs.append(e.attribute)
+        changes.append(e.change)
         old, new = e.old, e.new
-        rows.append({
-            "event_id": eid, "change_id": change_id, "observed_at": observed_at,
-            "doc": e.doc, "kind": e.kind, **keys,
-            "subject_json": subject_json, "attribute": e.attribute, "change": e.change,
-            "old_json": _json(old), "new_json": _json(new),
-            "old_num": old if type(old) is int else None, "new_num": new if type(new) is int else None,
-            "old_raw": e.old_raw, "new_raw": e.new_raw, "qualifier": e.qualifier,
-            "source_id": sid, "line": e.line,
-        })
-    return rows
+        old_json.append(_json(old))
+        new_json.append(_json(new))
+        old_num.append(old if type(old) is int else None)
+        new_num.append(new if type(new) is int else None)
+        old_raw.append(e.old_raw)
+        new_raw.append(e.new_raw)
+        qualifiers.append(e.qualifier)
+        lines.append(e.line)
+    n = len(events)
+    by_key = dict(zip(EVENT_KEYS, map(list, zip(*keys, strict=True)), strict=True)) if n else \
+        {k: [] for k in EVENT_KEYS}
+    return {"event_id": ids, "change_id": [change_id] * n, "observed_at": [observed_at] * n, "doc": docs,
+            "kind": kinds, **by_key, "subject_json": subjects, "attribute": attrs, "change": changes,
+            "old_json": old_json, "new_json": new_json, "old_num": old_num, "new_num": new_num,
+            "old_raw": old_raw, "new_raw": new_raw, "qualifier": qualifiers, "source_id": [sid] * n,
+            "line": lines}
 
 
 @dataclass
@@ -412,7 +429,8 @@ class SourceRows:
 
     path: str
     source_id: str
-    tables: dict[str, list[dict[str, Any]]]
+    tables: dict[str, list[dict[str, Any]]]  # every table but events (and event_sources, derived)
+    event_cols: dict[str, list[Any]]  # the events, column by column
     events: int
     unresolved: int
     kinds: dict[str, int]
@@ -423,7 +441,7 @@ def source_rows(prep: Prepared, ex: Extracted, memory: LayoutMemory) -> SourceRo
     meta = prep.source.meta
     sid = prep.file.source_id
     now = datetime.now(UTC).replace(tzinfo=None)
-    ev = event_rows(prep, ex.events)
+    ev = event_columns(prep, ex.events)
     kinds: dict[str, int] = {}
     for e in ex.events:
         kinds[e.kind] = kinds.get(e.kind, 0) + 1
@@ -435,10 +453,8 @@ def source_rows(prep: Prepared, ex: Extracted, memory: LayoutMemory) -> SourceRo
                          "has_diff": s.has_diff,
                          "source_id": sid, "line": s.heading_line or None}
                         for s in prep.source.sections],
-        "events": ev,
-        "event_sources": [{"event_id": r["event_id"], "source_id": sid, "line": r["line"]} for r in ev],
         "unresolved": ex.unresolved,
-        "layouts": [LayoutMemory.table_row(e) for e in memory.new_tables if e.source_id == sid],
+        "layouts": [LayoutMemory.table_row(e) for e in memory.new_tables_of(sid)],
         "errors": [{"source_id": sid, "path": p.file, "line": p.line, "severity": p.severity,
                     "message": p.message, "logged_at": now} for p in prep.source.problems],
         "sources": [{"source_id": sid, "path": str(prep.file.path), "kind": meta.kind,
@@ -449,8 +465,8 @@ def source_rows(prep: Prepared, ex: Extracted, memory: LayoutMemory) -> SourceRo
                      "n_unresolved": len(ex.unresolved), "n_problems": len(prep.source.problems)}],
     }
     if prep.revisit:  # read again (see extractor.revisit): only what it says of those documents
-        tables = restrict(tables, prep.revisit)
-    return SourceRows(str(prep.file.path), sid, tables, len(ex.events), len(ex.unresolved), kinds,
+        tables, ev = restrict(tables, ev, prep.revisit)
+    return SourceRows(str(prep.file.path), sid, tables, ev, len(ex.events), len(ex.unresolved), kinds,
                       [(prep.change_id, d) for d in sorted(prep.revisit)])
 
 
@@ -483,6 +499,7 @@ def columnar(batch: Iterable[tuple[int, SourceRows]]) -> Columns:
     import pyarrow as pa
 
     gathered: dict[str, tuple[list[dict[str, Any]], list[int], list[str]]] = {}
+    events: dict[str, list[Any]] = {}
     for pos, sr in batch:
         for table, rows in sr.tables.items():
             if rows:
@@ -490,11 +507,20 @@ def columnar(batch: Iterable[tuple[int, SourceRows]]) -> Columns:
                 got[0].extend(rows)
                 got[1].extend([pos] * len(rows))
                 got[2].extend([sr.source_id] * len(rows))
-        sr.tables = {}
+        n = len(sr.event_cols.get("event_id", ()))
+        if n:
+            for name, values in sr.event_cols.items():
+                events.setdefault(name, []).extend(values)
+            events.setdefault("_pos", []).extend([pos] * n)
+            events.setdefault("_src", []).extend([sr.source_id] * n)
+        sr.tables, sr.event_cols = {}, {}
     out: Columns = {}
     for table, (rows, pos_list, src) in gathered.items():
         data = pa.Table.from_pylist(rows)  # the columns of the first row
         out[table] = data.append_column("_pos", pa.array(pos_list, pa.int64())).append_column("_src", pa.array(src))
+    if events:
+        out["events"] = pa.table(events)
+        out["event_sources"] = out["events"].select(["event_id", "source_id", "line", "_pos", "_src"])
     return out
 
 

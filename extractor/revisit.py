@@ -62,15 +62,14 @@ def stale_docs(store: Store, memory: LayoutMemory) -> dict[str, set[str]]:
     return dict(out)
 
 
-def restrict(tables: dict[str, list[dict[str, Any]]], docs: set[str]) -> dict[str, list[dict[str, Any]]]:
-    """The rows a source read again adds: its events and unresolved rows of ``docs`` only."""
-    events = [r for r in tables.get("events", ()) if r["doc"] in docs]
-    ids = {r["event_id"] for r in events}
+def restrict(tables: dict[str, list[dict[str, Any]]], events: dict[str, list[Any]],
+             docs: set[str]) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[Any]]]:
+    """The rows a source read again adds: its events (given column by column) and
+    unresolved rows of ``docs`` only."""
+    keep = [i for i, d in enumerate(events.get("doc", ())) if d in docs]
     out: dict[str, list[dict[str, Any]]] = {k: [] for k in tables}
-    out["events"] = events
-    out["event_sources"] = [r for r in tables.get("event_sources", ()) if r["event_id"] in ids]
     out["unresolved"] = [r for r in tables.get("unresolved", ()) if r["doc"] in docs]
-    return out
+    return out, {name: [values[i] for i in keep] for name, values in events.items()}
 
 
 def revisit(store: Store, memory: LayoutMemory, skip: set[str]) -> list[Prepared]:

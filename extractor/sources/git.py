@@ -46,7 +46,6 @@ _MARK = b"\x00WALK\x00"
 _FORMAT = "--format=%x00WALK%x00%H%x1f%P%x1f%cI%x1f%s"
 _SKIP_EXT = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".webp", ".bmp", ".zip", ".pdf", ".json"}
 _TEXT_EXT = {".md", ".markdown", ".yml", ".yaml", ".txt", ""}
-_CHANGED_HEADING = re.compile(r"^[+-]#", re.M)
 _ADDED_HEADER = re.compile(r"^\+[ \t]*\|[^\n]*\n\+[ \t]*\|?[ \t]*:?-{3,}", re.M)
 _GITHUB = re.compile(r"(?:github\.com|ssh\.github\.com)[:/]+([^/\s]+)/([^/\s]+?)(?:\.git)?/?$", re.I)
 _ANY_HOST = re.compile(r"^(?:[a-z+]+://[^/]+/|[^@/\s]+@[^:/\s]+:)(?:.*/)?([^/\s]+)/([^/\s]+?)(?:\.git)?/?$", re.I)
@@ -397,10 +396,16 @@ class Walk:
         from extractor.pipeline import wanted
 
         if f.doc in self._boring:
-            return bool(_ADDED_HEADER.search(hunk_text) or _CHANGED_HEADING.search(hunk_text))
+            return _changes_heading(hunk_text) or ("|" in hunk_text and bool(_ADDED_HEADER.search(hunk_text)))
         if f.doc in self._facts or f.status == "renamed":
             return True
-        return bool(hunk_text) and (wanted(hunk_text) is not False or bool(_CHANGED_HEADING.search(hunk_text)))
+        return bool(hunk_text) and (wanted(hunk_text) is not False or _changes_heading(hunk_text))
+
+
+def _changes_heading(hunk_text: str) -> bool:
+    """Whether a diff adds or removes a heading line (found by plain search: a multi-line
+    regex would test every position of the text)."""
+    return "\n+#" in hunk_text or "\n-#" in hunk_text or hunk_text.startswith(("+#", "-#"))
 
 
 def _raw_entries(text: str) -> dict[str, _Raw]:
