@@ -265,3 +265,24 @@ def test_run_by_run_in_any_order_gives_what_one_run_gives(tmp_path: Path) -> Non
             db.ingest([p])
         assert changes(db) == expected, name
         assert _unresolved(db) == 0
+
+
+def test_new_tables_by_source_follow_the_list() -> None:
+    from extractor.layout import LayoutEntry, LayoutMemory
+
+    def entry(sid: str, line: int) -> LayoutEntry:
+        return LayoutEntry("doc.md", ("Model", "TPM"), line, (), "", sid, "2025-01-01")
+
+    memory = LayoutMemory()
+    memory.add_table(entry("a", 1))
+    memory.add_table(entry("b", 2))
+    assert [e.line_no for e in memory.new_tables_of("a")] == [1]
+    memory.add_table(entry("a", 3))  # appended after the index was built
+    assert [e.line_no for e in memory.new_tables_of("a")] == [1, 3]
+    memory.new_tables.clear()  # a walk's chunk was written
+    memory.add_table(entry("b", 4))
+    memory.add_table(entry("a", 5))
+    memory.add_table(entry("a", 6))
+    assert [e.line_no for e in memory.new_tables_of("a")] == [5, 6]
+    assert [e.line_no for e in memory.new_tables_of("b")] == [4]
+    assert memory.new_tables_of("c") == []
