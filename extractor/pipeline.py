@@ -190,7 +190,7 @@ def prepare(file: InputFile, source: Source, memory: LayoutMemory) -> Prepared:
         if sec.parsed is not None:
             _add_doc(prep, sec.doc, sec.parsed, memory)
             continue
-        if not sec.diff_text or Path(sec.doc).suffix.lower() in _SKIP_EXT:
+        if not sec.diff_text or os.path.splitext(sec.doc)[1].lower() in _SKIP_EXT:
             continue
         verdict = wanted(sec.diff_text)
         if verdict is None:

@@ -9,6 +9,7 @@ raise ``StoreError`` with a message meant for a person.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 import threading
@@ -286,14 +287,20 @@ class Store:
 
 
 def _first_by(data: pa.Table, key: list[str], order: str) -> pa.Table:
-    """Of the rows sharing ``key``, the one with the lowest ``order`` (the first on a tie)."""
+    """The rows of ``data`` in ``order``, keeping of the rows that share ``key`` the one with
+    the lowest ``order`` (the first on a tie). Rows are moved only when they must be."""
     import pyarrow.compute as pc
 
-    data = data.take(pc.sort_indices(data, sort_keys=[(order, "ascending")]))  # a stable sort
-    seen: set[tuple[Any, ...]] = set()
+    idx = pc.sort_indices(data[order]).to_pylist()  # a stable sort
+    cols = [data.column(c).to_pylist() for c in key]
+    keys = cols[0] if len(cols) == 1 else list(zip(*cols, strict=True))
+    seen: set[Any] = set()
     keep: list[int] = []
-    for i, k in enumerate(zip(*(data.column(c).to_pylist() for c in key), strict=True)):
+    for i in idx:
+        k = keys[i]
         if k not in seen:
             seen.add(k)
             keep.append(i)
-    return data if len(keep) == len(data) else data.take(keep)
+    if len(keep) == len(data) and all(a < b for a, b in itertools.pairwise(keep)):
+        return data
+    return data.take(keep)
