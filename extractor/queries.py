@@ -25,7 +25,9 @@ from typing import Any
 
 import pandas as pd
 
-QUERY_DIR = Path(__file__).resolve().parents[1] / "queries"
+from extractor.paths import sql_dir
+
+QUERY_DIR = sql_dir("queries")
 TYPES = ("text", "date", "integer")
 
 _NAME = re.compile(r"^--\s*name:\s*(\S+)\s*$")

@@ -22,7 +22,9 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
+from extractor.paths import sql_dir
+
+SCHEMA_DIR = sql_dir("schemas")
 _MIGRATION = re.compile(r"^(\d{3})_.*\.sql$")
 APP = "extractor"
 
