@@ -398,3 +398,12 @@ def test_corpus_retirement_tables() -> None:
                     n_facts += len(got)
     print(f"corpus: {seen_tables} tables with a header, {claimed} claimed, {n_facts} facts")
     assert claimed > 0 and n_facts > 0
+
+
+def test_the_claim_follows_headings_replaced_by_others_of_the_same_length() -> None:
+    from extractor.recognisers import claimant
+
+    (t,) = tables("## Overview\n\n| Model | Date |\n| --- | --- |\n| gpt-4 | 2025-06-06 |\n", doc="how-to/notes.md")
+    assert t.headings == [(2, "Overview")] and claimant(t) is None
+    t.headings = [(2, "Retired models")]  # scope completed from the layout: same length, other text
+    assert isinstance(claimant(t), RetirementRecogniser)

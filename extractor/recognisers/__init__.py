@@ -23,8 +23,9 @@ _UNSET = object()
 
 def claimant(block: Block) -> Recogniser | None:
     """The first recogniser that claims ``block``, or None (remembered on the block until
-    its header or headings change)."""
-    key = (id(getattr(block, "header", None)), len(block.headings))
+    its header or headings change: the key is their content, not the lists' identity)."""
+    header = getattr(block, "header", None)
+    key = (None if header is None else tuple(header), tuple(block.headings))
     cached = block.__dict__.get("_claim", _UNSET)
     if cached is not _UNSET and cached[0] == key:  # type: ignore[index]
         return cached[1]  # type: ignore[index,no-any-return]
