@@ -671,7 +671,7 @@ def _ingest(store: Store, paths: Iterable[str | Path], *, date: str | None, prog
             matcher = load_matcher(store)
             for inp in inputs:  # the first pass let go of the bytes it had parsed
                 if not inp.data:
-                    inp.data = _read_again(inp)
+                    _read_again(inp)
     return _ingest_inputs(store, inputs, base, matcher, known, result, say, tick, date, repo, git, 1)
 
 
@@ -685,6 +685,7 @@ class Input:
     data: bytes
     source_id: str
     stat: tuple[int, int, int] | None = None  # size, mtime_ns, inode when read
+    gone: str | None = None  # why a second read of the file failed (see _read_again)
 
 
 # A file modified this close to the time its row was recorded is read again: within one
@@ -751,13 +752,18 @@ def read_inputs(store: Store, files: Iterable[tuple[Path, bool]], known: set[str
     return inputs
 
 
-def _read_again(inp: Input) -> bytes:
-    """The bytes of an input read earlier in this run, if they are still the same."""
+def _read_again(inp: Input) -> None:
+    """Read again an input read earlier in this run; one that cannot be read, or whose bytes
+    changed in between, is marked ``gone`` (it fails with that reason, it is not parsed)."""
     try:
         data = inp.path.read_bytes()
-    except OSError:
-        return b""
-    return data if sha256(data) == inp.source_id else b""
+    except OSError as exc:
+        inp.gone = f"cannot read it again during this run: {exc.strerror or exc}"
+        return
+    if sha256(data) != inp.source_id:
+        inp.gone = "changed while it was being ingested; run the ingest again"
+        return
+    inp.data = data
 
 
 def _file_row(path: Path, stat: tuple[int, int, int], sid: str) -> dict[str, Any]:
@@ -831,6 +837,9 @@ class Shard:
 
     def _prepare_one(self, inp: Input) -> FileOutcome:
         out = FileOutcome(inp.idx)
+        if inp.gone is not None:
+            out.failed = (None, inp.gone)
+            return out
         try:
             source = read_source(inp.path, _decode(inp.data, inp.path), date=self.date)
             if source is None:

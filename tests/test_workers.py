@@ -149,3 +149,31 @@ def test_recorded_layout_ops_replayed_elsewhere_give_the_same_memory() -> None:
                                                         "s0", "2025-01-01")]
     assert [h.doc for h in b.new_headings] == ["old.md", "new.md"]
     assert not base.has_doc("new.md")  # copies are independent
+
+
+def test_a_file_changed_before_the_second_pass_fails_with_a_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                    caplog: pytest.LogCaptureFixture) -> None:
+    _inputs(tmp_path / "in")
+    parent = os.getpid()
+    real = Shard.extract_all
+    touched: list[str] = []
+
+    def dies_in_a_child_while_a_file_changes(self: Shard, *args: Any) -> Any:
+        if os.getpid() != parent:
+            os._exit(3)
+        if not touched:  # the parent's first pass: a file of its own share is edited meanwhile
+            inp = next(i for i in self.inputs if i.path.name != "f-bad.md")
+            inp.path.write_bytes(inp.path.read_bytes() + b"\n")
+            touched.append(inp.path.name)
+        return real(self, *args)
+
+    monkeypatch.setattr(Shard, "extract_all", dies_in_a_child_while_a_file_changes)
+    with caplog.at_level("WARNING", logger="extractor"):
+        db, res = _run(tmp_path, "two", 2)
+    assert "ingesting again in one process" in caplog.text
+    failed = {Path(p).name: msg for p, _line, msg in res.failed}
+    assert set(failed) == {"f-bad.md", touched[0]}
+    assert failed[touched[0]] == "changed while it was being ingested; run the ingest again"
+    assert res.loaded == 2  # the three good files but the edited one
+    errors = db.sql("select path, message from errors")
+    assert sorted(Path(p).name for p in errors["path"]) == sorted(["f-bad.md", touched[0]])
