@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 
 from extractor.blocks import Table
 from extractor.normalize import strip_markup
@@ -37,7 +38,13 @@ class LayoutEntry:
 
     @property
     def key(self) -> tuple[str, ...]:
-        return tuple(strip_markup(c).lower() for c in self.header)
+        return header_key(self.header)
+
+
+@lru_cache(maxsize=4096)
+def header_key(header: tuple[str, ...]) -> tuple[str, ...]:
+    """A header as compared with others: cells without markup, lower case."""
+    return tuple(strip_markup(c).lower() for c in header)
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +179,7 @@ class LayoutMemory:
         a remembered entry is used only when it lies nearer to this table than half the
         gap to the next table of that header in the same source.
         """
-        key = tuple(strip_markup(c).lower() for c in header)
+        key = header_key(tuple(header))
         same = [e for e in self.tables.get(doc, ()) if e.key == key]
         others = [abs(e.line_no - line_no) for e in same
                   if e.source_id == source_id and e.line_no != line_no]
