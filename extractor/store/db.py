@@ -8,6 +8,7 @@ raise ``StoreError`` with a message meant for a person.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import os
@@ -112,22 +113,29 @@ class Store:
         ).fetchall()
         return {r[0] for r in rows}
 
-    def schema_version(self, tables: set[str] | None = None) -> int:
-        if "schema_info" not in (self._tables() if tables is None else tables):
+    def schema_version(self) -> int:
+        """The version of the newest migration applied (0: none, or not our database)."""
+        try:
+            rows = self._con.execute("SELECT max(version) FROM schema_info").fetchall()
+        except duckdb.CatalogException:
             return 0
-        rows = self._con.execute("SELECT max(version) FROM schema_info").fetchall()
         return int(rows[0][0] or 0) if rows else 0
 
     def _check_and_migrate(self) -> None:
-        tables = self._tables()
-        if tables and "schema_info" not in tables:
-            raise StoreError(f"{self.path}: not an extractor database (it has tables "
-                             f"{', '.join(sorted(tables)[:5])} but no schema_info)")
-        current = self.schema_version(tables)
+        # One cheap query in the usual case; listing the tables (slower) only for a database
+        # without schema_info: a new one, or someone else's.
+        try:
+            current = int(self._con.execute("SELECT max(version) FROM schema_info").fetchall()[0][0] or 0)
+        except duckdb.CatalogException:
+            tables = self._tables()
+            if tables:
+                raise StoreError(f"{self.path}: not an extractor database (it has tables "
+                                 f"{', '.join(sorted(tables)[:5])} but no schema_info)") from None
+            current = 0
         if current > SCHEMA_VERSION:
             raise StoreError(f"{self.path}: written by a newer extractor (schema {current}; this "
                              f"version knows up to {SCHEMA_VERSION}); upgrade extractor to use it")
-        stale = self._stale_repeatables(current, tables)
+        stale = self._stale_repeatables(current)
         if current == SCHEMA_VERSION and not stale:
             return
         if self.read_only:  # migrate through a short writable connection, then read on
@@ -175,13 +183,14 @@ class Store:
         finally:
             cur.close()
 
-    def _stale_repeatables(self, current: int, tables: set[str]) -> list[Path]:
+    def _stale_repeatables(self, current: int) -> list[Path]:
         """Repeatable migrations (marked ``-- repeatable``: views and macros only, every
         statement ``CREATE OR REPLACE``) already applied whose text has changed since: an
         updated view definition reaches existing databases on their next open."""
         recorded: dict[str, str] = {}
-        if "schema_scripts" in tables:
-            recorded = dict(self._con.execute("SELECT name, sha256 FROM schema_scripts").fetchall())
+        if current:
+            with contextlib.suppress(duckdb.CatalogException):  # none before checksums were recorded
+                recorded = dict(self._con.execute("SELECT name, sha256 FROM schema_scripts").fetchall())
         return [path for version, path in migrations()
                 if version <= current and _is_repeatable(path) and recorded.get(path.name) != _digest(path)]
 
