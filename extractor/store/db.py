@@ -67,6 +67,7 @@ def _digest(path: Path) -> str:
 class Store:
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.path = str(path)
+        self._new = self.path == ":memory:" or not Path(self.path).exists()
         if self.path != ":memory:":
             p = Path(self.path)
             if read_only and not p.exists():
@@ -127,7 +128,7 @@ class Store:
         try:
             current = int(self._con.execute("SELECT max(version) FROM schema_info").fetchall()[0][0] or 0)
         except duckdb.CatalogException:
-            tables = self._tables()
+            tables = set() if self._new else self._tables()
             if tables:
                 raise StoreError(f"{self.path}: not an extractor database (it has tables "
                                  f"{', '.join(sorted(tables)[:5])} but no schema_info)") from None
