@@ -102,3 +102,24 @@ def test_files_in_a_folder_that_are_no_diffs_are_skipped_unparsed(tmp_path: Path
     assert sorted(Path(p).name for p in res.skipped_other) == ["README.md", "logo.png"]
     assert (res.loaded, res.failed) == (0, [])
     assert int(db.sql("select count(*) as n from sources")["n"][0]) == 0
+
+
+def test_an_ingest_leaves_no_cyclic_garbage_and_gives_the_collector_back(tmp_path: Path) -> None:
+    # the collector is paused during a run (see pipeline.collector_paused): that is only
+    # safe while a run makes no reference cycles, which would then pile up until the end
+    import gc
+
+    _folder(tmp_path)
+    db = extractor.connect(tmp_path / "x.duckdb")
+    gc.collect()
+    assert gc.isenabled()
+    res = db.ingest([tmp_path / "in"])
+    assert res.loaded == 2 and gc.isenabled()
+    assert gc.collect() == 0
+    gc.disable()
+    try:
+        db.ingest([tmp_path / "in"])
+        assert not gc.isenabled()  # a caller's choice is left as it was
+    finally:
+        gc.enable()
+    db.close()
