@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from extractor.sources.identity import ChangeMatcher
+    from extractor.workers import Tickets
 
 log = logging.getLogger("extractor")
 
@@ -813,15 +814,19 @@ class Extraction:
 class Shard:
     """The part of one run's inputs that one process parses and extracts.
 
-    Phase one prepares each input (recording its layout ops); ``sync`` then replaces the
-    shard's memory by the run's merged memory and gives each source its resolved change
-    id; phase two parses deferred sections, and after another ``sync`` phase three
-    extracts. The ops make each process's memory equal to the one a single process
-    would build, so the result does not depend on how the inputs were split.
+    Phase one prepares inputs (recording their layout ops) as long as ``tickets`` hands
+    out any: every process draws from the same tickets, so a process that runs faster
+    takes more. ``sync`` then replaces the shard's memory by the run's merged memory and
+    gives each source its resolved change id; phase two parses deferred sections, and
+    after another ``sync`` phase three extracts what this process prepared. Phase one only
+    adds to the memory, and the ops make each process's memory equal to the one a single
+    process would build, so the result does not depend on who prepared which input.
     """
 
-    def __init__(self, inputs: list[Input], base: LayoutMemory, date: str | None, repo: str | None) -> None:
+    def __init__(self, inputs: list[Input], tickets: Tickets, base: LayoutMemory, date: str | None,
+                 repo: str | None) -> None:
         self.inputs = inputs
+        self.tickets = tickets
         self.base = base
         self.memory = base.copy()
         self.date = date
@@ -830,8 +835,8 @@ class Shard:
 
     def prepare_all(self, tick: Callable[[int, str], Any] = lambda n, label: None) -> list[FileOutcome]:
         out = []
-        for inp in self.inputs:
-            out.append(self._prepare_one(inp))
+        while (k := self.tickets.take()) is not None:
+            out.append(self._prepare_one(self.inputs[k]))
             tick(1, "parse")
         return out
 
@@ -908,14 +913,16 @@ def _ingest_inputs(store: Store, inputs: list[Input], base: LayoutMemory, matche
     """Parse, extract and load ``inputs`` with ``n`` processes (this one included)."""
     from extractor import workers as pool
 
-    shards = pool.split(inputs, n)
-    own = Shard(shards[0], base, date, repo)
-    with pool.Pool([Shard(s, base, date, repo) for s in shards[1:]]) as others:
+    order = sorted(inputs, key=lambda i: (-len(i.data), i.idx))  # the largest first: the last to go are small
+    tickets = pool.Tickets(len(order))
+    own = Shard(order, tickets, base, date, repo)
+    with pool.Pool([Shard(order, tickets, base, date, repo) for _ in range(n - 1)]) as others:
         # phase one: prepare; merged in input order (layout ops, change ids, failures)
         others.start("prepare_all")
         outcomes = own.prepare_all(tick)
-        outcomes += others.results("prepare_all")
-        tick(sum(len(s) for s in shards[1:]), "parse")
+        theirs = others.results("prepare_all")
+        tick(len(theirs), "parse")
+        outcomes += theirs
         by_input = {i.idx: i for i in inputs}
         ops: list[Op] = []
         change_ids: dict[tuple[int, int], str] = {}

@@ -1,17 +1,19 @@
 """Worker processes for the file part of an ingest: parse and extract in parallel, load in one.
 
-The inputs of a run are split into shards by size; this process keeps the first shard and
-forks one child per other shard (Linux only; elsewhere, or for small runs, everything stays
-in this process). A child holds its shard's parsed sources for the whole run and answers
-calls of its ``Shard`` (``pipeline.Shard``) over a pipe: prepare, sync, prepare deferred,
-extract. Only small things cross the pipe — layout ops, change ids, the finished rows —
-and only this process touches the database. A child that dies or fails raises
+This process forks one child per extra worker (Linux only; elsewhere, or for small runs,
+everything stays in this process). All of them take the inputs to parse from shared
+``Tickets``, the largest first, so a process that runs faster takes more. A child holds the
+sources it parsed for the whole run and answers calls of its ``Shard`` (``pipeline.Shard``)
+over a pipe: prepare, sync, prepare deferred, extract. Only small things cross the pipe
+(layout ops, change ids, the finished rows as Arrow columns) and only this process
+touches the database. A child that dies or fails raises
 ``WorkerLost`` here, and the caller ingests again in one process.
 """
 
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import os
 import sys
 import traceback
@@ -59,15 +61,21 @@ def choose(workers: int | None, inputs: Sequence[Input]) -> int:
     return max(1, min(workers, len(inputs)))
 
 
-def split(inputs: Sequence[Input], n: int) -> list[list[Input]]:
-    """``n`` shards of about equal size (bytes), each in input order."""
-    shards: list[list[Input]] = [[] for _ in range(n)]
-    sizes = [0] * n
-    for inp in sorted(inputs, key=lambda i: -len(i.data)):
-        k = sizes.index(min(sizes))
-        shards[k].append(inp)
-        sizes[k] += len(inp.data)
-    return [sorted(s, key=lambda i: i.idx) for s in shards]
+class Tickets:
+    """Hands out 0, 1, 2, … up to ``n`` to whichever process asks first: a counter in shared
+    memory, made before the fork, so that the processes share out the inputs as they go."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self._next = multiprocessing.Value("i", 0)
+
+    def take(self) -> int | None:
+        with self._next.get_lock():
+            k = int(self._next.value)
+            if k >= self.n:
+                return None
+            self._next.value = k + 1
+            return k
 
 
 class Pool:

@@ -7,6 +7,7 @@ by another, failures are still named and recorded, and a worker that dies costs 
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -123,14 +124,27 @@ def test_workers_are_chosen_by_flag_environment_and_input_size(monkeypatch: pyte
     assert workers.choose(2, big) == 2  # the flag wins over the environment
 
 
-def test_shards_are_balanced_by_size_and_keep_input_order() -> None:
-    from extractor.pipeline import Input
-
-    sizes = [50, 10, 40, 30, 20, 50]
-    inputs = [Input(i, Path(f"{i}.md"), False, b"x" * n, str(i)) for i, n in enumerate(sizes)]
-    shards = workers.split(inputs, 2)
-    assert [[i.idx for i in s] for s in shards] == [[0, 1, 2], [3, 4, 5]]
-    assert [sum(len(i.data) for i in s) for s in shards] == [100, 100]
+@pytest.mark.skipif(not workers.can_fork(), reason="workers fork (Linux only)")
+def test_processes_drawing_tickets_share_out_every_input_once() -> None:
+    tickets = workers.Tickets(500)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: draw until none is left, then report what it drew
+        got = []
+        while (k := tickets.take()) is not None:
+            got.append(k)
+        os.write(write, json.dumps(got).encode())
+        os._exit(0)
+    os.close(write)
+    mine = []
+    while (k := tickets.take()) is not None:
+        mine.append(k)
+    with os.fdopen(read, "rb") as f:
+        theirs = json.loads(f.read())
+    os.waitpid(pid, 0)
+    assert sorted(mine + theirs) == list(range(500))  # each once, none lost
+    assert mine == sorted(mine) and theirs == sorted(theirs)
+    assert tickets.take() is None
 
 
 def test_recorded_layout_ops_replayed_elsewhere_give_the_same_memory() -> None:
@@ -161,19 +175,22 @@ def test_a_file_changed_before_the_second_pass_fails_with_a_reason(tmp_path: Pat
     def dies_in_a_child_while_a_file_changes(self: Shard, *args: Any) -> Any:
         if os.getpid() != parent:
             os._exit(3)
-        if not touched:  # the parent's first pass: a file of its own share is edited meanwhile
-            inp = next(i for i in self.inputs if i.path.name != "f-bad.md")
-            inp.path.write_bytes(inp.path.read_bytes() + b"\n")
-            touched.append(inp.path.name)
+        if not touched:  # the first pass: the files this process parsed (let go of) are edited meanwhile
+            for inp in self.inputs:
+                if not inp.data and inp.path.name != "f-bad.md":
+                    inp.path.write_bytes(inp.path.read_bytes() + b"\n")
+                    touched.append(inp.path.name)
+            touched.append("")  # done, even when this process parsed no good file
         return real(self, *args)
 
     monkeypatch.setattr(Shard, "extract_all", dies_in_a_child_while_a_file_changes)
     with caplog.at_level("WARNING", logger="extractor"):
         db, res = _run(tmp_path, "two", 2)
     assert "ingesting again in one process" in caplog.text
+    edited = [name for name in touched if name]
     failed = {Path(p).name: msg for p, _line, msg in res.failed}
-    assert set(failed) == {"f-bad.md", touched[0]}
-    assert failed[touched[0]] == "changed while it was being ingested; run the ingest again"
-    assert res.loaded == 2  # the three good files but the edited one
+    assert set(failed) == {"f-bad.md", *edited}
+    assert all(failed[name] == "changed while it was being ingested; run the ingest again" for name in edited)
+    assert res.loaded == 3 - len(edited)  # the three good files but the edited ones
     errors = db.sql("select path, message from errors")
-    assert sorted(Path(p).name for p in errors["path"]) == sorted(["f-bad.md", touched[0]])
+    assert sorted(Path(p).name for p in errors["path"]) == sorted(["f-bad.md", *edited])
