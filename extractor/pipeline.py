@@ -951,11 +951,11 @@ def _ingest_inputs(store: Store, inputs: list[Input], base: LayoutMemory, matche
         if not metas and git is None:
             return result
         # phase two: deferred sections of documents now known to hold fact tables
-        others.start("sync", ops, change_ids)
-        own.sync(ops, change_ids)
-        others.results("sync")
+        others.start("sync", ops, change_ids)  # a child answers calls in order: no need to wait
         others.start("prepare_deferred_all")
+        own.sync(ops, change_ids)
         deferred = own.prepare_deferred_all()
+        others.results("sync")
         deferred += others.results("prepare_deferred_all")
         for _key, more in sorted(deferred, key=lambda d: d[0]):
             ops.extend(more)
