@@ -24,8 +24,7 @@ _UNSET = object()
 def claimant(block: Block) -> Recogniser | None:
     """The first recogniser that claims ``block``, or None (remembered on the block until
     its header or headings change: the key is their content, not the lists' identity)."""
-    header = getattr(block, "header", None)
-    key = (None if header is None else tuple(header), tuple(block.headings))
+    key = _claim_key(block)
     cached = block.__dict__.get("_claim", _UNSET)
     if cached is not _UNSET and cached[0] == key:  # type: ignore[index]
         return cached[1]  # type: ignore[index,no-any-return]
@@ -34,4 +33,15 @@ def claimant(block: Block) -> Recogniser | None:
     return found
 
 
-__all__ = ["KINDS", "RECOGNISERS", "SUBJECT_KEYS", "Fact", "Recogniser", "claimant", "subject"]
+def remember_claim(block: Block, found: Recogniser | None) -> None:
+    """Record that ``found`` claims ``block`` as it is now (a claim known from an earlier
+    version of the same table), so that ``claimant`` does not ask the recognisers again."""
+    block.__dict__["_claim"] = (_claim_key(block), found)
+
+
+def _claim_key(block: Block) -> tuple[object, ...]:
+    header = getattr(block, "header", None)
+    return (None if header is None else tuple(header), tuple(block.headings))
+
+
+__all__ = ["KINDS", "RECOGNISERS", "SUBJECT_KEYS", "Fact", "Recogniser", "claimant", "remember_claim", "subject"]

@@ -34,7 +34,7 @@ from extractor.blocks.tables import (
     split_row,
 )
 from extractor.diff.model import ADDED, REMOVED, DiffLine, FileDiff, Hunk
-from extractor.recognisers import Recogniser, claimant
+from extractor.recognisers import Recogniser, claimant, remember_claim
 
 __all__ = ["Snapshot", "holds_facts", "make_snapshot", "snapshot_blocks", "snapshot_lines"]
 
@@ -310,8 +310,8 @@ def _claim(blk: Block) -> None:
     if not isinstance(blk, Table) or header is None:
         return
     key = (blk.doc, tuple(header), tuple(blk.headings))
-    if key in _claims:  # as ``claimant`` remembers a claim on the block itself
-        blk.__dict__["_claim"] = ((id(header), len(blk.headings)), _claims[key])
+    if key in _claims:
+        remember_claim(blk, _claims[key])
         return
     if len(_claims) >= _CLAIMS_MAX:
         _claims.clear()
