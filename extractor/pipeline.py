@@ -392,36 +392,24 @@ def event_columns(prep: Prepared, events: list[Event]) -> dict[str, list[Any]]:
     """The ``events`` rows of one source, column by column (no dict per row: there are many)."""
     meta = prep.source.meta
     change_id, observed_at, sid = prep.change_id, meta.observed_at, prep.file.source_id
-    sha1 = hashlib.sha1
-    ids, docs, kinds, subjects, attrs, changes = [], [], [], [], [], []
-    old_json, new_json, old_num, new_num, old_raw, new_raw, qualifiers, lines = [], [], [], [], [], [], [], []
-    keys: list[tuple[str | None, ...]] = []
-    for e in events:
-        subject_json, key = _subject_columns(e.subject)
-        ids.append(sha1("\x1f".join([change_id, e.doc, e.kind, subject_json, e.attribute]).encode()).hexdigest())
-        docs.append(e.doc)
-        kinds.append(e.kind)
-        keys.append(key)
-        subjects.append(subject_json)
-        attrs.append(e.attribute)
-        changes.append(e.change)
-        old, new = e.old, e.new
-        old_json.append(_json(old))
-        new_json.append(_json(new))
-        old_num.append(old if type(old) is int else None)
-        new_num.append(new if type(new) is int else None)
-        old_raw.append(e.old_raw)
-        new_raw.append(e.new_raw)
-        qualifiers.append(e.qualifier)
-        lines.append(e.line)
     n = len(events)
-    by_key = dict(zip(EVENT_KEYS, map(list, zip(*keys, strict=True)), strict=True)) if n else \
-        {k: [] for k in EVENT_KEYS}
-    return {"event_id": ids, "change_id": [change_id] * n, "observed_at": [observed_at] * n, "doc": docs,
-            "kind": kinds, **by_key, "subject_json": subjects, "attribute": attrs, "change": changes,
-            "old_json": old_json, "new_json": new_json, "old_num": old_num, "new_num": new_num,
-            "old_raw": old_raw, "new_raw": new_raw, "qualifier": qualifiers, "source_id": [sid] * n,
-            "line": lines}
+    subjects = [_subject_columns(e.subject) for e in events]
+    sha1 = hashlib.sha1
+    ids = [sha1("\x1f".join([change_id, e.doc, e.kind, sj, e.attribute]).encode()).hexdigest()
+           for e, (sj, _key) in zip(events, subjects, strict=True)]
+    keys = list(zip(*[key for _sj, key in subjects], strict=True)) if n else [()] * len(EVENT_KEYS)
+    olds = [e.old for e in events]
+    news = [e.new for e in events]
+    return {"event_id": ids, "change_id": [change_id] * n, "observed_at": [observed_at] * n,
+            "doc": [e.doc for e in events], "kind": [e.kind for e in events],
+            **{k: list(v) for k, v in zip(EVENT_KEYS, keys, strict=True)},
+            "subject_json": [sj for sj, _key in subjects], "attribute": [e.attribute for e in events],
+            "change": [e.change for e in events],
+            "old_json": [_json(v) for v in olds], "new_json": [_json(v) for v in news],
+            "old_num": [v if type(v) is int else None for v in olds],
+            "new_num": [v if type(v) is int else None for v in news],
+            "old_raw": [e.old_raw for e in events], "new_raw": [e.new_raw for e in events],
+            "qualifier": [e.qualifier for e in events], "source_id": [sid] * n, "line": [e.line for e in events]}
 
 
 @dataclass

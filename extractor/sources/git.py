@@ -22,6 +22,7 @@ way keeps the commits read so far, with a note.
 from __future__ import annotations
 
 import logging
+import posixpath
 import queue
 import re
 import subprocess
@@ -29,7 +30,7 @@ import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import IO
 
 from extractor.diff.model import ADDED, CONTEXT, REMOVED, DiffLine, FileDiff, Hunk
@@ -336,7 +337,7 @@ class Walk:
         sec = DocSection(doc=f.doc, status=f.status, added=hunk_text.count("\n+"), deleted=hunk_text.count("\n-"),
                          old_doc=f.old_path if f.status == "renamed" else None)
         rw = raw.get(f.doc) or raw.get(f.old_path or "")
-        suffix = PurePosixPath(f.doc).suffix.lower()
+        suffix = posixpath.splitext(f.doc)[1].lower()
         old_key = f.old_path if f.status != "added" else None
         if f.binary or suffix in _SKIP_EXT or suffix not in _TEXT_EXT:
             self._forget(old_key, f.new_path)
