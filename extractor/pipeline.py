@@ -505,7 +505,12 @@ def columnar(batch: Iterable[tuple[int, SourceRows]]) -> Columns:
         sr.tables, sr.event_cols = {}, {}
     out: Columns = {}
     for table, (rows, pos_list, src) in gathered.items():
-        data = pa.Table.from_pylist(rows)  # the columns of the first row
+        width = len(rows[0])
+        if all(len(r) == width for r in rows):  # one row builder per table: the usual case
+            data = pa.Table.from_pylist(rows)  # (it takes the columns of the first row)
+        else:
+            names = list(dict.fromkeys(k for r in rows for k in r))
+            data = pa.table({n: [r.get(n) for r in rows] for n in names})
         out[table] = data.append_column("_pos", pa.array(pos_list, pa.int64())).append_column("_src", pa.array(src))
     if events:
         out["events"] = pa.table(events)
@@ -606,18 +611,16 @@ def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector, and restore it afterwards.
 
     An ingest allocates hundreds of thousands of small objects that live until the load
-    (cells, facts, rows) and makes almost no reference cycles. With the collector on, the
-    growing population triggers full collections that scan all of it again and again and
-    free nothing; paused, memory is still freed by reference counting. Objects that
-    existed before the run are frozen, so the first collection after it skips them too.
+    (cells, facts, rows) and makes no reference cycles (a test checks that it leaves no
+    cyclic garbage). With the collector on, the growing population triggers full
+    collections that scan all of it again and again and free nothing; paused, memory is
+    still freed by reference counting. Forked workers inherit the pause.
     """
     enabled = gc.isenabled()
     gc.disable()
-    gc.freeze()
     try:
         yield
     finally:
-        gc.unfreeze()
         if enabled:
             gc.enable()
 

@@ -194,3 +194,25 @@ def test_a_file_changed_before_the_second_pass_fails_with_a_reason(tmp_path: Pat
     assert res.loaded == 3 - len(edited)  # the three good files but the edited ones
     errors = db.sql("select path, message from errors")
     assert sorted(Path(p).name for p in errors["path"]) == sorted(["f-bad.md", *edited])
+
+
+def test_columns_keep_every_key_and_the_load_order() -> None:
+    from extractor.pipeline import SourceRows, columnar, concat_columns
+
+    def rows(sid: str, layouts: list[dict[str, Any]], events: list[str]) -> SourceRows:
+        cols = {"event_id": events, "source_id": [sid] * len(events), "line": list(range(len(events)))}
+        return SourceRows(f"{sid}.md", sid, {"layouts": layouts}, cols, len(events), 0, {})
+
+    a = columnar([(1, rows("a", [{"doc": "x.md"}, {"doc": "y.md", "lead": "above"}], ["e1", "e2"]))])
+    b = columnar([(0, rows("b", [{"doc": "z.md"}], ["e1"]))])
+    cols = concat_columns([a, b])
+    assert cols["layouts"].to_pylist() == [
+        {"doc": "x.md", "lead": None, "_pos": 1, "_src": "a"},  # a key only a later row has is kept
+        {"doc": "y.md", "lead": "above", "_pos": 1, "_src": "a"},
+        {"doc": "z.md", "lead": None, "_pos": 0, "_src": "b"},
+    ]
+    assert cols["event_sources"].to_pylist() == [
+        {"event_id": "e1", "source_id": "a", "line": 0, "_pos": 1, "_src": "a"},
+        {"event_id": "e2", "source_id": "a", "line": 1, "_pos": 1, "_src": "a"},
+        {"event_id": "e1", "source_id": "b", "line": 0, "_pos": 0, "_src": "b"},
+    ]
