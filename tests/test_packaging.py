@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -19,10 +20,17 @@ def test_every_package_is_listed_in_pyproject() -> None:
 
 
 def test_a_built_wheel_carries_the_sql(tmp_path: Path) -> None:
-    run = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+    src = tmp_path / "src"  # a copy: building writes build/ and *.egg-info into the source folder
+    src.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, src / name)
+    for folder in ("extractor", "schemas", "queries"):
+        shutil.copytree(ROOT / folder, src / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    out = tmp_path / "dist"
+    run = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(src)],
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
-    (wheel,) = tmp_path.glob("extractor-*.whl")
+    (wheel,) = out.glob("extractor-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for folder, packaged in (("schemas", "sql_schemas"), ("queries", "sql_queries")):
         sql = {p.name for p in (ROOT / folder).glob("*.sql")}
