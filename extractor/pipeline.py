@@ -905,7 +905,7 @@ def _ingest_inputs(store: Store, inputs: list[Input], base: LayoutMemory, matche
     from extractor import workers as pool
 
     order = sorted(inputs, key=lambda i: (-len(i.data), i.idx))  # the largest first: the last to go are small
-    tickets = pool.Tickets(len(order))
+    tickets = pool.Tickets(len(order), shared=n > 1)
     own = Shard(order, tickets, base, date, repo)
     with pool.Pool([Shard(order, tickets, base, date, repo) for _ in range(n - 1)]) as others:
         # phase one: prepare; merged in input order (layout ops, change ids, failures)

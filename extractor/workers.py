@@ -6,8 +6,8 @@ everything stays in this process). All of them take the inputs to parse from sha
 sources it parsed for the whole run and answers calls of its ``Shard`` (``pipeline.Shard``)
 over a pipe: prepare, sync, prepare deferred, extract. Only small things cross the pipe
 (layout ops, change ids, the finished rows as Arrow columns) and only this process
-touches the database. A child that dies or fails raises
-``WorkerLost`` here, and the caller ingests again in one process.
+touches the database. A child that dies or fails raises ``WorkerLost`` here, and the
+caller ingests again in one process.
 """
 
 from __future__ import annotations
@@ -62,14 +62,19 @@ def choose(workers: int | None, inputs: Sequence[Input]) -> int:
 
 
 class Tickets:
-    """Hands out 0, 1, 2, … up to ``n`` to whichever process asks first: a counter in shared
-    memory, made before the fork, so that the processes share out the inputs as they go."""
+    """Hands out 0, 1, 2, … up to ``n`` to whichever process asks first: with ``shared``, a
+    counter in shared memory, made before the fork, so that the processes share out the
+    inputs as they go; without, a plain counter (one process: no shared memory needed)."""
 
-    def __init__(self, n: int) -> None:
+    def __init__(self, n: int, *, shared: bool = True) -> None:
         self.n = n
-        self._next = multiprocessing.Value("i", 0)
+        self._next = multiprocessing.Value("i", 0) if shared else None
+        self._local = 0
 
     def take(self) -> int | None:
+        if self._next is None:
+            k, self._local = self._local, self._local + 1
+            return k if k < self.n else None
         with self._next.get_lock():
             k = int(self._next.value)
             if k >= self.n:

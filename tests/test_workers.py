@@ -145,6 +145,8 @@ def test_processes_drawing_tickets_share_out_every_input_once() -> None:
     assert sorted(mine + theirs) == list(range(500))  # each once, none lost
     assert mine == sorted(mine) and theirs == sorted(theirs)
     assert tickets.take() is None
+    alone = workers.Tickets(3, shared=False)  # one process: a plain counter
+    assert [alone.take() for _ in range(4)] == [0, 1, 2, None]
 
 
 def test_recorded_layout_ops_replayed_elsewhere_give_the_same_memory() -> None:
