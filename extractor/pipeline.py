@@ -614,7 +614,8 @@ def collector_paused() -> Iterator[None]:
     (cells, facts, rows) and makes no reference cycles (a test checks that it leaves no
     cyclic garbage). With the collector on, the growing population triggers full
     collections that scan all of it again and again and free nothing; paused, memory is
-    still freed by reference counting. Forked workers inherit the pause.
+    still freed by reference counting. Forked workers inherit the pause. The switch is
+    process-wide: other threads' cycles wait for the end of the run.
     """
     enabled = gc.isenabled()
     gc.disable()
