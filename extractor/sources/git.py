@@ -348,27 +348,30 @@ class Walk:
             return sec
         lines = chunk.split("\n")
         f = parse_files(lines)[0]
-        if before is None and f.status != "added":
-            data = blobs.get(rw.old_sha) if rw is not None else None
+        def blob_lines(blob_sha: str | None, why: str) -> list[str] | None:
+            """The lines of a blob, or None (a problem noted, the document no longer followed)."""
+            data = blobs.get(blob_sha) if blob_sha is not None else None
             if data is None:
-                problems.append(Problem(str(self.repo.top), None,
-                                        f"{sha[:12]}: {f.doc}: the file before this commit cannot be read"))
+                problems.append(Problem(str(self.repo.top), None, f"{sha[:12]}: {f.doc}: {why}"))
                 self._forget(old_key, f.new_path)
+                return None
+            return _lines_of(data)
+
+        if before is None and f.status != "added":
+            read = blob_lines(rw.old_sha if rw is not None else None, "the file before this commit cannot be read")
+            if read is None:
                 return sec
-            before = make_snapshot(_lines_of(data))
+            before = make_snapshot(read)
         old_lines = before.lines if before is not None else []
         after_lines: list[str] | None = None
         if f.status != "removed":
             after_lines = _apply(old_lines, f, lines)
             if after_lines is None:
-                data = blobs.get(rw.new_sha) if rw is not None else None
-                if data is None:
-                    problems.append(Problem(str(self.repo.top), None,
-                                            f"{sha[:12]}: {f.doc}: the diff does not apply and the file cannot be read"))
-                    self._forget(old_key, f.new_path)
+                after_lines = blob_lines(rw.new_sha if rw is not None else None,
+                                         "the diff does not apply and the file cannot be read")
+                if after_lines is None:
                     return sec
                 log.debug("%s %s: patch did not apply; read the file instead", sha[:12], f.doc)
-                after_lines = _lines_of(data)
         if old_key not in self._snaps and f.doc not in self._facts:
             # first meeting: keep following the document only if it holds a fact table
             if not any(holds_facts(f.doc, ls) for ls in (old_lines, after_lines or [])):

@@ -210,25 +210,24 @@ def parse_files(lines: list[str], start: int = 0, end: int | None = None,
     return files
 
 
+# extended header lines that name a path: (prefix, the path they set, the flag they raise)
+_PATH_LINES = (("rename from ", "old_path", "renamed"), ("rename to ", "new_path", "renamed"),
+               ("copy from ", "old_path", "copied"), ("copy to ", "new_path", "copied"))
+
+
 def _header_line(line: str, cur: FilePatch) -> None:
     if line.startswith("new file mode"):
         cur._flags.add("new")
     elif line.startswith("deleted file mode"):
         cur._flags.add("deleted")
-    elif line.startswith("rename from "):
-        cur.old_path = unquote_path(line[12:])
-        cur._flags.add("renamed")
-    elif line.startswith("rename to "):
-        cur.new_path = unquote_path(line[10:])
-        cur._flags.add("renamed")
-    elif line.startswith("copy from "):
-        cur.old_path = unquote_path(line[10:])
-        cur._flags.add("copied")
-    elif line.startswith("copy to "):
-        cur.new_path = unquote_path(line[8:])
-        cur._flags.add("copied")
     elif line.startswith("GIT binary patch"):
         cur.binary = True
+    else:
+        for prefix, attr, flag in _PATH_LINES:
+            if line.startswith(prefix):
+                setattr(cur, attr, unquote_path(line[len(prefix):]))
+                cur._flags.add(flag)
+                return
 
 
 def _finish(f: FilePatch) -> None:
