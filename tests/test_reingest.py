@@ -55,7 +55,8 @@ def test_files_ingested_before_are_skipped_without_being_read(tmp_path: Path, mo
     real = Path.read_bytes
 
     def counting(self: Path) -> bytes:
-        read.append(self.name)
+        if self.parent == tmp_path / "in":  # the inputs, not the store's own files
+            read.append(self.name)
         return real(self)
 
     monkeypatch.setattr(Path, "read_bytes", counting)
@@ -86,7 +87,9 @@ def test_a_file_written_as_it_was_ingested_is_hashed_not_trusted(tmp_path: Path,
     db.ingest([tmp_path / "in"])
     read: list[str] = []
     real = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or real(self))
+    # the inputs only: the store's background thread may be reading its own SQL files
+    monkeypatch.setattr(Path, "read_bytes",
+                        lambda self: (self.parent == tmp_path / "in" and read.append(self.name)) or real(self))
     again = db.ingest([tmp_path / "in"])
     assert (again.loaded, again.skipped_known) == (0, 2)  # still skipped, by content hash
     assert sorted(read) == ["a.md", "b.md"]

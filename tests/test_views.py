@@ -305,3 +305,34 @@ def test_changed_view_definitions_reach_existing_databases(db_path: Path, tmp_pa
         before = db.sql("SELECT applied_at FROM schema_scripts")["applied_at"][0]
     with extractor.connect(copy) as db:
         assert db.sql("SELECT applied_at FROM schema_scripts")["applied_at"][0] == before
+
+
+def test_every_view_and_table_macro_binds_with_the_columns_it_promises(tmp_path: Path) -> None:
+    """Views are created WITH (DEFER_BINDING): a broken definition would only show when a
+    query first uses it, so every view and every ``*_as_of`` macro is queried here, on a new
+    empty database and on one with facts."""
+    expected = {
+        "quota_history": ["model", "deployment_type", "tier", "region", "attribute", "value"],
+        "batch_quota_history": ["model", "deployment_type", "subscription", "attribute", "value"],
+        "retirement_history": ["model", "version", "attribute", "value", "value_date"],
+        "region_availability_history": ["subject", "version", "deployment_type", "region", "available"],
+        "fact_changes": ["description"],
+    }
+    for path in (tmp_path / "empty.duckdb", build(tmp_path / "full")):
+        with extractor.connect(path) as db:
+            con = db.store.con
+            views = sorted(r[0] for r in con.execute(
+                "SELECT view_name FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'").fetchall())
+            macros = sorted(r[0] for r in con.execute(
+                "SELECT DISTINCT function_name FROM duckdb_functions() WHERE function_type = 'table_macro' "
+                "AND schema_name = 'main' AND NOT internal").fetchall())
+            assert len(views) == 15 and macros == [f"{k}_as_of" for k in (
+                "batch_quota", "fact", "quota", "region_availability", "retirement")]
+            cols = {name: [d[0] for d in con.execute(f"SELECT * FROM {name} LIMIT 0").description]
+                    for name in [*views, *(f"{m}('2025-02-01')" for m in macros)]}
+            assert all(cols.values())
+            for name, promised in expected.items():
+                assert set(promised) <= set(cols[name]), name
+            for kind in ("fact", "quota", "batch_quota", "retirement", "region_availability"):
+                assert cols[f"{kind}_current"] == cols[f"{kind}_history"]
+                assert cols[f"{kind}_as_of('2025-02-01')"] == cols[f"{kind}_history"]
