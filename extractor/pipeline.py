@@ -13,6 +13,7 @@ skipped; a file that fails is recorded with its line and the others still load.
 
 from __future__ import annotations
 
+import copy
 import gc
 import hashlib
 import itertools
@@ -31,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from extractor.blocks import Block, Table, find_blocks
 from extractor.diff.model import DiffError, FileDiff, parse_file_diff, parse_hunks
 from extractor.layout import HeadingEntry, LayoutEntry, LayoutMemory, Op
-from extractor.recognisers import SUBJECT_KEYS, Fact, claimant
+from extractor.recognisers import SUBJECT_KEYS, Fact, Recogniser, claimant
 from extractor.revisit import forget, restrict, revisit
 from extractor.semdiff import REMOVED, Event, carry_moves, diff_facts
 from extractor.sources.base import DocSection, Problem, Source, SourceError, SourceMeta
@@ -303,12 +304,48 @@ def extract(prep: Prepared, memory: LayoutMemory) -> Extracted:
                 rec = claimant(blk)
                 if rec is None:
                     continue
-                facts[side].extend(rec.extract(blk))
+                facts[side].extend(block_facts(rec, blk))
         events.extend(diff_facts(doc.diff.doc, facts["before"], facts["after"]))
     removed_docs = {s.doc for s in prep.source.sections if s.status == "removed"}
     removed_docs |= {s.old_doc for s in prep.source.sections if s.old_doc}
     events = carry_moves(events, {d for d in removed_docs if d})
     return Extracted(events, unresolved)
+
+
+# Facts of table rows and list items already read, by recogniser, block context and cells.
+_ROW_FACTS: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
+_ROW_FACTS_MAX = 100_000
+
+
+def block_facts(rec: Recogniser, blk: Block) -> list[Fact]:
+    """The facts ``rec`` reads in ``blk``, row by row through a cache.
+
+    What a recogniser reads in a row depends only on the block's document, header and
+    headings and on the row's cells (the contract of ``recognisers.base``), and the same
+    rows come back again and again: a table's context rows at every commit of a walk, the
+    same table in the reports of many days. A row met before costs a lookup; only its line
+    is new. A table whose header is not known is read whole (its first row may be the header).
+    """
+    header = getattr(blk, "header", None)
+    if isinstance(blk, Table) and header is None:
+        return list(rec.extract(blk))
+    ctx = (rec.kind, type(blk), blk.doc, None if header is None else tuple(header), tuple(blk.headings))
+    out: list[Fact] = []
+    one: Block | None = None
+    for row in blk.rows:
+        key = (ctx, tuple(row.cells))
+        got = _ROW_FACTS.get(key)
+        if got is None:
+            if one is None:
+                one = copy.copy(blk)
+            one.rows = [row]
+            got = [(f.kind, f.subject, f.attribute, f.value, f.raw, f.qualifier) for f in rec.extract(one)]
+            if len(_ROW_FACTS) >= _ROW_FACTS_MAX:
+                _ROW_FACTS.clear()
+            _ROW_FACTS[key] = got
+        line = row.line
+        out.extend([Fact(k, subj, attr, value, raw, qual, line) for k, subj, attr, value, raw, qual in got])
+    return out
 
 
 def _own_scope(blk: Block) -> bool:
