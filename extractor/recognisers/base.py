@@ -55,5 +55,10 @@ class Recogniser(Protocol):
         ...
 
     def extract(self, block: Block) -> Iterator[Fact]:
-        """The facts the block states. Called only for claimed blocks with a known header."""
+        """The facts the block states. Called only for claimed blocks with a known header.
+
+        What a row gives may depend only on the block's ``doc``, ``header`` and ``headings``
+        and on that row's cells, never on other rows or on the row's line (other than as
+        each fact's ``line``): ``pipeline.block_facts`` reads each row once and caches it so.
+        """
         ...
