@@ -520,3 +520,33 @@ def test_bare_clone_is_walked(tmp_path: Path, history: tuple[Path, dict[str, str
     assert res.commits == 6
     got = by_date(db.records())
     assert got.pop("2025-01-10") == EXPECTED_C1 and got == EXPECTED
+
+
+# --- file headers --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("head, plain", [
+    ("diff --git a/docs/quotas.md b/docs/quotas.md\nindex 1111111..2222222 100644\n--- a/docs/quotas.md\n"
+     "+++ b/docs/quotas.md", True),
+    ("diff --git a/my docs/a b.md b/my docs/a b.md\nindex 1111111..2222222 100644\n--- a/my docs/a b.md\n"
+     "+++ b/my docs/a b.md", True),
+    ("diff --git a/old.md b/new.md\nsimilarity index 90%\nrename from old.md\nrename to new.md\n"
+     "index 1111111..2222222 100644\n--- a/old.md\n+++ b/new.md", False),
+    ("diff --git a/x.md b/x.md\nold mode 100644\nnew mode 100755\nindex 1111111..2222222\n--- a/x.md\n+++ b/x.md", False),
+    ("diff --git a/x.md b/x.md\nnew file mode 100644\nindex 0000000..2222222\n--- /dev/null\n+++ b/x.md", False),
+    ("diff --git a/x.md b/x.md\ndeleted file mode 100644\nindex 1111111..0000000\n--- a/x.md\n+++ /dev/null", False),
+    ('diff --git "a/f\\303\\244.md" "b/f\\303\\244.md"\nindex 1111111..2222222 100644\n--- "a/f\\303\\244.md"\n'
+     '+++ "b/f\\303\\244.md"', False),
+    ("diff --git a/a.md b/b.md\nindex 1111111..2222222 100644\n--- a/a.md\n+++ b/b.md", False),
+])
+def test_a_plain_file_header_is_read_as_the_general_parser_reads_it(head: str, plain: bool) -> None:
+    from extractor.sources.git import _plain_modification
+    from extractor.sources.patch import parse_files
+
+    fast = _plain_modification(head)
+    assert (fast is not None) == plain
+    if fast is not None:
+        (full,) = parse_files(head.split("\n"))
+        assert (fast.old_path, fast.new_path, fast.status, fast.binary, fast.doc) == (
+            full.old_path, full.new_path, full.status, full.binary, full.doc)
+        assert fast.status == "modified" and fast.doc == head.split("\n")[2][6:]

@@ -329,10 +329,13 @@ class Walk:
         """One file of a commit. Its hunks are parsed line by line only when the walk reads
         the document; other files cost a header parse and two counts."""
         h = chunk.find("\n@@ ")
-        head = parse_files((chunk if h < 0 else chunk[:h]).split("\n"))
-        if not head or not head[0].doc:
-            return None
-        f = head[0]
+        head_text = chunk if h < 0 else chunk[:h]
+        f = _plain_modification(head_text)
+        if f is None:
+            head = parse_files(head_text.split("\n"))
+            if not head or not head[0].doc:
+                return None
+            f = head[0]
         hunk_text = "" if h < 0 else chunk[h + 1:]
         sec = DocSection(doc=f.doc, status=f.status, added=hunk_text.count("\n+"), deleted=hunk_text.count("\n-"),
                          old_doc=f.old_path if f.status == "renamed" else None)
@@ -404,6 +407,19 @@ class Walk:
         if f.doc in self._facts or f.status == "renamed":
             return True
         return bool(hunk_text) and (wanted(hunk_text) is not False or _changes_heading(hunk_text))
+
+
+def _plain_modification(head: str) -> FilePatch | None:
+    """The header of a file changed in place, read without the general parser (most files
+    of most commits): ``diff --git a/P b/P``, ``index``, ``--- a/P``, ``+++ b/P`` and an
+    unquoted path. None for anything else (renames, modes, new, deleted, binary, quoting)."""
+    lines = head.split("\n")
+    if len(lines) != 4 or not lines[1].startswith("index ") or not lines[2].startswith("--- a/"):
+        return None
+    path = lines[2][6:]
+    if lines[3] != "+++ b/" + path or lines[0] != f"diff --git a/{path} b/{path}" or "\t" in path or path.endswith("\r"):
+        return None
+    return FilePatch(old_path=path, new_path=path)
 
 
 def _changes_heading(hunk_text: str) -> bool:
