@@ -314,6 +314,7 @@ def extract(prep: Prepared, memory: LayoutMemory) -> Extracted:
 
 # Facts of table rows and list items already read, by recogniser, block context and cells.
 _ROW_FACTS: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
+_ROW_CONTEXTS: dict[tuple[Any, ...], int] = {}
 _ROW_FACTS_MAX = 100_000
 
 
@@ -329,19 +330,23 @@ def block_facts(rec: Recogniser, blk: Block) -> list[Fact]:
     header = getattr(blk, "header", None)
     if isinstance(blk, Table) and header is None:
         return list(rec.extract(blk))
+    if len(_ROW_FACTS) >= _ROW_FACTS_MAX:
+        _ROW_FACTS.clear()
+        _ROW_CONTEXTS.clear()
     ctx = (rec.kind, type(blk), blk.doc, None if header is None else tuple(header), tuple(blk.headings))
+    cid = _ROW_CONTEXTS.get(ctx)
+    if cid is None:  # a number per context: a row's key then hashes only its cells
+        cid = _ROW_CONTEXTS[ctx] = len(_ROW_CONTEXTS)
     out: list[Fact] = []
     one: Block | None = None
     for row in blk.rows:
-        key = (ctx, tuple(row.cells))
+        key = (cid, tuple(row.cells))
         got = _ROW_FACTS.get(key)
         if got is None:
             if one is None:
                 one = copy.copy(blk)
             one.rows = [row]
             got = [(f.kind, f.subject, f.attribute, f.value, f.raw, f.qualifier) for f in rec.extract(one)]
-            if len(_ROW_FACTS) >= _ROW_FACTS_MAX:
-                _ROW_FACTS.clear()
             _ROW_FACTS[key] = got
         line = row.line
         out.extend([Fact(k, subj, attr, value, raw, qual, line) for k, subj, attr, value, raw, qual in got])

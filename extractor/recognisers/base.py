@@ -23,7 +23,7 @@ SUBJECT_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen init costs 5x, and facts are made by the ten thousand
 class Fact:
     kind: str
     subject: tuple[tuple[str, str | None], ...]
