@@ -174,3 +174,28 @@ def test_read_only_open_of_missing_database(tmp_path: Path) -> None:
 def test_sample_ships_with_the_package() -> None:
     assert sorted(p.name for p in SAMPLE_DIR.glob("*.md")) == [
         "report-20250110-sample.md", "report-20250205-sample.md"]
+
+
+def test_insert_new_keeps_the_first_row_of_a_key_by_load_order(tmp_path: Path) -> None:
+    import pyarrow as pa
+
+    store = Store(tmp_path / "x.duckdb")
+    try:
+        rows = pa.table({"change_id": ["c1", "c2", "c1", "c3"], "repo": ["late", "b", "early", "c"],
+                         "base": [None] * 4, "head": [None] * 4,
+                         "observed_at": ["2025-01-01"] * 4, "_pos": [5, 1, 2, 3]})
+        assert store.insert_new("changes", rows, ["change_id"], order="_pos") == 3
+        assert store.rows("SELECT change_id, repo FROM changes ORDER BY change_id") == [
+            ("c1", "early"), ("c2", "b"), ("c3", "c")]
+        in_order = pa.table({"change_id": ["c3", "c4", "c5"], "repo": ["again", "d", "e"], "base": [None] * 3,
+                             "head": [None] * 3, "observed_at": ["2025-01-02"] * 3, "_pos": [0, 1, 2]})
+        assert store.insert_new("changes", in_order, ["change_id"], order="_pos") == 2  # c3 is stored
+        assert store.rows("SELECT repo FROM changes WHERE change_id = 'c3'") == [("c",)]
+        two_keys = pa.table({"change_id": ["c1", "c1", "c1"], "doc": ["a.md", "b.md", "a.md"],
+                             "old_doc": [None] * 3, "status": ["modified", "added", "removed"],
+                             "added": [1, 2, 3], "deleted": [0, 0, 0], "has_diff": [True] * 3,
+                             "source_id": ["s"] * 3, "line": [1, 2, 3], "_pos": [0, 1, 2]})
+        assert store.insert_new("doc_changes", two_keys, ["change_id", "doc"], order="_pos") == 2
+        assert store.rows("SELECT doc, status FROM doc_changes ORDER BY doc") == [("a.md", "modified"), ("b.md", "added")]
+    finally:
+        store.close()

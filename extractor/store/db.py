@@ -303,7 +303,15 @@ def _first_by(data: pa.Table, key: list[str], order: str) -> pa.Table:
     the lowest ``order`` (the first on a tie). Rows are moved only when they must be."""
     import pyarrow.compute as pc
 
-    idx = pc.sort_indices(data[order]).to_pylist()  # a stable sort
+    n = len(data)
+    pos = data[order]
+    if n < 2 or pc.all(pc.greater_equal(pos.slice(1), pos.slice(0, n - 1))).as_py():
+        # in order already (the usual case): nothing to do unless two rows share a key
+        distinct = (pc.count_distinct(data[key[0]], mode="all").as_py() if len(key) == 1
+                    else data.select(key).group_by(key).aggregate([]).num_rows)
+        if distinct == n:
+            return data
+    idx = pc.sort_indices(pos).to_pylist()  # a stable sort
     cols = [data.column(c).to_pylist() for c in key]
     keys = cols[0] if len(cols) == 1 else list(zip(*cols, strict=True))
     seen: set[Any] = set()
