@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 import textwrap
@@ -199,3 +200,32 @@ def test_insert_new_keeps_the_first_row_of_a_key_by_load_order(tmp_path: Path) -
         assert store.rows("SELECT doc, status FROM doc_changes ORDER BY doc") == [("a.md", "modified"), ("b.md", "added")]
     finally:
         store.close()
+
+
+def test_a_version_5_database_is_migrated_to_plain_keys_with_its_rows(tmp_path: Path) -> None:
+    from extractor.paths import sql_dir
+
+    path = tmp_path / "v5.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_info (version INTEGER NOT NULL, app VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)")
+    for n, name in enumerate(["001_init.sql", "002_views.sql", "003_git.sql", "004_layout_side.sql",
+                              "005_input_files.sql"], 1):
+        con.execute((sql_dir("schemas") / name).read_text(encoding="utf-8"))
+        con.execute("INSERT INTO schema_info VALUES (?, 'extractor', now())", [n])
+    con.execute("INSERT INTO changes VALUES ('c1', 'o/r', 'aaaaaaa', 'bbbbbbb', DATE '2025-01-10')")
+    with pytest.raises(duckdb.ConstraintException):  # version 5 had primary keys
+        con.execute("INSERT INTO changes VALUES ('c1', NULL, NULL, NULL, DATE '2025-01-11')")
+    con.close()
+
+    store = Store(path)
+    try:
+        assert store.schema_version() == 6
+        assert store.rows("SELECT * FROM changes") == [("c1", "o/r", "aaaaaaa", "bbbbbbb", dt.date(2025, 1, 10))]
+        assert store.rows("SELECT table_name FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' "
+                          "AND table_name <> 'schema_scripts'") == []
+        with pytest.raises(duckdb.ConstraintException):  # the keys stay NOT NULL
+            store.rows("INSERT INTO events (event_id) VALUES (NULL)")
+    finally:
+        store.close()
+    with extractor.connect(path) as db:  # and the views work over the rebuilt tables
+        assert db.sql("SELECT count(*) AS n FROM fact_changes")["n"][0] == 0
