@@ -108,3 +108,16 @@ def test_a_table_without_its_header_is_read_whole() -> None:
     assert rec is not None and rec.kind == "region_availability"
     assert pipeline.block_facts(rec, blk) == list(rec.extract(blk)) == []
     assert pipeline._ROW_FACTS == {}
+
+
+def test_table_rows_are_split_once_and_each_caller_gets_its_own_cells() -> None:
+    from extractor.blocks import tables
+
+    row = r"| `gpt-4o` \| mini | `a|b` | 450 K |"
+    first = tables.split_row(row)
+    assert first == ["`gpt-4o` | mini", "`a|b`", "450 K"]
+    assert tables._SPLIT[row] == tuple(first)
+    first.append("changed by a caller")
+    again = tables.split_row(row)
+    assert again == ["`gpt-4o` | mini", "`a|b`", "450 K"] and again is not first
+    assert tables.split_row("|:---|---:|") == [":---", "---:"]
