@@ -121,3 +121,12 @@ def test_table_rows_are_split_once_and_each_caller_gets_its_own_cells() -> None:
     again = tables.split_row(row)
     assert again == ["`gpt-4o` | mini", "`a|b`", "450 K"] and again is not first
     assert tables.split_row("|:---|---:|") == [":---", "---:"]
+
+
+def test_alignment_rows_are_told_from_data_rows() -> None:
+    from extractor.blocks.tables import is_alignment_row
+
+    assert is_alignment_row(["---", ":---:", "--:"]) and is_alignment_row(["", ":-", ""])
+    assert is_alignment_row([" --- ", "- - -"])  # cells as written, spaces and all
+    assert not is_alignment_row(["`gpt-4o`", "---"]) and not is_alignment_row(["-", "450 K"])
+    assert not is_alignment_row(["", ""]) and not is_alignment_row([])

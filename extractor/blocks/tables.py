@@ -64,6 +64,11 @@ def _split_row(text: str) -> list[str]:
 
 
 def is_alignment_row(cells: Sequence[str]) -> bool:
+    for c in cells:  # a data row is told by its first non-empty cell, without a regex
+        if c:
+            if c[0] not in "-: ":
+                return False
+            break
     return bool(cells) and all(_ALIGN_CELL.match(c.replace(" ", "")) for c in cells if c != "") and any(cells)
 
 

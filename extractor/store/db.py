@@ -307,13 +307,13 @@ def _first_by(data: pa.Table, key: list[str], order: str) -> pa.Table:
     pos = data[order]
     if n < 2 or pc.all(pc.greater_equal(pos.slice(1), pos.slice(0, n - 1))).as_py():
         # in order already (the usual case): nothing to do unless two rows share a key
-        if len(key) == 1:
-            joined = data[key[0]]
-        else:  # equal keys join equal; unequal ones may too (a \x1f in a value): then the exact pass runs
+        if pc.count_distinct(data[key[0]], mode="all").as_py() == n:
+            return data  # (a first column that is distinct makes the whole key so)
+        if len(key) > 1:  # equal keys join equal; unequal ones may too (a \x1f in a value): the exact pass then runs
             parts = [pc.cast(data[k], pa.string()) for k in key]
             joined = pc.binary_join_element_wise(*parts, "\x1f", null_handling="replace", null_replacement="\x00")
-        if pc.count_distinct(joined, mode="all").as_py() == n:
-            return data
+            if pc.count_distinct(joined, mode="all").as_py() == n:
+                return data
     idx = pc.sort_indices(pos).to_pylist()  # a stable sort
     cols = [data.column(c).to_pylist() for c in key]
     keys = cols[0] if len(cols) == 1 else list(zip(*cols, strict=True))
