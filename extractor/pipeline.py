@@ -432,6 +432,8 @@ EVENT_KEYS = ("model", "version", "deployment_type", "tier", "subscription", "re
 
 def event_columns(prep: Prepared, events: list[Event]) -> dict[str, list[Any]]:
     """The ``events`` rows of one source, column by column (no dict per row: there are many)."""
+    if not events:
+        return {}  # (most commits of a walk: no column of empty lists to build and join)
     meta = prep.source.meta
     change_id, observed_at, sid = prep.change_id, meta.observed_at, prep.file.source_id
     n = len(events)

@@ -130,3 +130,18 @@ def test_alignment_rows_are_told_from_data_rows() -> None:
     assert is_alignment_row([" --- ", "- - -"])  # cells as written, spaces and all
     assert not is_alignment_row(["`gpt-4o`", "---"]) and not is_alignment_row(["-", "450 K"])
     assert not is_alignment_row(["", ""]) and not is_alignment_row([])
+
+
+def test_a_document_holds_facts_only_with_a_claimed_table_or_a_feature_docs_region_list() -> None:
+    from extractor.sources.snapshot import holds_facts
+
+    table = QUOTA_TABLE.splitlines()
+    assert holds_facts(QUOTAS, table)
+    assert holds_facts(QUOTAS, [ln.replace("| ", "|").replace(" |", "|") for ln in table])  # tight pipes
+    prose = ["# Regions", "", "Batch deployments use the region of the resource; tokens per minute vary."]
+    assert not holds_facts(QUOTAS, prose)
+    not_ours = ["## Regions", "", "| Name | Notes |", "|---|---|", "| eastus | busy |"]
+    assert not holds_facts(QUOTAS, not_ours)  # a table, but no recogniser claims it
+    regions = ["## Region availability", "", "- East US", "- Sweden Central"]
+    assert holds_facts("articles/ai-services/openai/how-to/responses.md", regions)
+    assert not holds_facts(QUOTAS, regions)  # region lists count in feature docs only

@@ -35,6 +35,7 @@ from extractor.blocks.tables import (
 )
 from extractor.diff.model import ADDED, REMOVED, DiffLine, FileDiff, Hunk
 from extractor.recognisers import Recogniser, claimant, remember_claim
+from extractor.recognisers.region_availability import is_feature_doc
 
 __all__ = ["Snapshot", "holds_facts", "make_snapshot", "snapshot_blocks", "snapshot_lines"]
 
@@ -291,8 +292,12 @@ _FACTISH = re.compile(r"✅|retire|deprecat|tokens per minute|\bTPM\b|requests p
 
 def holds_facts(doc: str, lines: list[str]) -> bool:
     """True when a recogniser claims a table (with its header) or a list of the document."""
-    if not lines or not _FACTISH.search("\n".join(lines)):
+    text = "\n".join(lines)
+    if not lines or not _FACTISH.search(text):
         return False
+    squeezed = text.replace(" ", "").replace("\t", "")
+    if "|-" not in squeezed and "|:" not in squeezed and "-|" not in squeezed and not is_feature_doc(doc):
+        return False  # no table has an alignment row (``|---|``), and only feature docs' lists count
     view = [DiffLine(" ", t[:-1] if t.endswith("\r") else t, no, no, no) for no, t in enumerate(lines, 1)]
     blocks, _ = find_blocks(view, doc=doc, side="after", section="")
     return any(claimant(b) is not None for b in blocks
