@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import itertools
 import os
 import re
 import threading
@@ -300,30 +299,27 @@ class Store:
 
 def _first_by(data: pa.Table, key: list[str], order: str) -> pa.Table:
     """The rows of ``data`` in ``order``, keeping of the rows that share ``key`` the one with
-    the lowest ``order`` (the first on a tie). Rows are moved only when they must be."""
+    the lowest ``order`` (the first on a tie). Sorting, and the checks that tell whether any
+    rows share a key, run in Arrow; only when some do are the keys compared in Python."""
     import pyarrow.compute as pc
 
     n = len(data)
     pos = data[order]
-    if n < 2 or pc.all(pc.greater_equal(pos.slice(1), pos.slice(0, n - 1))).as_py():
-        # in order already (the usual case): nothing to do unless two rows share a key
-        if pc.count_distinct(data[key[0]], mode="all").as_py() == n:
-            return data  # (a first column that is distinct makes the whole key so)
-        if len(key) > 1:  # equal keys join equal; unequal ones may too (a \x1f in a value): the exact pass then runs
-            parts = [pc.cast(data[k], pa.string()) for k in key]
-            joined = pc.binary_join_element_wise(*parts, "\x1f", null_handling="replace", null_replacement="\x00")
-            if pc.count_distinct(joined, mode="all").as_py() == n:
-                return data
-    idx = pc.sort_indices(pos).to_pylist()  # a stable sort
+    if n > 1 and not pc.all(pc.greater_equal(pos.slice(1), pos.slice(0, n - 1))).as_py():
+        data = data.take(pc.sort_indices(pos))  # a stable sort (rows of several workers)
+    if n < 2 or pc.count_distinct(data[key[0]], mode="all").as_py() == n:
+        return data  # no two rows share a key (a first column that is distinct makes the whole key so)
+    if len(key) > 1:  # equal keys join equal; unequal ones may too (a \x1f in a value): the exact pass then runs
+        parts = [pc.cast(data[k], pa.string()) for k in key]
+        joined = pc.binary_join_element_wise(*parts, "\x1f", null_handling="replace", null_replacement="\x00")
+        if pc.count_distinct(joined, mode="all").as_py() == n:
+            return data
     cols = [data.column(c).to_pylist() for c in key]
     keys = cols[0] if len(cols) == 1 else list(zip(*cols, strict=True))
     seen: set[Any] = set()
     keep: list[int] = []
-    for i in idx:
-        k = keys[i]
+    for i, k in enumerate(keys):
         if k not in seen:
             seen.add(k)
             keep.append(i)
-    if len(keep) == len(data) and all(a < b for a, b in itertools.pairwise(keep)):
-        return data
-    return data.take(keep)
+    return data if len(keep) == n else data.take(keep)
