@@ -1,8 +1,12 @@
 -- extractor schema, version 1: sources, changes, document changes, fact events,
 -- their provenance, unresolved rows, ingest errors and remembered document layouts.
+--
+-- Each table's natural key (noted per table) is kept by the loader, which never stores a
+-- row whose key is stored (Store.insert_new), not by a PRIMARY KEY index. Databases made
+-- before schema 6 had those indexes; 006_plain_keys.sql removes them.
 
 CREATE TABLE IF NOT EXISTS sources (
-    source_id    VARCHAR PRIMARY KEY,   -- sha256 of the input's bytes
+    source_id    VARCHAR NOT NULL,      -- sha256 of the input's bytes (the key)
     path         VARCHAR NOT NULL,
     kind         VARCHAR NOT NULL,      -- report | patch | git
     observed_at  DATE    NOT NULL,
@@ -20,7 +24,7 @@ CREATE TABLE IF NOT EXISTS sources (
 );
 
 CREATE TABLE IF NOT EXISTS changes (
-    change_id   VARCHAR PRIMARY KEY,
+    change_id   VARCHAR NOT NULL,       -- the key
     repo        VARCHAR,
     base        VARCHAR,
     head        VARCHAR,
@@ -36,12 +40,12 @@ CREATE TABLE IF NOT EXISTS doc_changes (
     deleted   INTEGER,
     has_diff  BOOLEAN NOT NULL,
     source_id VARCHAR NOT NULL,
-    line      INTEGER,
-    PRIMARY KEY (change_id, doc)
+    line      INTEGER
+    -- key: (change_id, doc)
 );
 
 CREATE TABLE IF NOT EXISTS events (
-    event_id        VARCHAR PRIMARY KEY, -- hash of change, doc, kind, subject, attribute
+    event_id        VARCHAR NOT NULL,    -- hash of change, doc, kind, subject, attribute (the key)
     change_id       VARCHAR NOT NULL,
     observed_at     DATE    NOT NULL,
     doc             VARCHAR NOT NULL,
@@ -69,8 +73,8 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE TABLE IF NOT EXISTS event_sources (
     event_id  VARCHAR NOT NULL,
     source_id VARCHAR NOT NULL,
-    line      INTEGER,
-    PRIMARY KEY (event_id, source_id)
+    line      INTEGER
+    -- key: (event_id, source_id)
 );
 
 CREATE TABLE IF NOT EXISTS unresolved (
@@ -83,8 +87,8 @@ CREATE TABLE IF NOT EXISTS unresolved (
     reason    VARCHAR NOT NULL,
     section   VARCHAR,
     source_id VARCHAR NOT NULL,
-    line      INTEGER,
-    PRIMARY KEY (change_id, doc, side, doc_line)
+    line      INTEGER
+    -- key: (change_id, doc, side, doc_line)
 );
 
 CREATE TABLE IF NOT EXISTS errors (

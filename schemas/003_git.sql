@@ -9,6 +9,6 @@ CREATE TABLE IF NOT EXISTS git_commits (
     seq         INTEGER NOT NULL,   -- walk order within (repo_path, scope)
     observed_at DATE    NOT NULL,   -- commit date
     source_id   VARCHAR NOT NULL,   -- the source the commit became
-    walked_at   TIMESTAMP NOT NULL,
-    PRIMARY KEY (repo_path, scope, commit_sha)
+    walked_at   TIMESTAMP NOT NULL
+    -- key: (repo_path, scope, commit_sha)
 );

@@ -212,6 +212,10 @@ def test_a_version_5_database_is_migrated_to_plain_keys_with_its_rows(tmp_path: 
                               "005_input_files.sql"], 1):
         con.execute((sql_dir("schemas") / name).read_text(encoding="utf-8"))
         con.execute("INSERT INTO schema_info VALUES (?, 'extractor', now())", [n])
+    for table, key in [("sources", "source_id"), ("changes", "change_id"), ("doc_changes", "change_id, doc"),
+                       ("events", "event_id"), ("event_sources", "event_id, source_id"),
+                       ("unresolved", "change_id, doc, side, doc_line"), ("git_commits", "repo_path, scope, commit_sha")]:
+        con.execute(f"ALTER TABLE {table} ADD PRIMARY KEY ({key})")  # as versions 1 to 5 made them
     con.execute("INSERT INTO changes VALUES ('c1', 'o/r', 'aaaaaaa', 'bbbbbbb', DATE '2025-01-10')")
     with pytest.raises(duckdb.ConstraintException):  # version 5 had primary keys
         con.execute("INSERT INTO changes VALUES ('c1', NULL, NULL, NULL, DATE '2025-01-11')")
@@ -229,3 +233,30 @@ def test_a_version_5_database_is_migrated_to_plain_keys_with_its_rows(tmp_path: 
         store.close()
     with extractor.connect(path) as db:  # and the views work over the rebuilt tables
         assert db.sql("SELECT count(*) AS n FROM fact_changes")["n"][0] == 0
+
+
+def test_a_new_database_is_made_with_plain_keys_and_skips_their_repair(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    from extractor.store import db as store_db
+
+    ran: dict[int, bool] = {}
+    real = store_db._applies
+
+    def spying(con: duckdb.DuckDBPyConnection, text: str) -> bool:
+        out = real(con, text)
+        m = re.search(r"schema, version (\d+)", text)
+        assert m is not None
+        ran[int(m.group(1))] = out
+        return out
+
+    monkeypatch.setattr(store_db, "_applies", spying)
+    store = Store(tmp_path / "new.duckdb")
+    try:
+        assert store.schema_version() == 6
+        assert ran == {1: True, 3: True, 4: True, 5: True, 6: False}  # 2 is the repeatable views
+        assert store.rows("SELECT count(*) FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' "
+                          "AND table_name <> 'schema_scripts'") == [(0,)]
+    finally:
+        store.close()

@@ -59,6 +59,19 @@ def _is_repeatable(path: Path) -> bool:
     return bool(_REPEATABLE.search(path.read_text(encoding="utf-8")))
 
 
+_ONLY_IF = re.compile(r"^--\s*only-if:\s*(.+)$", re.MULTILINE)
+
+
+def _applies(con: duckdb.DuckDBPyConnection, text: str) -> bool:
+    """Whether a migration's body is to run: a ``-- only-if: <query>`` line makes it run only
+    when the query's first value is true (a repair that a new database does not need)."""
+    m = _ONLY_IF.search(text)
+    if m is None:
+        return True
+    rows = con.execute(m.group(1)).fetchall()
+    return bool(rows and rows[0][0])
+
+
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -153,7 +166,9 @@ class Store:
                 if _is_repeatable(path):
                     stale.append(path)  # views and macros: created below
                 else:
-                    self._con.execute(path.read_text(encoding="utf-8"))
+                    text = path.read_text(encoding="utf-8")
+                    if _applies(self._con, text):
+                        self._con.execute(text)
                 self._con.execute("INSERT INTO schema_info VALUES (?, ?, now())", [version, APP])
             self._con.execute("CREATE TABLE IF NOT EXISTS schema_scripts (name VARCHAR PRIMARY KEY, "
                               "sha256 VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)")
