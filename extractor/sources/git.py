@@ -324,7 +324,7 @@ class Walk:
         header, body = (text, "") if nl < 0 else (text[:nl], text[nl + 1:])
         sha, parents, committed, subject = ([*header.split("\x1f"), "", "", "", ""])[:4]
         k = body.find("diff --git ")
-        raw = _raw_entries(body if k < 0 else body[:k])
+        raw = _RawIndex(body if k < 0 else body[:k])
         path = str(self.repo.top)
         problems: list[Problem] = []
         sections = []
@@ -341,7 +341,7 @@ class Walk:
         self.last = sha
         return Commit(sha, parent_list, committed, subject, Source(meta=meta, sections=sections, problems=problems))
 
-    def _file(self, chunk: str, raw: dict[str, _Raw], blobs: _Blobs, problems: list[Problem],
+    def _file(self, chunk: str, raw: _RawIndex, blobs: _Blobs, problems: list[Problem],
               sha: str) -> DocSection | None:
         """One file of a commit. Its hunks are parsed line by line only when the walk reads
         the document; other files cost a header parse and two counts."""
@@ -356,7 +356,6 @@ class Walk:
         hunk_text = "" if h < 0 else chunk[h + 1:]
         sec = DocSection(doc=f.doc, status=f.status, added=hunk_text.count("\n+"), deleted=hunk_text.count("\n-"),
                          old_doc=f.old_path if f.status == "renamed" else None)
-        rw = raw.get(f.doc) or raw.get(f.old_path or "")
         suffix = posixpath.splitext(f.doc)[1].lower()
         old_key = f.old_path if f.status != "added" else None
         if f.binary or suffix in _SKIP_EXT or suffix not in _TEXT_EXT:
@@ -377,6 +376,7 @@ class Walk:
                 return None
             return _lines_of(data)
 
+        rw = raw.of(f.doc, f.old_path)
         if before is None and f.status != "added":
             read = blob_lines(rw.old_sha if rw is not None else None, "the file before this commit cannot be read")
             if read is None:
@@ -443,6 +443,19 @@ def _changes_heading(hunk_text: str) -> bool:
     """Whether a diff adds or removes a heading line (found by plain search: a multi-line
     regex would test every position of the text)."""
     return "\n+#" in hunk_text or "\n-#" in hunk_text or hunk_text.startswith(("+#", "-#"))
+
+
+class _RawIndex:
+    """A commit's ``--raw`` lines, read only when a blob id is needed (a few commits)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.entries: dict[str, _Raw] | None = None
+
+    def of(self, doc: str, old: str | None) -> _Raw | None:
+        if self.entries is None:
+            self.entries = _raw_entries(self.text)
+        return self.entries.get(doc) or self.entries.get(old or "")
 
 
 def _raw_entries(text: str) -> dict[str, _Raw]:
