@@ -315,7 +315,7 @@ def extract(prep: Prepared, memory: LayoutMemory) -> Extracted:
 # Facts of table rows and list items already read, by recogniser, block context and cells.
 _ROW_FACTS: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
 _ROW_CONTEXTS: dict[tuple[Any, ...], int] = {}
-_ROW_FACTS_MAX = 100_000
+_ROW_FACTS_MAX = 20_000  # rows; a bound on memory (a row and its facts: a few KB at most)
 
 
 def block_facts(rec: Recogniser, blk: Block) -> list[Fact]:
