@@ -260,3 +260,20 @@ def test_a_new_database_is_made_with_plain_keys_and_skips_their_repair(tmp_path:
                           "AND table_name <> 'schema_scripts'") == [(0,)]
     finally:
         store.close()
+
+
+def test_insert_new_casts_only_columns_whose_arrow_type_differs(tmp_path: Path) -> None:
+    import pyarrow as pa
+
+    store = Store(tmp_path / "x.duckdb")
+    try:
+        as_text = pa.table({"change_id": ["c1"], "repo": [None], "base": ["a"], "head": ["b"],
+                            "observed_at": ["2025-01-10"]})  # a null column and a date as text: cast
+        as_date = pa.table({"change_id": ["c2"], "repo": ["o/r"], "base": ["a"], "head": ["b"],
+                            "observed_at": pa.array([dt.date(2025, 1, 11)], pa.date32())})  # as they are
+        assert store.insert_new("changes", as_text, ["change_id"]) == 1
+        assert store.insert_new("changes", as_date, ["change_id"]) == 1
+        assert store.rows("SELECT change_id, repo, observed_at, typeof(observed_at) FROM changes ORDER BY 1") == [
+            ("c1", None, dt.date(2025, 1, 10), "DATE"), ("c2", "o/r", dt.date(2025, 1, 11), "DATE")]
+    finally:
+        store.close()
