@@ -441,7 +441,7 @@ def event_columns(prep: Prepared, events: list[Event]) -> dict[str, list[Any]]:
     sha1 = hashlib.sha1
     ids = [sha1("\x1f".join([change_id, e.doc, e.kind, sj, e.attribute]).encode()).hexdigest()
            for e, (sj, _key) in zip(events, subjects, strict=True)]
-    keys = list(zip(*[key for _sj, key in subjects], strict=True)) if n else [()] * len(EVENT_KEYS)
+    keys = list(zip(*[key for _sj, key in subjects], strict=True))
     olds = [e.old for e in events]
     news = [e.new for e in events]
     return {"event_id": ids, "change_id": [change_id] * n, "observed_at": [observed_at] * n,

@@ -25,8 +25,7 @@ from extractor.sources.git import GitRepo, Walk
 
 if TYPE_CHECKING:
     from extractor.layout import LayoutEntry, LayoutMemory
-    from extractor.pipeline import IngestResult, SourceRows
-    from extractor.sources.base import Problem
+    from extractor.pipeline import Extraction, IngestResult
     from extractor.sources.identity import ChangeMatcher
     from extractor.store.db import Store
 
@@ -64,7 +63,7 @@ def ingest_git(store: Store, path: str | Path, opts: GitOptions, *, result: Inge
                memory: LayoutMemory, known: set[str], matcher: ChangeMatcher,
                say: Callable[[str, int | None, str, str], None], chunk: int = CHUNK) -> None:
     """Walk the repository at ``path`` into ``store``; counts and problems go to ``result``."""
-    from extractor.pipeline import InputFile, _fail, extract, prepare, record_error, source_rows
+    from extractor.pipeline import InputFile, _fail, _fail_msg, extract_one, prepare, record_error
 
     try:
         repo = GitRepo.open(path, name=opts.repo)
@@ -86,7 +85,7 @@ def ingest_git(store: Store, path: str | Path, opts: GitOptions, *, result: Inge
         else:
             walk.notes.append(f"the last commit walked, {last[0][:12]}, is no longer in the history; "
                               "walking the whole range again (commits already stored are skipped)")
-    pending: list[tuple[SourceRows, list[Problem]]] = []
+    pending: list[Extraction] = []
     seen_only: list[dict[str, Any]] = []
     learnt: list[LayoutEntry] = []
     now = datetime.now(UTC).replace(tzinfo=None)
@@ -106,14 +105,17 @@ def ingest_git(store: Store, path: str | Path, opts: GitOptions, *, result: Inge
             try:
                 prep = prepare(InputFile(repo.top, b"", sid, True), commit.source, memory)
                 prep.change_id = matcher.resolve(commit.source.meta, prep.change_id, single_commit=True)
-                # extracted at once (whole files: no remembered layout needed), so that the
-                # work between two reads of git's output stays even and the chunk's load is short
-                sr = source_rows(prep, extract(prep, memory), memory)
             except Exception as exc:
                 _fail(store, result, say, top, sid, exc)
                 continue
-            sr.tables["git_commits"] = [row]
-            pending.append((sr, prep.source.problems))
+            # extracted at once (whole files: no remembered layout needed), so that the work
+            # between two reads of git's output stays even and the chunk's load is short
+            x = extract_one((seq, 0), prep, memory)
+            if x.rows is None:
+                _fail_msg(store, result, say, top, sid, x.crash or "unexpected failure")
+                continue
+            x.rows.tables["git_commits"] = [row]
+            pending.append(x)
             if len(pending) >= chunk:
                 _flush(store, pending, seen_only, memory, learnt, result, say)
         _flush(store, pending, seen_only, memory, learnt, result, say)
@@ -126,14 +128,14 @@ def ingest_git(store: Store, path: str | Path, opts: GitOptions, *, result: Inge
                                       "severity": "warning", "message": note, "logged_at": now}])
 
 
-def _flush(store: Store, pending: list[tuple[SourceRows, list[Problem]]], seen_only: list[dict[str, Any]],
+def _flush(store: Store, pending: list[Extraction], seen_only: list[dict[str, Any]],
            memory: LayoutMemory, learnt: list[LayoutEntry], result: IngestResult,
            say: Callable[[str, int | None, str, str], None]) -> None:
     from extractor.pipeline import columnar, heading_rows, load_batch, report_problems
 
-    batch = [sr for sr, _problems in pending]
-    for _sr, problems in pending:
-        report_problems(problems, result, say)
+    batch = [x.rows for x in pending if x.rows is not None]
+    for x in pending:
+        report_problems(x.problems, result, say)
     load_batch(store, batch, columnar(enumerate(batch)), heading_rows(memory), result, say)
     if seen_only:
         store.insert_rows("git_commits", seen_only, key=["repo_path", "scope", "commit_sha"])

@@ -137,14 +137,11 @@ class Store:
     def _check_and_migrate(self) -> None:
         # One cheap query in the usual case; listing the tables (slower) only for a database
         # without schema_info: a new one, or someone else's.
-        try:
-            current = int(self._con.execute("SELECT max(version) FROM schema_info").fetchall()[0][0] or 0)
-        except duckdb.CatalogException:
-            tables = set() if self._new else self._tables()
-            if tables:
-                raise StoreError(f"{self.path}: not an extractor database (it has tables "
-                                 f"{', '.join(sorted(tables)[:5])} but no schema_info)") from None
-            current = 0
+        current = self.schema_version()
+        tables = set() if current or self._new else self._tables() - {"schema_info", "schema_scripts"}
+        if tables:
+            raise StoreError(f"{self.path}: not an extractor database (it has tables "
+                             f"{', '.join(sorted(tables)[:5])} but no schema_info)")
         if current > SCHEMA_VERSION:
             raise StoreError(f"{self.path}: written by a newer extractor (schema {current}; this "
                              f"version knows up to {SCHEMA_VERSION}); upgrade extractor to use it")
@@ -292,9 +289,6 @@ class Store:
             return int(rows[0][0]) if rows else 0
         finally:
             self._con.unregister(name)
-
-    def has_source(self, source_id: str) -> bool:
-        return bool(self._con.execute("SELECT 1 FROM sources WHERE source_id = ?", [source_id]).fetchall())
 
     def known_source_ids(self) -> set[str]:
         return {r[0] for r in self._con.execute("SELECT source_id FROM sources").fetchall()}
