@@ -3,9 +3,9 @@
 Each walked commit is a source (``kind='git'``, ``path`` the work tree, ``source_id`` a hash
 of the repository, the ``--paths`` scope and the commit), dated by its commit date, whose
 change is ``parent...commit`` (7-hex SHAs, the repository named by ``--repo`` or its
-``origin`` remote). Commits are written in chunks, each chunk in one transaction together
-with its ``git_commits`` rows, so memory stays flat over long histories and an interrupted
-walk keeps what it wrote. A second walk of the same repository and scope continues after
+``origin`` remote). Commits are written in chunks (1,000 commits, or fewer holding 20,000
+events), each chunk in one transaction together with its ``git_commits`` rows, so memory
+stays flat over long histories and an interrupted walk keeps what it wrote. A second walk of the same repository and scope continues after
 the last commit recorded (when that commit is still in the history; otherwise it walks the
 range again and skips the commits already stored).
 """
@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 
 __all__ = ["GitOptions", "ingest_git", "last_walked"]
 
-CHUNK = 1000
+CHUNK = 1000  # commits loaded together ...
+CHUNK_EVENTS = 20_000  # ... or fewer, once they hold this many events (memory stays flat)
 
 
 @dataclass
@@ -86,6 +87,7 @@ def ingest_git(store: Store, path: str | Path, opts: GitOptions, *, result: Inge
             walk.notes.append(f"the last commit walked, {last[0][:12]}, is no longer in the history; "
                               "walking the whole range again (commits already stored are skipped)")
     pending: list[Extraction] = []
+    held = 0  # events in pending
     seen_only: list[dict[str, Any]] = []
     learnt: list[LayoutEntry] = []
     now = datetime.now(UTC).replace(tzinfo=None)
@@ -116,8 +118,10 @@ def ingest_git(store: Store, path: str | Path, opts: GitOptions, *, result: Inge
                 continue
             x.rows.tables["git_commits"] = [row]
             pending.append(x)
-            if len(pending) >= chunk:
+            held += x.rows.events
+            if len(pending) >= chunk or held >= CHUNK_EVENTS:
                 _flush(store, pending, seen_only, memory, learnt, result, say)
+                held = 0
         _flush(store, pending, seen_only, memory, learnt, result, say)
     finally:
         memory.new_tables.extend(learnt)  # so that stored reports this walk can now resolve are read again
