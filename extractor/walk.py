@@ -5,9 +5,10 @@ of the repository, the ``--paths`` scope and the commit), dated by its commit da
 change is ``parent...commit`` (7-hex SHAs, the repository named by ``--repo`` or its
 ``origin`` remote). Commits are written in chunks (1,000 commits, or fewer holding 20,000
 events), each chunk in one transaction together with its ``git_commits`` rows, so memory
-stays flat over long histories and an interrupted walk keeps what it wrote. A second walk of the same repository and scope continues after
-the last commit recorded (when that commit is still in the history; otherwise it walks the
-range again and skips the commits already stored).
+stays flat over long histories and an interrupted walk keeps what it wrote. A second walk
+of the same repository and scope continues after the last commit recorded (when that commit
+is still in the history; otherwise it walks the range again and skips the commits already
+stored).
 """
 
 from __future__ import annotations
