@@ -21,6 +21,8 @@ from extractor import __version__
 from extractor.api import Extractor
 from extractor.store.db import StoreError, default_db_path
 
+log = logging.getLogger("extractor")
+
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -131,6 +133,7 @@ def ingest(obj: Ctx, paths: tuple[Path, ...], date: str | None, git: Path | None
         res = db.ingest(list(paths) or None, date=date, progress=tick, on_problem=on_problem, git=git,
                         since=since, until=until, git_paths=git_paths, repo=repo, workers=workers)
         failed = len(res.failed)
+    log.debug("seconds per phase: %s", ", ".join(f"{k} {v:.3f}" for k, v in res.seconds.items()))
     if not obj.quiet:
         kinds = ", ".join(f"{k} {v}" for k, v in sorted(res.events.items())) or "none"
         walked = f"{res.commits} commits walked; " if git is not None else ""

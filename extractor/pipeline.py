@@ -116,10 +116,18 @@ class IngestResult:
     events_new: int = 0
     unresolved: int = 0
     commits: int = 0  # git commits walked (loaded or already known)
+    # wall seconds per phase of the run: walk, read, prepare, deferred, extract, load
+    seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not self.failed
+
+    def lap(self, phase: str, since: float) -> float:
+        """Add the time since ``since`` (``time.perf_counter()``) to ``phase``; returns now."""
+        now = time.perf_counter()
+        self.seconds[phase] = self.seconds.get(phase, 0.0) + now - since
+        return now
 
 
 @dataclass
@@ -675,6 +683,7 @@ def _ingest(store: Store, paths: Iterable[str | Path], *, date: str | None, prog
             since: str | None, until: str | None, git_paths: Iterable[str], repo: str | None,
             workers: int | None) -> IngestResult:
     result = IngestResult()
+    t = time.perf_counter()
     known = store.known_source_ids()
     memory: LayoutMemory | None = None
     matcher: ChangeMatcher | None = None
@@ -686,10 +695,12 @@ def _ingest(store: Store, paths: Iterable[str | Path], *, date: str | None, prog
         memory, matcher = load_memory(store), load_matcher(store)
         ingest_git(store, git, GitOptions(since, until, tuple(git_paths), repo), result=result,
                    memory=memory, known=known, matcher=matcher, say=say)
+        t = result.lap("walk", t)
 
     seen: list[dict[str, Any]] = []
     inputs = read_inputs(store, expand(paths), known, result, say, tick, seen)
     record_files(store, seen)
+    result.lap("read", t)
     if not inputs and memory is None:
         return result
     from extractor import workers as pool
@@ -699,7 +710,8 @@ def _ingest(store: Store, paths: Iterable[str | Path], *, date: str | None, prog
     matcher = matcher or load_matcher(store)
     if n > 1:
         snapshot = (replace(result, failed=list(result.failed), warnings=list(result.warnings),
-                            skipped_other=list(result.skipped_other), events=dict(result.events)), set(known))
+                            skipped_other=list(result.skipped_other), events=dict(result.events),
+                            seconds=dict(result.seconds)), set(known))
         try:
             return _ingest_inputs(store, inputs, base, matcher, known, result, say, tick, date, repo, git, n)
         except pool.WorkerLost as exc:
@@ -949,6 +961,7 @@ def _ingest_inputs(store: Store, inputs: list[Input], base: LayoutMemory, matche
     """Parse, extract and load ``inputs`` with ``n`` processes (this one included)."""
     from extractor import workers as pool
 
+    t = time.perf_counter()
     order = sorted(inputs, key=lambda i: (-len(i.data), i.idx))  # the largest first: the last to go are small
     tickets = pool.Tickets(len(order), shared=n > 1)
     own = Shard(order, tickets, base, date, repo)
@@ -984,6 +997,7 @@ def _ingest_inputs(store: Store, inputs: list[Input], base: LayoutMemory, matche
                 say(str(inp.path), line, "error", reason)
             elif out.crash is not None:
                 _fail_msg(store, result, say, str(inp.path), inp.source_id, out.crash)
+        t = result.lap("prepare", t)
         if not metas and git is None:
             return result
         # phase two: deferred sections of documents now known to hold fact tables
@@ -1004,6 +1018,7 @@ def _ingest_inputs(store: Store, inputs: list[Input], base: LayoutMemory, matche
         if again:  # a change a git walk has read whole is complete: it is never read again
             walked = {r[0] for r in store.rows("SELECT DISTINCT change_id FROM sources WHERE kind = 'git'")}
             again = [p for p in again if p.change_id not in walked]
+        t = result.lap("deferred", t)
         # phase three: extract, then load in date order
         again_keys = [(len(inputs) + k, 0) for k in range(len(again))]
         for key, prep in zip(again_keys, again, strict=True):
@@ -1019,6 +1034,7 @@ def _ingest_inputs(store: Store, inputs: list[Input], base: LayoutMemory, matche
     mine = [extract_one(key, prep, memory) for key, prep in zip(again_keys, again, strict=True)]
     parts.append((mine, columnar((positions[x.key], x.rows) for x in mine if x.rows is not None)))
     extractions += mine
+    t = result.lap("extract", t)
     order = sorted(extractions, key=lambda x: positions[x.key])
     batch: list[SourceRows] = []
     for x in order:
@@ -1037,6 +1053,7 @@ def _ingest_inputs(store: Store, inputs: list[Input], base: LayoutMemory, matche
         loaded = {metas[x.key][1] for x in order if x.key[0] < len(inputs)} - bad
         record_files(store, [_file_row(i.path, i.stat, i.source_id) for i in inputs
                              if i.stat is not None and str(i.path) in loaded])
+    result.lap("load", t)
     return result
 
 

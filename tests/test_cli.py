@@ -58,6 +58,23 @@ def test_db_from_environment(runner: CliRunner, tmp_path: Path) -> None:
     assert res.exit_code == 0 and db.exists()
 
 
+def test_db_flag_comes_before_the_environment(runner: CliRunner, tmp_path: Path) -> None:
+    env_db, flag_db = tmp_path / "env.duckdb", tmp_path / "flag.duckdb"
+    res = runner.invoke(main, ["--db", str(flag_db), "-q", "ingest"], env={"EXTRACTOR_DB": str(env_db)})
+    assert res.exit_code == 0
+    assert (flag_db.exists(), env_db.exists()) == (True, False)
+
+
+def test_verbose_ingest_logs_its_phases(runner: CliRunner, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("DEBUG", logger="extractor")
+    res = runner.invoke(main, ["--db", str(tmp_path / "x.duckdb"), "-v", "ingest"])
+    assert res.exit_code == 0
+    logged = [r.getMessage() for r in caplog.records if r.getMessage().startswith("seconds per phase: ")]
+    assert len(logged) == 1
+    phases = [part.split(" ")[0] for part in logged[0].removeprefix("seconds per phase: ").split(", ")]
+    assert phases == ["read", "prepare", "deferred", "extract", "load"]
+
+
 def test_failed_input_exits_1_and_names_file_and_line(runner: CliRunner, tmp_path: Path) -> None:
     bad = tmp_path / "bad.md"
     bad.write_text("---\ndate: 'not a date'\n---\n", encoding="utf-8")
