@@ -781,9 +781,7 @@ def read_inputs(store: Store, files: Iterable[tuple[Path, bool]], known: set[str
             data = path.read_bytes()
         except OSError as exc:
             tick(1, "parse")
-            result.failed.append((str(path), None, f"cannot read: {exc.strerror or exc}"))
-            record_error(store, str(path), None, None, f"cannot read: {exc.strerror or exc}")
-            say(str(path), None, "error", f"cannot read: {exc.strerror or exc}")
+            _fail_msg(store, result, say, str(path), None, f"cannot read: {exc.strerror or exc}")
             continue
         sid = sha256(data)
         if sid in known:
@@ -992,9 +990,7 @@ def _ingest_inputs(store: Store, inputs: list[Input], base: LayoutMemory, matche
                 known.discard(inp.source_id)
             elif out.failed is not None:
                 line, reason = out.failed
-                result.failed.append((str(inp.path), line, reason))
-                record_error(store, str(inp.path), inp.source_id, line, reason)
-                say(str(inp.path), line, "error", reason)
+                _fail_msg(store, result, say, str(inp.path), inp.source_id, reason, line)
             elif out.crash is not None:
                 _fail_msg(store, result, say, str(inp.path), inp.source_id, out.crash)
         t = result.lap("prepare", t)
@@ -1109,10 +1105,12 @@ def _fail(store: Store, result: IngestResult, say: Say,
     _fail_msg(store, result, say, path, source_id, f"unexpected {type(exc).__name__}: {exc}")
 
 
-def _fail_msg(store: Store, result: IngestResult, say: Say, path: str, source_id: str | None, msg: str) -> None:
-    result.failed.append((path, None, msg))
-    record_error(store, path, source_id, None, msg)
-    say(path, None, "error", msg)
+def _fail_msg(store: Store, result: IngestResult, say: Say, path: str, source_id: str | None, msg: str,
+              line: int | None = None) -> None:
+    """A failed input: counted, recorded in ``errors`` and shown, with its line when known."""
+    result.failed.append((path, line, msg))
+    record_error(store, path, source_id, line, msg)
+    say(path, line, "error", msg)
 
 
 def _decode(data: bytes, path: Path) -> str:

@@ -65,14 +65,12 @@ def ingest_git(store: Store, path: str | Path, opts: GitOptions, *, result: Inge
                memory: LayoutMemory, known: set[str], matcher: ChangeMatcher,
                say: Callable[[str, int | None, str, str], None], chunk: int = CHUNK) -> None:
     """Walk the repository at ``path`` into ``store``; counts and problems go to ``result``."""
-    from extractor.pipeline import InputFile, _fail, _fail_msg, extract_one, prepare, record_error
+    from extractor.pipeline import InputFile, _fail, _fail_msg, extract_one, prepare
 
     try:
         repo = GitRepo.open(path, name=opts.repo)
     except SourceError as exc:
-        result.failed.append((str(path), exc.line, exc.reason))
-        record_error(store, str(path), None, exc.line, exc.reason)
-        say(str(path), exc.line, "error", exc.reason)
+        _fail_msg(store, result, say, str(path), None, exc.reason, exc.line)
         return
     top = str(repo.top)
     scope = scope_of(opts.paths)

@@ -110,11 +110,6 @@ class Pool:
         self.shards = []  # the children hold them now
         return self
 
-    def call(self, method: str, *args: Any) -> list[Any]:
-        """Call ``method`` on every child's shard; their list results, concatenated."""
-        self.start(method, *args)
-        return self.results(method)
-
     def start(self, method: str, *args: Any) -> None:
         """Ask every child to run ``method``; ``results`` collects what they return, so this
         process can do its own share in between."""
