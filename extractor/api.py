@@ -120,12 +120,14 @@ class Extractor:
             "sources": s.df("SELECT kind, count(*) AS sources, count(DISTINCT change_id) AS changes, "
                             "min(observed_at) AS first, max(observed_at) AS last FROM sources GROUP BY kind "
                             "ORDER BY kind"),
-            "events": s.df("SELECT kind, count(*) FILTER (WHERE change <> 'unchanged') AS changes, "
+            "events": s.df("SELECT kind, count(*) FILTER (WHERE change NOT IN ('unchanged', 'moved')) AS changes, "
                            "count(*) FILTER (WHERE change = 'unchanged') AS observations, "
                            "count(*) FILTER (WHERE change = 'added') AS added, "
                            "count(*) FILTER (WHERE change = 'removed') AS removed, "
                            "count(*) FILTER (WHERE change = 'changed') AS changed "
                            "FROM events GROUP BY kind ORDER BY kind"),
+            "moves": s.df("SELECT CAST(observed_at AS VARCHAR) AS observed_at, from_doc, to_doc, facts "
+                          "FROM fact_moves ORDER BY observed_at, from_doc, to_doc"),
             "unresolved": s.df("SELECT doc, count(*) AS rows, count(DISTINCT change_id) AS changes, "
                                "any_value(reason) AS reason FROM unresolved GROUP BY doc "
                                "ORDER BY rows DESC, doc"),

@@ -44,6 +44,12 @@ ORDER BY seq, kind, doc, model, version NULLS FIRST, deployment_type NULLS FIRST
          subscription NULLS FIRST, region NULLS FIRST, attribute
 """
 
+MOVES_SQL = """
+SELECT observed_at, from_doc, to_doc, facts, link FROM fact_moves
+WHERE observed_at >= $since AND ($until IS NULL OR observed_at <= $until)
+ORDER BY observed_at, from_doc, to_doc
+"""
+
 
 @dataclass
 class Line:
@@ -66,6 +72,14 @@ class Digest:
     until: dt.date | None
     changes: pd.DataFrame
     lines: list[Line]
+    moves: pd.DataFrame | None = None  # facts moved between documents: one row (and line) per move
+
+    def move_lines(self) -> list[tuple[Any, str, str | None]]:
+        """``(date, text, link)`` of each move: no events, one line each."""
+        if self.moves is None or self.moves.empty:
+            return []
+        return [(r.observed_at, f"{r.facts} facts moved from {_short_doc(r.from_doc)} to {_short_doc(r.to_doc)}",
+                 _none(r.link)) for r in self.moves.itertuples(index=False)]
 
     @property
     def last(self) -> dt.date | None:
@@ -119,9 +133,10 @@ def _label(r: Any) -> str:
 def collect(store: Store, since: dt.date, until: dt.date | None = None) -> Digest:
     """The changes of ``[since, until]`` and the digest lines made of them."""
     df = store.df(CHANGES_SQL, {"since": since, "until": until})
+    moves = store.df(MOVES_SQL, {"since": since, "until": until})
     lines: list[Line] = []
     if df.empty:
-        return Digest(since, until, df, lines)
+        return Digest(since, until, df, lines, moves)
     region = df["kind"] == "region_availability"
     for r in df[~region].itertuples(index=False):
         lines.append(Line(r.observed_at, r.kind, r.model, r.description, _short_doc(r.doc), _none(r.link),
@@ -139,7 +154,7 @@ def collect(store: Store, since: dt.date, until: dt.date | None = None) -> Diges
                               _none(r.source_file), int(r.seq)))
     lines.sort(key=lambda ln: (KIND_ORDER.index(ln.kind) if ln.kind in KIND_ORDER else 99, ln.kind, ln.model,
                                ln.seq, ln.text))
-    return Digest(since, until, df, lines)
+    return Digest(since, until, df, lines, moves)
 
 
 def _grouped(d: Digest) -> list[tuple[str, list[tuple[str, list[Line]]]]]:
@@ -170,8 +185,11 @@ def _md_link(label: str, url: str | None) -> str:
 
 def render_markdown(d: Digest) -> str:
     out = [f"# Changes from {d.period()}", ""]
+    moves = [f"- {day} · {md_escape(text)} · {_md_link('compare', link)}" for day, text, link in d.move_lines()]
     if d.changes.empty:
         out += [f"No changes observed from {d.period()}.", ""]
+        if moves:
+            out += ["## Moves between documents", "", *moves, ""]
         return "\n".join(out)
     counts = ", ".join(f"{KIND_TITLES.get(k, k).lower()} {n}" for k, n in d.counts())
     ranges = d.ranges()
@@ -185,6 +203,8 @@ def render_markdown(d: Digest) -> str:
                 out.append(f"- {ln.observed_at} · {md_escape(ln.text)} · {md_escape(ln.doc)} · "
                            f"{_md_link(ln.range_label, ln.link)}")
             out.append("")
+    if moves:
+        out += ["## Moves between documents", "", *moves, ""]
     out += ["## Sources", "", "| observed | compare range | changes |", "|---|---|---|"]
     for r in ranges.itertuples(index=False):
         out.append(f"| {r.observed_at} | {_md_link(r.range, _none(r.link))} | {r.changes} |")
@@ -379,8 +399,11 @@ def render_html(store: Store, d: Digest) -> str:
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            '<link rel="icon" href="data:,">', f"<title>{esc(title)}</title>", f"<style>{CSS}</style>",
            "</head>", "<body>", f"<h1>{esc(title)}</h1>"]
+    moves = [f'<li><span class="date">{esc(day)}</span> {esc(text)} {_html_link("compare", link)}</li>'
+             for day, text, link in d.move_lines()]
+    moves_html = ['<section id="moves"><h2>Moves between documents</h2><ul>', *moves, "</ul></section>"] if moves else []
     if d.changes.empty:
-        out += [f'<p class="meta">No changes observed from {esc(d.period())}.</p>', "</body>", "</html>"]
+        out += [f'<p class="meta">No changes observed from {esc(d.period())}.</p>', *moves_html, "</body>", "</html>"]
         return "\n".join(out) + "\n"
     counts = ", ".join(f"{KIND_TITLES.get(k, k).lower()} {n}" for k, n in d.counts())
     ranges = d.ranges()
@@ -409,6 +432,7 @@ def render_html(store: Store, d: Digest) -> str:
                            f'<span class="doc">{esc(ln.doc)}</span> {_html_link(ln.range_label, ln.link)}</li>')
             out.append("</ul>")
         out.append("</section>")
+    out += moves_html
     out += ['<section id="sources"><h2>Sources</h2><table>',
             "<tr><th>observed</th><th>compare range</th><th>changes</th></tr>"]
     for r in ranges.itertuples(index=False):

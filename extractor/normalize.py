@@ -237,6 +237,45 @@ KNOWN_REGIONS: frozenset[str] = frozenset({
     "chinaeast3", "chinanorth", "chinanorth2", "chinanorth3",
 })
 
+# Words of table headers: a subject named by one was read from a header row, not a fact.
+HEADER_WORDS: frozenset[str] = frozenset({
+    "model", "models", "model-id", "model-name", "model-version", "region", "regions", "tier", "tiers",
+    "tpm", "rpm", "version", "versions", "deployment-type", "deployment", "deployments", "quota",
+    "quota-limit", "limit", "limits", "limit-name", "limit-value", "name", "value", "feature",
+    "features", "subscription", "offer", "offers", "type", "status", "topic", "description",
+    "retirement-date", "deprecation-date", "replacement", "suggested-replacement", "score-range",
+})
+_DATE_LIKE = re.compile(
+    r"^(?:\d{4}-\d{2}(?:-\d{2})?|\d{1,2}/\d{1,2}/\d{2,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"[a-z]*-\d{1,2}(?:-\d{4})?)$", re.I)
+_NUMBER_LIKE = re.compile(r"^[\d.,\s%-]+$")
+
+
+def implausible_subject(subject: tuple[tuple[str, str | None], ...]) -> str | None:
+    """Why a fact's subject cannot be what the document states a fact about, else None.
+
+    A model or subject that is a date, a bare number or a header word, a tier or
+    subscription that is a header word, or a region that is not one of Azure's
+    programmatic region names (``KNOWN_REGIONS``) come from a table misread: such facts
+    are kept as unresolved rows with this reason, never as events.
+    """
+    for key, value in subject:
+        if value is None:
+            continue
+        if key in ("model", "subject"):
+            if _DATE_LIKE.match(value):
+                return f"{key} {value!r} is a date"
+            if _NUMBER_LIKE.match(value):
+                return f"{key} {value!r} is a number"
+            if value in HEADER_WORDS:
+                return f"{key} {value!r} is a header word"
+        elif key in ("tier", "subscription") and value in HEADER_WORDS:
+            return f"{key} {value!r} is a header word"
+        elif key == "region" and value not in KNOWN_REGIONS:
+            return f"region {value!r} is not an Azure region name"
+    return None
+
+
 _COMPASS = re.compile(r"east|west|north|south|central", re.IGNORECASE)
 _REGION_WORD = re.compile(r"^(?:[A-Z][A-Za-z]*\d?|\d)$")
 
@@ -323,7 +362,7 @@ _TIERS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"enterprise", re.I), "enterprise"),
     (re.compile(r"credit\s*card", re.I), "credit-card"),
     (re.compile(r"msdn", re.I), "msdn"),
-    (re.compile(r"students|free\s*trial", re.I), "free-trial"),
+    (re.compile(r"free\s*trial", re.I), "free-trial"),  # "Azure for Students" alone is its own offer
     (re.compile(r"^\s*default\s*$", re.I), "default"),
     (re.compile(r"^\s*tier\s*([1-6])\s*$", re.I), "tier-{0}"),
 ]

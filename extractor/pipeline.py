@@ -30,8 +30,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from extractor.blocks import Block, Table, find_blocks
+from extractor.blocks.tables import split_row
 from extractor.diff.model import DiffError, FileDiff, parse_file_diff, parse_hunks
 from extractor.layout import HeadingEntry, LayoutEntry, LayoutMemory, Op
+from extractor.normalize import implausible_subject
 from extractor.recognisers import SUBJECT_KEYS, Fact, Recogniser, claimant
 from extractor.revisit import forget, restrict, revisit
 from extractor.semdiff import REMOVED, Event, carry_moves, diff_facts
@@ -312,7 +314,7 @@ def extract(prep: Prepared, memory: LayoutMemory) -> Extracted:
                 rec = claimant(blk)
                 if rec is None:
                     continue
-                facts[side].extend(block_facts(rec, blk))
+                facts[side].extend(_plausible(prep, blk, block_facts(rec, blk), unresolved))
         events.extend(diff_facts(doc.diff.doc, facts["before"], facts["after"]))
     removed_docs = {s.doc for s in prep.source.sections if s.status == "removed"}
     removed_docs |= {s.old_doc for s in prep.source.sections if s.old_doc}
@@ -358,6 +360,25 @@ def block_facts(rec: Recogniser, blk: Block) -> list[Fact]:
             _ROW_FACTS[key] = got
         line = row.line
         out.extend([Fact(k, subj, attr, value, raw, qual, line) for k, subj, attr, value, raw, qual in got])
+    return out
+
+
+def _plausible(prep: Prepared, blk: Block, facts: list[Fact], unresolved: list[dict[str, Any]]) -> list[Fact]:
+    """The facts whose subject is plausible; the rows of the others become unresolved rows
+    with the reason (``normalize.implausible_subject``), one per row."""
+    out: list[Fact] = []
+    seen: set[int] = set()
+    for f in facts:
+        reason = implausible_subject(f.subject)
+        if reason is None:
+            out.append(f)
+        elif id(f.line) not in seen:
+            seen.add(id(f.line))
+            line = f.line
+            unresolved.append({"change_id": prep.change_id, "doc": blk.doc, "side": blk.side,
+                               "doc_line": line.no(blk.side), "ncols": len(split_row(line.text)),
+                               "text": line.text, "reason": reason, "section": blk.section,
+                               "source_id": prep.file.source_id, "line": line.src_line})
     return out
 
 
@@ -461,7 +482,8 @@ def event_columns(prep: Prepared, events: list[Event]) -> dict[str, list[Any]]:
             "old_num": [v if type(v) is int else None for v in olds],
             "new_num": [v if type(v) is int else None for v in news],
             "old_raw": [e.old_raw for e in events], "new_raw": [e.new_raw for e in events],
-            "qualifier": [e.qualifier for e in events], "source_id": [sid] * n, "line": [e.line for e in events]}
+            "qualifier": [e.qualifier for e in events], "moved_to": [e.moved_to for e in events],
+            "source_id": [sid] * n, "line": [e.line for e in events]}
 
 
 @dataclass

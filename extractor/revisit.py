@@ -45,20 +45,10 @@ def stale_docs(store: Store, memory: LayoutMemory) -> dict[str, set[str]]:
             f"SELECT DISTINCT change_id, doc, ncols FROM unresolved WHERE doc IN ({marks})", docs):
         if (doc, int(ncols)) in learnt:
             out[change_id].add(doc)
-    new = set(memory.new_tables)
-    windows: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for doc in docs:
-        known = sorted({e.observed_at[:10] for e in memory.tables.get(doc, ()) if e not in new})
-        for day in sorted({e.observed_at[:10] for e in memory.new_tables if e.doc == doc}):
-            lo = max((k for k in known if k < day), default="0000-00-00")
-            hi = min((k for k in known if k > day), default="9999-99-99")
-            windows[doc].append((lo, hi))
-    if windows:
-        rows = store.rows(f"SELECT DISTINCT d.change_id, d.doc, CAST(c.observed_at AS VARCHAR) FROM doc_changes d "
-                          f"JOIN changes c USING (change_id) WHERE d.has_diff AND d.doc IN ({marks})", docs)
-        for change_id, doc, day in rows:
-            if any(lo <= day[:10] <= hi for lo, hi in windows.get(doc, ())):
-                out[change_id].add(doc)
+    rows = store.rows(f"SELECT DISTINCT change_id, doc FROM doc_changes "
+                      f"WHERE has_diff AND doc IN ({marks})", docs)
+    for change_id, doc in rows:
+        out[change_id].add(doc)
     return dict(out)
 
 

@@ -16,6 +16,9 @@ from typing import Any
 from extractor.recognisers.base import Fact
 
 ADDED, REMOVED, CHANGED, UNCHANGED = "added", "removed", "changed", "unchanged"
+# A fact that left this document for another in the same change: stored (it closes the
+# document's span and records the move) but never exported nor counted as a change.
+MOVED = "moved"
 
 
 @dataclass(slots=True)
@@ -31,6 +34,7 @@ class Event:
     new_raw: str | None
     qualifier: str | None
     line: int  # line of the input file that shows the new value (the old one when removed)
+    moved_to: str | None = None  # MOVED: the document the fact went to
 
     @property
     def key(self) -> tuple[str, tuple[tuple[str, str | None], ...], str]:
@@ -68,32 +72,56 @@ def diff_facts(doc: str, before: Iterable[Fact], after: Iterable[Fact]) -> list[
 
 
 def carry_moves(events: list[Event], removed_docs: set[str]) -> list[Event]:
-    """A document moved in one change carries its facts: no events for the move.
+    """Facts moved between documents in one change: no events for the move.
 
-    ``removed`` events of a document deleted by this change that reappear as ``added``
-    with the same value in another document become observations of the new document.
+    A fact ``removed`` from one document and ``added`` to another by the same change has
+    moved. With the same value, the new document's event becomes an observation; with
+    another value, one ``changed`` event in the new document (old value from the old
+    one). The old document's event becomes ``MOVED`` (``moved_to`` names the new
+    document), or goes when that document was deleted or renamed by this change (its
+    facts live on under the new path). Pairs are made by key and value first, then by
+    key alone where one removal and one addition are left.
     """
-    if not removed_docs:
+    removed = [e for e in events if e.change == REMOVED]
+    if not removed:
         return events
-    gone: dict[tuple[Any, ...], Event] = {}
-    for e in events:
-        if e.change == REMOVED and e.doc in removed_docs:
-            gone.setdefault((e.key, _hashable(e.old)), e)
-    if not gone:
+    added = [e for e in events if e.change == ADDED]
+    by_key: dict[tuple[Any, ...], list[Event]] = {}
+    for e in added:
+        by_key.setdefault(e.key, []).append(e)
+    pairs: dict[int, Event] = {}  # id(added event) -> removed event it came from
+    left: list[Event] = []
+    for r in removed:
+        cands = [a for a in by_key.get(r.key, ()) if a.doc != r.doc and id(a) not in pairs]
+        same = [a for a in cands if _hashable(a.new) == _hashable(r.old)]
+        if same:
+            pairs[id(min(same, key=lambda a: a.doc))] = r
+        else:
+            left.append(r)
+    for r in left:  # a moved fact whose value changed: one removal and one addition left
+        cands = [a for a in by_key.get(r.key, ()) if a.doc != r.doc and id(a) not in pairs]
+        rivals = [o for o in left if o.key == r.key]
+        if len(cands) == 1 and len(rivals) == 1:
+            pairs[id(cands[0])] = r
+    if not pairs:
         return events
-    matched: set[tuple[Any, ...]] = set()
+    gone = {id(r): a for a in added if id(a) in pairs for r in [pairs[id(a)]]}
     out: list[Event] = []
     for e in events:
-        k = (e.key, _hashable(e.new))
-        if e.change == ADDED and e.doc not in removed_docs and k in gone:
-            matched.add(k)
-            o = gone[k]
-            out.append(Event(e.kind, e.doc, e.subject, e.attribute, UNCHANGED, o.old, e.new,
-                             o.old_raw, e.new_raw, e.qualifier, e.line))
-        else:
-            out.append(e)
-    return [e for e in out if not (e.change == REMOVED and e.doc in removed_docs
-                                   and (e.key, _hashable(e.old)) in matched)]
+        r = pairs.get(id(e))
+        if r is not None:
+            change = UNCHANGED if _hashable(e.new) == _hashable(r.old) else CHANGED
+            out.append(Event(e.kind, e.doc, e.subject, e.attribute, change, r.old, e.new,
+                             r.old_raw, e.new_raw, e.qualifier, e.line))
+            continue
+        a = gone.get(id(e))
+        if a is not None:
+            if e.doc not in removed_docs:
+                out.append(Event(e.kind, e.doc, e.subject, e.attribute, MOVED, e.old, None,
+                                 e.old_raw, None, e.qualifier, e.line, a.doc))
+            continue
+        out.append(e)
+    return out
 
 
 def _hashable(v: Any) -> Any:

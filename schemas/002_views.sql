@@ -134,7 +134,7 @@ SELECT e.event_id, e.kind, e.doc, coalesce(l.final_doc, e.doc) AS key_doc,
        e.model, e.version, e.deployment_type, e.tier, e.subscription, e.region, e.subject_json,
        e.attribute, e.change, e.observed_at, cs.seq,
        e.old_json, e.new_json, e.old_num, e.new_num, e.old_raw, e.new_raw, e.qualifier,
-       CASE WHEN e.change = 'removed' THEN NULL ELSE e.new_json END AS state_json,
+       CASE WHEN e.change IN ('removed', 'moved') THEN NULL ELSE e.new_json END AS state_json,
        e.change_id, regexp_extract(p.source_path, '[^/\\]+$') AS source_file, p.source_line,
        coalesce(p.n_sources, 0) AS n_sources, c.repo, c.base, c.head,
        fact_compare_link(c.repo, c.base, c.head) AS link
@@ -256,6 +256,16 @@ CREATE OR REPLACE MACRO region_availability_as_of(d) AS TABLE
 SELECT * FROM region_availability_history
 WHERE valid_from <= CAST(d AS DATE) AND (valid_to IS NULL OR valid_to > CAST(d AS DATE));
 
+-- Facts moved between documents (one row per change, from doc and to doc): no events.
+CREATE OR REPLACE VIEW fact_moves WITH (DEFER_BINDING) AS
+SELECT e.observed_at, e.change_id, e.doc AS from_doc, e.moved_to AS to_doc, count(*) AS facts,
+       list(DISTINCT e.kind ORDER BY e.kind) AS kinds,
+       any_value(fact_compare_link(c.repo, c.base, c.head)) AS link
+FROM events e
+LEFT JOIN changes c USING (change_id)
+WHERE e.change = 'moved'
+GROUP BY e.observed_at, e.change_id, e.doc, e.moved_to;
+
 -- Every change (observations left out) over all kinds, with a one-line description.
 CREATE OR REPLACE VIEW fact_changes WITH (DEFER_BINDING) AS
 WITH t AS (
@@ -266,7 +276,7 @@ WITH t AS (
            fact_value_text(new_json) AS new_value,
            CASE WHEN qualifier IS NOT NULL THEN replace(qualifier, '-', ' ') || ' ' END AS q
     FROM fact_timeline
-    WHERE change <> 'unchanged'
+    WHERE change NOT IN ('unchanged', 'moved')
 )
 SELECT observed_at, kind, doc, model, version, deployment_type, tier, subscription, region, attribute, change,
        old_value, new_value, qualifier,

@@ -194,7 +194,7 @@ def test_deployment_type_from_include_file_name(name: str, dtype: str | None) ->
 @pytest.mark.parametrize(("text", "tier"), [
     ("Enterprise agreement", "enterprise"), ("Enterprise Tier", "enterprise"), ("Default", "default"),
     ("Monthly credit card based subscriptions <sup>1</sup>", "credit-card"), ("MSDN subscriptions", "msdn"),
-    ("Azure for Students", "free-trial"), ("Free Trials", "free-trial"), ("Tier 3", "tier-3"),
+    ("Azure for Students", "azure-for-students"), ("Free Trials", "free-trial"), ("Tier 3", "tier-3"),
     ("Cloud Solution Provider (CSP) subscriptions", "cloud-solution-provider-csp-subscriptions"), ("", None),
 ])
 def test_canonical_tier(text: str, tier: str | None) -> None:

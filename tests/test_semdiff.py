@@ -6,7 +6,7 @@ from typing import Any
 
 from extractor.diff.model import DiffLine
 from extractor.recognisers.base import Fact, subject
-from extractor.semdiff import ADDED, CHANGED, REMOVED, UNCHANGED, Event, carry_moves, diff_facts, index
+from extractor.semdiff import ADDED, CHANGED, MOVED, REMOVED, UNCHANGED, Event, carry_moves, diff_facts, index
 
 DOC = "articles/ai-services/openai/quotas-limits.md"
 
@@ -125,12 +125,31 @@ def test_a_moved_document_carries_its_facts() -> None:
     ])
 
 
-def test_a_move_with_a_changed_value_is_not_carried() -> None:
+def test_a_moved_document_whose_value_changed_gives_one_changed_event() -> None:
     events = [ev(OLD, REMOVED, value=5), ev(NEW, ADDED, value=6)]
-    assert [e.change for e in carry_moves(events, {OLD})] == [REMOVED, ADDED]
+    out = carry_moves(events, {OLD})
+    assert [(e.doc, e.change, e.old, e.new) for e in out] == [(NEW, CHANGED, 5, 6)]
 
 
-def test_no_move_without_a_removed_document() -> None:
-    events = [ev(OLD, REMOVED), ev(NEW, ADDED)]
+def test_a_fact_moved_between_live_documents_is_recorded_not_changed() -> None:
+    events = [ev(OLD, REMOVED), ev(NEW, ADDED), ev(OLD, REMOVED, model="gpt-4"), ev(NEW, ADDED, model="o3")]
+    out = carry_moves(events, set())
+    got = sorted((e.doc, dict(e.subject)["subject"], e.change, e.moved_to) for e in out)
+    assert got == sorted([
+        (OLD, "o1", MOVED, NEW),  # left the old document for the new one: closes its span, no event
+        (NEW, "o1", UNCHANGED, None),  # an observation in the new document
+        (OLD, "gpt-4", REMOVED, None),  # not in the new document: removed
+        (NEW, "o3", ADDED, None),
+    ])
+
+
+def test_a_fact_moved_with_another_value_gives_one_changed_event_in_the_new_document() -> None:
+    events = [ev(OLD, REMOVED, value=5), ev(NEW, ADDED, value=6)]
+    out = carry_moves(events, set())
+    assert sorted((e.doc, e.change, e.old, e.new, e.moved_to) for e in out) == sorted(
+        [(OLD, MOVED, 5, None, NEW), (NEW, CHANGED, 5, 6, None)])
+
+
+def test_no_move_within_one_document_or_between_different_facts() -> None:
+    events = [ev(OLD, REMOVED), ev(OLD, ADDED, model="o3"), ev(NEW, ADDED, model="gpt-4")]
     assert carry_moves(events, set()) == events
-    assert [e.change for e in carry_moves(events, {"other.md"})] == [REMOVED, ADDED]

@@ -273,7 +273,7 @@ def test_corpus_views(tmp_path: Path) -> None:
         dup = db.sql("SELECT kind, doc, subject_json, attribute, count(*) AS n FROM fact_current "
                      "GROUP BY ALL HAVING n > 1")
         assert dup.empty
-        n_changes = int(db.sql("SELECT count(*) AS n FROM events WHERE change <> 'unchanged'")["n"][0])
+        n_changes = int(db.sql("SELECT count(*) AS n FROM events WHERE change NOT IN ('unchanged', 'moved')")["n"][0])
         assert len(db.changes()) == n_changes
         assert db.changes()["description"].notna().all()
         last = max(h["valid_from"])
@@ -317,6 +317,7 @@ def test_every_view_and_table_macro_binds_with_the_columns_it_promises(tmp_path:
         "retirement_history": ["model", "version", "attribute", "value", "value_date"],
         "region_availability_history": ["subject", "version", "deployment_type", "region", "available"],
         "fact_changes": ["description"],
+        "fact_moves": ["observed_at", "from_doc", "to_doc", "facts", "link"],
     }
     for path in (tmp_path / "empty.duckdb", build(tmp_path / "full")):
         with extractor.connect(path) as db:
@@ -326,7 +327,7 @@ def test_every_view_and_table_macro_binds_with_the_columns_it_promises(tmp_path:
             macros = sorted(r[0] for r in con.execute(
                 "SELECT DISTINCT function_name FROM duckdb_functions() WHERE function_type = 'table_macro' "
                 "AND schema_name = 'main' AND NOT internal").fetchall())
-            assert len(views) == 15 and macros == [f"{k}_as_of" for k in (
+            assert len(views) == 16 and macros == [f"{k}_as_of" for k in (
                 "batch_quota", "fact", "quota", "region_availability", "retirement")]
             cols = {name: [d[0] for d in con.execute(f"SELECT * FROM {name} LIMIT 0").description]
                     for name in [*views, *(f"{m}('2025-02-01')" for m in macros)]}

@@ -30,6 +30,7 @@ from extractor.recognisers.common import cell, find_col, norm_header, scoped_dep
 
 TPM = (r"tokens per minute", r"\btpm\b")
 RPM = (r"requests per minute", r"\brpm\b")
+_SUP = re.compile(r"<sup>.*?</sup>", re.I)
 _QTY_CELL = re.compile(r"^\s*\d[\d,.]*\s*[kmb]?\s*$", re.I)
 _ITEM = re.compile(r"^(?P<name>.*?):\s*(?P<value>\d[\d,.]*\s*[kmb]?)\b", re.I)
 _ALL = re.compile(r"^(?P<value>\d[\d,.]*\s*[kmb]?)\s*\(\s*all models\s*\)", re.I)
@@ -135,11 +136,17 @@ class QuotaRecogniser:
                                               region=region), "tpm", value, raw, None, row.line)
 
 
+_STUDENTS_AND_TRIALS = re.compile(r"^\W*azure for students\W*(?:,|&|and|<br\s*/?>)\W*free trials?\W*$", re.I)
+_TIER_SPLIT = re.compile(r"\s*(?:&|<br\s*/?>|,)\s*", re.I)
+
+
 def _split_tiers(text: str) -> list[str | None]:
-    plain = strip_markup(text)
-    if not plain:
-        return [None]
-    parts = [p for p in re.split(r"\s*(?:&|<br\s*/?>|,)\s*", plain) if p.strip()]
+    """Offer labels of a tier cell, one tier each (split on ``<br>``, commas and ``&``
+    before the markup goes). The combined label ``Azure for Students, Free Trials`` is the
+    one tier ``free-trial``; split, ``Azure for Students`` is ``azure-for-students``."""
+    if _STUDENTS_AND_TRIALS.match(_SUP.sub("", text).replace("`", "").strip()):
+        return ["free-trial"]
+    parts = [p for p in _TIER_SPLIT.split(_SUP.sub("", text)) if strip_markup(p)]
     return list(dict.fromkeys(canonical_tier(p) for p in parts)) or [None]
 
 

@@ -55,6 +55,7 @@ from extractor.normalize import (
     deployment_type_from_path,
     deployment_types,
     is_region,
+    is_version_like,
     kebab,
     split_models,
     split_regions,
@@ -264,12 +265,18 @@ def header_models(cell: str) -> list[tuple[str, str | None]]:
 
     ``**gpt-4o**, **2024-05-13**`` → ``[("gpt-4o", "2024-05-13")]``; `` `gpt-4 (1106)` `` →
     ``[("gpt-4", "1106")]``; ``**text-embedding-ada-002**`` → ``[("text-embedding-ada-002", None)]``;
-    several models joined by ``&`` / ``<br>`` give one pair each.
+    several models joined by ``&`` / ``<br>`` give one pair each. A part that is only a
+    version (``**o3**<br>2025-04-16``) is the version of the model before it, so every
+    markup of (model, version) gives the same column key.
     """
     out: list[tuple[str, str | None]] = []
     for part in _HEADER_SPLIT.split(cell):
         if not part.strip():
             continue
+        if is_version_like(part.strip().strip("()")):
+            if out and out[-1][1] is None:
+                out[-1] = (out[-1][0], canonical_version(part))
+            continue  # a version with no model before it names no column
         if "`" in part:
             out.extend(split_models(part))
             continue

@@ -1,0 +1,191 @@
+"""Every change is a real change: the hard cases of real reports, each on a small fixture.
+
+A header re-formatted or re-ordered, a scoping heading outside the hunk, tables that are
+no fact tables, offer cells listing several offers, facts moved between documents.
+Each test asserts the exact change events its fixture gives.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import MATRIX, OPENAI, QUOTAS, RETIREMENTS, av, hunk, ingest_changes, q, ret, srt
+
+GS = MATRIX + "standard-global.md"
+RA = "region_availability"
+
+
+def test_a_header_reformatted_gives_only_the_new_columns_events(tmp_path: Path) -> None:
+    d = hunk("""
+    -| **Region** | **o3**, **2025-04-16** | **gpt-4o**, **2024-05-13** |
+    -|:---|:---:|:---:|
+    -| eastus | ✅ | - |
+    -| westus | ✅ | ✅ |
+    +| **Region** | **o3**<br>2025-04-16 | **gpt-4o**<br>2024-05-13 | **o4-mini**<br>2025-04-16 |
+    +|:---|:---:|:---:|:---:|
+    +| eastus | ✅ | - | ✅ |
+    +| westus | ✅ | ✅ | - |
+    """, old=1)
+    _db, ch = ingest_changes(tmp_path, ("2025-05-01", [(GS, "modified", d)]))
+    assert ch == [(RA, av("o4-mini", "eastus", "global-standard", "2025-04-16"), "available", "added", None, True,
+                   None)]
+
+
+def test_every_markup_of_model_and_version_is_one_column_key(tmp_path: Path) -> None:
+    d = hunk("""
+    -| Region | `o3` (2025-04-16) | o1 (2024-12-17) | **gpt-4o**, **2024-05-13** |
+    -|:---|:---:|:---:|:---:|
+    -| eastus | ✅ | - | ✅ |
+    +| Region | o1, 2024-12-17 | **gpt-4o**<br>(2024-05-13) | **o3**, **2025-04-16** |
+    +|:---|:---:|:---:|:---:|
+    +| eastus | - | ✅ | ✅ |
+    """, old=1)
+    _db, ch = ingest_changes(tmp_path, ("2025-05-01", [(GS, "modified", d)]))
+    assert ch == []
+
+
+def test_swapped_columns_change_nothing(tmp_path: Path) -> None:
+    d = hunk("""
+    -| **Region** | **o3**, **2025-04-16** | **gpt-4o**, **2024-05-13** |
+    -|:---|:---:|:---:|
+    -| eastus | ✅ | - |
+    -| westus | - | ✅ |
+    +| **Region** | **gpt-4o**, **2024-05-13** | **o3**, **2025-04-16** |
+    +|:---|:---:|:---:|
+    +| westus | ✅ | - |
+    +| eastus | - | ✅ |
+    """, old=1)
+    _db, ch = ingest_changes(tmp_path, ("2025-05-01", [(GS, "modified", d)]))
+    assert ch == []
+
+
+EVAL = "articles/ai-studio/concepts/evaluation-metrics-built-in.md"
+
+
+def test_a_score_rubric_and_a_region_capacity_table_give_nothing(tmp_path: Path) -> None:
+    # a two-column Region | TPM table (no model), then header-less rubric rows in a later hunk
+    d = hunk("""
+     Available regions have the following capacity:
+     .
+    -| Region  | TPM |
+    -| ---| ---|
+    -| Sweden Central | 450k |
+    -| East US 2 | 80k |
+    +Metrics are available in Sweden Central and East US 2.
+    """, old=10) + "\n" + hunk("""
+     | Score range | 1-5 where 1 is ungrounded and 5 is grounded |
+    -| What is this metric? | Measures groundedness. |
+    +| What is this metric? | Measures how grounded answers are. |
+    """, old=60)
+    db, ch = ingest_changes(tmp_path, ("2024-09-25", [(EVAL, "modified", d)]))
+    assert ch == []
+    assert db.records() == []
+    reasons = db.sql("SELECT DISTINCT reason FROM unresolved ORDER BY 1")["reason"].tolist()
+    assert reasons == ["model 'tpm' is a header word"]
+
+
+def test_a_header_row_read_as_a_retirement_row_is_unresolved(tmp_path: Path) -> None:
+    # a hunk that shows a second header row of the same layout as a data row
+    d = hunk("""
+     ## Retired models
+     .
+     | Model | Deprecation date | Retirement date | Suggested replacement |
+     | --- | --- | --- | --- |
+    +| Model | Deprecation date | Retirement date | Suggested replacement |
+    +| `ada` | July 6, 2023 | June 14, 2024 | `text-embedding-3-small` |
+    """, old=100)
+    db, ch = ingest_changes(tmp_path, ("2025-05-01", [(RETIREMENTS, "modified", d)]))
+    assert [c[1] for c in ch] == [ret("ada")] * 4
+    assert db.sql("SELECT reason FROM unresolved")["reason"].tolist() == ["model 'model' is a header word"]
+
+
+def test_an_offer_cell_with_four_offers_gives_one_tier_each(tmp_path: Path) -> None:
+    d = hunk("""
+     |Tier| Quota Limit in tokens per minute (TPM) |
+     |---|:---:|
+    +| `Azure_MS-AZR-0111P` <br> `Azure_MS-AZR-0035P` <br> `Azure_MS-AZR-0025P` <br> `Azure_MS-AZR-0052P` | 1 K (all models) |
+    +|Azure for Students, Free Trials | 2 K (all models) |
+    +|Azure-MS-AZR-0044P, Azure-MS-AZR-0059P | GPT-4 series: 8 K <br> o-series: 0 |
+    """, old=1, section="## Other offer types")
+    _db, ch = ingest_changes(tmp_path, ("2025-05-01", [(QUOTAS, "modified", d)]))
+    offers = ["azure-ms-azr-0111p", "azure-ms-azr-0035p", "azure-ms-azr-0025p", "azure-ms-azr-0052p"]
+    assert ch == srt([("quota", q("all-models", None, t), "tpm", "added", None, 1000, None) for t in offers]
+                     + [("quota", q("all-models", None, "free-trial"), "tpm", "added", None, 2000, None)]
+                     + [("quota", q(m, None, t), "tpm", "added", None, v, None)
+                        for t in ("azure-ms-azr-0044p", "azure-ms-azr-0059p")
+                        for m, v in (("gpt-4-series", 8000), ("o-series", 0))])
+
+
+def test_students_and_free_trials_split_are_two_offers(tmp_path: Path) -> None:
+    d = hunk("""
+     |Tier| Quota Limit in tokens per minute (TPM) |
+     |---|:---:|
+    -|Azure for Students, Free Trials | 1 K (all models) |
+    +|Free Trials | 1 K (all models) |
+    +|Azure for Students | 1 K (all models) |
+    """, old=1, section="## Other offer types")
+    _db, ch = ingest_changes(tmp_path, ("2025-05-01", [(QUOTAS, "modified", d)]))
+    assert ch == [("quota", q("all-models", None, "azure-for-students"), "tpm", "added", None, 1000, None)]
+
+
+LEGACY = OPENAI + "concepts/legacy-models.md"
+
+
+def test_a_move_between_documents_gives_only_the_changed_value(tmp_path: Path) -> None:
+    gone = hunk("""
+     ## Retired models
+     .
+     | Model | Deprecation date | Retirement date | Suggested replacement |
+     | --- | --- | --- | --- |
+    -| `ada` | July 6, 2023 | June 14, 2024 | `text-embedding-3-small` |
+    -| `babbage` | July 6, 2023 | June 14, 2024 | `babbage-002` |
+    """, old=100)
+    came = hunk("""
+    +## Retired models
+    +
+    +| Model | Deprecation date | Retirement date | Suggested replacement |
+    +| --- | --- | --- | --- |
+    +| `ada` | July 6, 2023 | June 14, 2024 | `text-embedding-3-small` |
+    +| `babbage` | July 6, 2023 | June 15, 2024 | `babbage-002` |
+    """, old=0, new=1)
+    db, ch = ingest_changes(tmp_path, ("2025-05-01", [(RETIREMENTS, "modified", gone), (LEGACY, "added", came)]))
+    assert ch == [("retirement", ret("babbage"), "retirement_date", "changed", "2024-06-14", "2024-06-15", None)]
+    moves = db.stats()["moves"]
+    assert moves[["observed_at", "from_doc", "to_doc", "facts"]].values.tolist() == [
+        ["2025-05-01", RETIREMENTS, LEGACY, 8]]
+    # the new document states every fact from the move on; the old one states none
+    cur = db.sql("SELECT doc, model, value FROM retirement_current WHERE attribute = 'retirement_date' ORDER BY 2")
+    assert cur.values.tolist() == [[LEGACY, "ada", "2024-06-14"], [LEGACY, "babbage", "2024-06-15"]]
+    digest = db.report("2025-05-01", "2025-05-31")
+    assert "8 facts moved from openai/concepts/model-retirements.md to openai/concepts/legacy-models.md" in digest
+
+
+def test_a_move_closes_the_old_documents_span(tmp_path: Path) -> None:
+    first = hunk("""
+     ## Retired models
+     .
+     | Model | Deprecation date | Retirement date | Suggested replacement |
+     | --- | --- | --- | --- |
+    +| `ada` | July 6, 2023 | June 14, 2024 | `text-embedding-3-small` |
+    """, old=100)
+    gone = hunk("""
+     ## Retired models
+     .
+     | Model | Deprecation date | Retirement date | Suggested replacement |
+     | --- | --- | --- | --- |
+    -| `ada` | July 6, 2023 | June 14, 2024 | `text-embedding-3-small` |
+    """, old=100)
+    came = hunk("""
+    +## Retired models
+    +
+    +| Model | Deprecation date | Retirement date | Suggested replacement |
+    +| --- | --- | --- | --- |
+    +| `ada` | July 6, 2023 | June 14, 2024 | `text-embedding-3-small` |
+    """, old=0, new=1)
+    db, ch = ingest_changes(tmp_path, ("2025-04-01", [(RETIREMENTS, "modified", first)]),
+                            ("2025-05-01", [(RETIREMENTS, "modified", gone), (LEGACY, "added", came)]))
+    assert {c[3] for c in ch} == {"added"} and len(ch) == 4  # the first day's row; the move gives nothing
+    h = db.sql("SELECT doc, CAST(valid_from AS VARCHAR) AS f, CAST(valid_to AS VARCHAR) AS t FROM retirement_history "
+               "WHERE attribute = 'retirement_date' ORDER BY f")
+    assert h.fillna("open").values.tolist() == [[RETIREMENTS, "2025-04-01", "2025-05-01"],
+                                                [LEGACY, "2025-05-01", "open"]]
