@@ -189,3 +189,113 @@ def test_a_move_closes_the_old_documents_span(tmp_path: Path) -> None:
                "WHERE attribute = 'retirement_date' ORDER BY f")
     assert h.fillna("open").values.tolist() == [[RETIREMENTS, "2025-04-01", "2025-05-01"],
                                                 [LEGACY, "2025-05-01", "open"]]
+
+
+FIRST_QUOTAS = hunk("""
+ ### o-series global standard
+ .
+ | Model|Tier| Quota Limit in tokens per minute (TPM) | Requests per minute |
+ |---|---|:---:|:---:|
+ | o1 | Enterprise agreement | 30 M | 5 K |
+ | o1 | Default | 3 M | 500 |
++| o3-mini | Default | 5 M | 500 |
+""", old=50)
+# a new section of 46 lines above the table: the table's rows move by 46 lines
+NEW_SECTION = hunk("""
+ ## Quotas
+ .
++### GPT-4.1 data zone standard
++
++| Model|Tier| Quota Limit in tokens per minute (TPM) | Requests per minute |
++|---|---|:---:|:---:|
++| gpt-4.1 | Default | 1 M | 1 K |
++
+""" + "".join(f"+Prose line {i}.\n" for i in range(40)), old=20)
+
+
+def test_an_off_hunk_heading_scopes_both_sides_of_the_rows_alike(tmp_path: Path) -> None:
+    rows = hunk("""
+    -| o1 | Default | 3 M | 500 |
+    +| o1 | Default | 6 M | 1 K |
+    +| o4-mini | Default | 5 M | 500 |
+    """, old=55, new=101)
+    _db, ch = ingest_changes(tmp_path, ("2025-04-01", [(QUOTAS, "modified", FIRST_QUOTAS)]),
+                             ("2025-05-01", [(QUOTAS, "modified", NEW_SECTION + "\n" + rows)]))
+    gs, dz = "global-standard", "data-zone-standard"
+    assert ch == srt([
+        ("quota", q("gpt-4.1", dz, "default"), "rpm", "added", None, 1000, None),
+        ("quota", q("gpt-4.1", dz, "default"), "tpm", "added", None, 1000000, None),
+        ("quota", q("o1", gs, "default"), "rpm", "changed", 500, 1000, None),
+        ("quota", q("o1", gs, "default"), "tpm", "changed", 3000000, 6000000, None),
+        ("quota", q("o3-mini", gs, "default"), "rpm", "added", None, 500, None),
+        ("quota", q("o3-mini", gs, "default"), "tpm", "added", None, 5000000, None),
+        ("quota", q("o4-mini", gs, "default"), "rpm", "added", None, 500, None),
+        ("quota", q("o4-mini", gs, "default"), "tpm", "added", None, 5000000, None),
+    ])
+
+
+# --- recall: rows, columns and region lists that were missed ---------------------------------
+
+GOV = OPENAI + "azure-government.md"
+GOV_FIRST = hunk("""
+ ## Azure OpenAI models
+ .
+ | **Region** | **gpt-4o**, **2024-05-13** | **gpt-4.1**, **2025-04-14** |
+ |:---|:---:|:---:|
+-| usgovarizona | ✅ | - |
++| usgovarizona | ✅ | ✅ |
+ | usgovvirginia | ✅ | - |
+""", old=30)
+
+
+def test_government_rows_by_display_name_state_and_data_zone(tmp_path: Path) -> None:
+    d = hunk("""
+     ## Azure OpenAI models
+     .
+     | **Region** | **gpt-4o**, **2024-05-13** | **gpt-4.1**, **2025-04-14** |
+     |:---|:---:|:---:|
+     | usgovarizona | ✅ | - |
+    +| US Gov Virginia | ✅ | - |
+    +| Texas | - | ✅ |
+    +| USGov DataZone | - | ✅ |
+    """, old=30)
+    _db, ch = ingest_changes(tmp_path, ("2025-05-01", [(GOV, "modified", d)]))
+    dz = "data-zone-standard"
+    assert ch == srt([
+        (RA, av("gpt-4o", "usgovvirginia", None, "2024-05-13"), "available", "added", None, True, None),
+        (RA, av("gpt-4.1", "usgovtexas", None, "2025-04-14"), "available", "added", None, True, None),
+        (RA, av("gpt-4.1", "usgovarizona", dz, "2025-04-14"), "available", "added", None, True, None),
+        (RA, av("gpt-4.1", "usgovvirginia", dz, "2025-04-14"), "available", "added", None, True, None),
+    ])
+
+
+def test_a_row_added_under_a_new_name_to_a_known_table(tmp_path: Path) -> None:
+    later = hunk("""
+     | usgovarizona | ✅ | ✅ |
+     | usgovvirginia | ✅ | - |
+    +| USGov DataZone | - | ✅ |
+    """, old=35)
+    db, ch = ingest_changes(tmp_path, ("2025-04-01", [(GOV, "modified", GOV_FIRST)]),
+                            ("2025-05-01", [(GOV, "modified", later)]))
+    dz = "data-zone-standard"
+    assert ch == srt([
+        (RA, av("gpt-4.1", "usgovarizona", None, "2025-04-14"), "available", "added", None, True, None),
+        (RA, av("gpt-4.1", "usgovarizona", dz, "2025-04-14"), "available", "added", None, True, None),
+        (RA, av("gpt-4.1", "usgovvirginia", dz, "2025-04-14"), "available", "added", None, True, None),
+    ])
+    assert db.sql("SELECT count(*) AS n FROM unresolved")["n"][0] == 0
+
+
+def test_region_lists_joined_by_and_with_the_deployment_type_after_them(tmp_path: Path) -> None:
+    d = hunk("""
+     | Model | Region |
+     |---|---|
+    +| `gpt-4.1` | East US2 & Sweden Central (Global Standard) |
+    +| `o3` and `o4-mini` | East US2 and Sweden Central (Global Standard) <br> West US (Data Zone Standard) |
+    """, old=30, section="## Region availability")
+    _db, ch = ingest_changes(tmp_path, ("2025-05-01", [(OPENAI + "how-to/reasoning.md", "modified", d)]))
+    gs, dz = "global-standard", "data-zone-standard"
+    assert ch == srt(
+        [(RA, av("gpt-4.1", r, gs), "available", "added", None, True, None) for r in ("eastus2", "swedencentral")]
+        + [(RA, av(m, r, t), "available", "added", None, True, None) for m in ("o3", "o4-mini")
+           for r, t in (("eastus2", gs), ("swedencentral", gs), ("westus", dz))])

@@ -49,6 +49,7 @@ from typing import ClassVar
 
 from extractor.blocks import Block, BulletList, Row, Table
 from extractor.normalize import (
+    KNOWN_REGIONS,
     canonical_model,
     canonical_region,
     canonical_version,
@@ -81,7 +82,8 @@ _HEADER_SPLIT = re.compile(r"\s*(?:<br\s*/?>|\s&\s|\band\b)\s*", re.IGNORECASE)
 _MODELISH = re.compile(
     r"^(?:gpt|o\d|dall-?e|tts|whisper|text-embedding|babbage|davinci|ada|curie|code|computer-use"
     r"|sora|codex|model-router|fine-tuned)|\d")
-_CELL_SPLIT = re.compile(r"\s*(?:<br\s*/?>|,|;|\n|\band\b)\s*", re.IGNORECASE)
+_ITEM_SPLIT = re.compile(r"\s*(?:<br\s*/?>|,|;|\n)\s*", re.IGNORECASE)
+_JOIN_SPLIT = re.compile(r"\s*(?:&|\band\b)\s*", re.IGNORECASE)
 _SUFFIX = re.compile(r"\s*\([^)]*\)\s*$")
 _FEATURE_DOC = re.compile(r"(?:^|/)how-to/[^/]+\.md$", re.IGNORECASE)
 
@@ -157,15 +159,15 @@ class RegionAvailabilityRecogniser:
     def _from_matrix(self, block: Table, header: list[str], body: list[Row]) -> Iterator[Fact]:
         columns = [_header_models(c) for c in header]
         scope_type = _scope_type(block)
+        government = _is_government(block)
         for row in body:
-            if not row.cells or not is_region(row.cells[0]):
-                continue
-            region = canonical_region(row.cells[0])
+            regions = _row_regions(row.cells[0], government, scope_type) if row.cells else []
             for i, cell in enumerate(row.cells[1:len(columns)], 1):
                 if not _AVAILABLE.search(cell):
                     continue
-                for model, version in columns[i]:
-                    yield _fact(model, version, scope_type, region, cell, row)
+                for region, dtype in regions:
+                    for model, version in columns[i]:
+                        yield _fact(model, version, dtype, region, cell, row)
 
     def _from_model_table(self, block: Table, header: list[str], body: list[Row]) -> Iterator[Fact]:
         cols = self._region_columns(header)
@@ -294,13 +296,59 @@ def header_models(cell: str) -> list[tuple[str, str | None]]:
     return list(dict.fromkeys(out))
 
 
+# Data zones that a matrix row may name, with the regions the documents name for each
+# (azure-government.md: the Azure Government data zone is US Gov Arizona and US Gov Virginia).
+DATA_ZONES: dict[str, tuple[str, ...]] = {
+    "usgov": ("usgovarizona", "usgovvirginia"),
+    "usgovernment": ("usgovarizona", "usgovvirginia"),
+}
+_DATA_ZONE_ROW = re.compile(r"^(?P<zone>.*?)\s*data\s*-?\s*zone\s*$", re.IGNORECASE)
+_GOVERNMENT = re.compile(r"\b(?:azure\s+government|us\s*gov(?:ernment)?)\b|(?:^|/)azure-government\.md$",
+                         re.IGNORECASE)
+
+
+def _is_government(block: Block) -> bool:
+    """A table of Azure Government: its document or a heading above it says so."""
+    return bool(_GOVERNMENT.search(block.doc)) or any(_GOVERNMENT.search(t) for _, t in block.headings)
+
+
+def _row_regions(cell: str, government: bool, scope_type: str | None) -> list[tuple[str, str | None]]:
+    """The regions a matrix row names, each with its deployment type.
+
+    A region name (``eastus2``, ``US Gov Virginia``); in an Azure Government table, a
+    state alone (``Arizona`` → ``usgovarizona``); a data-zone row (``USGov DataZone``)
+    stands for the zone's regions, with the data-zone deployment type of the table.
+    """
+    if is_region(cell):
+        return [(canonical_region(cell), scope_type)]
+    plain = strip_markup(cell)
+    canon = canonical_region(plain)
+    if government and "usgov" + canon in KNOWN_REGIONS:
+        return [("usgov" + canon, scope_type)]
+    m = _DATA_ZONE_ROW.match(plain)
+    if m and canonical_region(m.group("zone")) in DATA_ZONES:
+        family = (scope_type or "standard").removeprefix("global-").removeprefix("data-zone-")
+        dtype = f"data-zone-{family}" if family in ("standard", "provisioned", "batch") else "data-zone-standard"
+        return [(r, dtype) for r in DATA_ZONES[canonical_region(m.group("zone"))]]
+    return []
+
+
 def _regions_in(cell: str) -> list[tuple[str, str | None]]:
-    """Regions a cell or list item names, with the deployment type of a suffix if any."""
+    """Regions a cell or list item names, with the deployment type of a suffix if any.
+
+    Items are split on ``<br>``, commas, semicolons and new lines; an item may join
+    several regions with ``&`` or ``and``, and a deployment type in parentheses after
+    such a list (``East US2 & Sweden Central (Global Standard)``) applies to each of them.
+    """
     out: list[tuple[str, str | None]] = []
-    for part in _CELL_SPLIT.split(cell):
-        # judge the name as written (display words), not its squashed canonical form
-        if part.strip() and is_region(_SUFFIX.sub("", strip_markup(part))):
-            out.extend(split_regions(part))
+    for item in _ITEM_SPLIT.split(cell):
+        m = _SUFFIX.search(item)
+        suffix = item[m.start():] if m else ""
+        names = item[:m.start()] if m else item
+        for part in _JOIN_SPLIT.split(names):
+            # judge the name as written (display words), not its squashed canonical form
+            if part.strip() and is_region(strip_markup(part)):
+                out.extend(split_regions(part + suffix))
     return list(dict.fromkeys(out))
 
 
