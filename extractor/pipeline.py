@@ -625,7 +625,7 @@ def write_batch(store: Store, replace_docs: list[tuple[str, str]], cols: Columns
                 n = store.insert_new(table, cols.get(table), key=key, order="_pos")
             if table == "events":
                 new_events = n
-        return new_events
+        return new_events - store.merge_shared_heads()
 
 
 def record_error(store: Store, path: str, source_id: str | None, line: int | None, message: str) -> None:

@@ -299,3 +299,43 @@ def test_region_lists_joined_by_and_with_the_deployment_type_after_them(tmp_path
         [(RA, av("gpt-4.1", r, gs), "available", "added", None, True, None) for r in ("eastus2", "swedencentral")]
         + [(RA, av(m, r, t), "available", "added", None, True, None) for m in ("o3", "o4-mini")
            for r, t in (("eastus2", gs), ("swedencentral", gs), ("westus", dz))])
+
+
+# --- history that holds together -------------------------------------------------------------
+
+QUOTA_TABLE = """
+ ### o-series global standard
+ .
+ | Model|Tier| Quota Limit in tokens per minute (TPM) | Requests per minute |
+ |---|---|:---:|:---:|
+"""
+
+
+def _quota_hunk(rows: str) -> str:
+    return hunk(QUOTA_TABLE + rows, old=50)
+
+
+def test_ranges_sharing_a_head_give_one_change_dated_by_the_earlier(tmp_path: Path) -> None:
+    from helpers import report
+
+    shared = "-| o1 | Default | 3 M | 500 |\n+| o1 | Default | 6 M | 500 |\n"
+    wider = shared + "+| o3-mini | Default | 5 M | 500 |\n"
+    a = report(tmp_path, "2025-05-01", [(QUOTAS, "modified", _quota_hunk(shared))],
+               base="b07793e", head="1cff62f", lang="en", name="a-en.md")
+    b = report(tmp_path, "2025-05-02", [(QUOTAS, "modified", _quota_hunk(wider))],
+               base="f2b9798", head="1cff62f", lang="ja", name="b-ja.md")
+    gs = "global-standard"
+    expect = srt([("quota", q("o1", gs, "default"), "tpm", "changed", 3000000, 6000000, None),
+                  ("quota", q("o3-mini", gs, "default"), "rpm", "added", None, 500, None),
+                  ("quota", q("o3-mini", gs, "default"), "tpm", "added", None, 5000000, None)])
+    exports = []
+    for name, order in (("ab.duckdb", [a, b]), ("ba.duckdb", [b, a])):
+        db, ch = ingest_changes(tmp_path, *order, db_name=name)
+        assert ch == expect
+        got = db.sql("SELECT CAST(e.observed_at AS VARCHAR) AS d, e.attribute, e.model, count(es.source_id) AS n "
+                     "FROM events e JOIN event_sources es USING (event_id) WHERE e.change <> 'unchanged' "
+                     "GROUP BY ALL ORDER BY ALL")
+        assert got.values.tolist() == [["2025-05-01", "tpm", "o1", 2], ["2025-05-02", "rpm", "o3-mini", 1],
+                                       ["2025-05-02", "tpm", "o3-mini", 1]]
+        exports.append([r for r in db.records() if r["change"] != "unchanged"])
+    assert exports[0] == exports[1]

@@ -290,6 +290,44 @@ class Store:
         finally:
             self._con.unregister(name)
 
+    def merge_shared_heads(self) -> int:
+        """One change shown by compare ranges that share a head is stored once.
+
+        Ranges with the same head describe the same end state (FACTS.md, settled cases):
+        of events equal in document, subject, attribute, change, old and new value, the
+        one of the earliest change (then the smallest change id) is kept and the others'
+        sources are listed with it. Observations and moves are left as they are. Run in
+        the load's transaction; the same whatever order the sources came in. Returns the
+        number of events merged away.
+        """
+        self._con.execute("""
+            CREATE OR REPLACE TEMP TABLE _merged AS
+            WITH c AS (SELECT change_id, coalesce(repo, '') AS repo, head, observed_at FROM changes
+                       WHERE head IS NOT NULL),
+            shared AS (SELECT DISTINCT a.change_id FROM c a JOIN c b
+                       ON a.head = b.head AND a.repo = b.repo AND a.change_id <> b.change_id),
+            ev AS (SELECT e.event_id, c.repo, c.head, e.doc, e.kind, e.subject_json, e.attribute, e.change,
+                          e.old_json, e.new_json, c.observed_at, e.change_id
+                   FROM events e JOIN c USING (change_id)
+                   WHERE e.change_id IN (SELECT change_id FROM shared)
+                     AND e.change NOT IN ('unchanged', 'moved')),
+            ranked AS (SELECT event_id, first_value(event_id) OVER (
+                           PARTITION BY repo, head, doc, kind, subject_json, attribute, change, old_json, new_json
+                           ORDER BY observed_at, change_id) AS keep
+                       FROM ev)
+            SELECT event_id, keep FROM ranked WHERE event_id <> keep""")
+        n = int(self._con.execute("SELECT count(*) FROM _merged").fetchone()[0])
+        if n:
+            self._con.execute("""
+                INSERT INTO event_sources
+                SELECT DISTINCT m.keep, es.source_id, es.line FROM event_sources es JOIN _merged m USING (event_id)
+                WHERE NOT EXISTS (SELECT 1 FROM event_sources k
+                                  WHERE k.event_id = m.keep AND k.source_id = es.source_id)""")
+            self._con.execute("DELETE FROM event_sources WHERE event_id IN (SELECT event_id FROM _merged)")
+            self._con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM _merged)")
+        self._con.execute("DROP TABLE _merged")
+        return n
+
     def known_source_ids(self) -> set[str]:
         return {r[0] for r in self._con.execute("SELECT source_id FROM sources").fetchall()}
 
