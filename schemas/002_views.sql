@@ -144,6 +144,48 @@ LEFT JOIN changes c USING (change_id)
 LEFT JOIN event_provenance p USING (event_id)
 ASOF LEFT JOIN doc_lineage l ON e.doc = l.from_doc AND e.observed_at <= l.renamed_at;
 
+-- The timeline with the spans that sources' before sides imply (FACTS.md, settled cases).
+-- A `changed` or `removed` event whose old value is not the value the history holds shows a
+-- change no ingested source showed: the held value was last seen on the previous event's
+-- date, and the old value held from the base of the event's compare range (the observed
+-- date of the change whose head is that base, when one is known; else the day after the
+-- last sighting) until the event. Two rows are added before such an event: a `gap` row the
+-- day after the last sighting (state unknown; only when the base is known to be later) and an
+-- `inferred` row opening the old value's span. `pos` orders rows (events at their `seq`).
+CREATE OR REPLACE VIEW fact_states WITH (DEFER_BINDING) AS
+WITH t AS (
+    SELECT *, CAST(seq AS DOUBLE) AS pos,
+           lag(state_json) OVER w AS prev_state,
+           lag(observed_at) OVER w AS prev_seen,
+           row_number() OVER w > 1 AS has_prev
+    FROM fact_timeline
+    WINDOW w AS (PARTITION BY kind, key_doc, subject_json, attribute ORDER BY seq)
+),
+contradicted AS (
+    SELECT t.*,
+           (SELECT min(b.observed_at) FROM changes b
+            WHERE b.head = t.base AND coalesce(b.repo, '') = coalesce(t.repo, '')) AS base_seen
+    FROM t
+    WHERE t.change IN ('changed', 'removed') AND t.prev_state IS NOT NULL
+      AND t.old_json IS DISTINCT FROM t.prev_state
+),
+starts AS (
+    SELECT *, least(observed_at, CASE WHEN base_seen > prev_seen THEN base_seen
+                                      ELSE CAST(prev_seen + 1 AS DATE) END) AS inferred_from
+    FROM contradicted
+)
+SELECT event_id, kind, doc, key_doc, model, version, deployment_type, tier, subscription, region, subject_json, attribute, change, observed_at, seq, pos, old_json, new_json, old_num, new_num, old_raw, new_raw AS new_raw, qualifier AS qualifier, state_json AS state_json, change_id, source_file, source_line, n_sources, repo, base, head, link, FALSE AS inferred FROM t
+UNION ALL
+SELECT event_id || '~gap' AS event_id, kind, doc, key_doc, model, version, deployment_type, tier, subscription,
+       region, subject_json, attribute, 'gap' AS change, CAST(prev_seen + 1 AS DATE) AS observed_at, seq,
+       pos - 0.5 AS pos, old_json, new_json, old_num, new_num, old_raw, NULL AS new_raw, NULL AS qualifier, NULL AS state_json, change_id, source_file, source_line, n_sources, repo, base, head, link, FALSE AS inferred
+FROM starts WHERE inferred_from > CAST(prev_seen + 1 AS DATE)
+UNION ALL
+SELECT event_id || '~inferred' AS event_id, kind, doc, key_doc, model, version, deployment_type, tier,
+       subscription, region, subject_json, attribute, 'inferred' AS change, inferred_from AS observed_at, seq,
+       pos - 0.25 AS pos, old_json, new_json, old_num, new_num, old_raw, old_raw AS new_raw, NULL AS qualifier, old_json AS state_json, change_id, source_file, source_line, n_sources, repo, base, head, link, TRUE AS inferred
+FROM starts;
+
 -- One row per value span of every fact (see the header).
 CREATE OR REPLACE VIEW fact_history WITH (DEFER_BINDING) AS
 WITH marked AS (
@@ -151,23 +193,23 @@ WITH marked AS (
            CASE WHEN row_number() OVER w = 1 THEN 1
                 WHEN state_json IS DISTINCT FROM lag(state_json) OVER w THEN 1
                 ELSE 0 END AS brk
-    FROM fact_timeline
-    WINDOW w AS (PARTITION BY kind, key_doc, subject_json, attribute ORDER BY seq)
+    FROM fact_states
+    WINDOW w AS (PARTITION BY kind, key_doc, subject_json, attribute ORDER BY pos)
 ),
 runs AS (
-    SELECT *, sum(brk) OVER (PARTITION BY kind, key_doc, subject_json, attribute ORDER BY seq
+    SELECT *, sum(brk) OVER (PARTITION BY kind, key_doc, subject_json, attribute ORDER BY pos
                              ROWS UNBOUNDED PRECEDING) AS run
     FROM marked
 ),
 spans AS (
     SELECT kind, key_doc, subject_json, attribute, run,
-           arg_min(state_json, seq) AS value_json,
+           arg_min(state_json, pos) AS value_json,
            min(observed_at) AS valid_from,
            max(observed_at) AS last_seen,
-           arg_min(event_id, seq) AS opening_event,
-           arg_min(change, seq) AS opening_change,
-           arg_max(new_raw, seq) AS value_raw,
-           arg_max(qualifier, seq) AS qualifier,
+           arg_min(event_id, pos) AS opening_event,
+           arg_min(change, pos) AS opening_change,
+           arg_max(new_raw, pos) AS value_raw,
+           arg_max(qualifier, pos) AS qualifier,
            count(*) AS n_events
     FROM runs
     GROUP BY kind, key_doc, subject_json, attribute, run
@@ -184,15 +226,15 @@ SELECT s.kind, s.key_doc AS doc, t.model, t.version, t.deployment_type, t.tier, 
        s.subject_json, s.attribute,
        s.value_json, try_cast(s.value_json AS BIGINT) AS value_num, json_extract_string(s.value_json, '$') AS value_text,
        s.value_raw, s.qualifier,
-       s.valid_from, s.valid_to, s.valid_to IS NULL AS is_current, s.last_seen,
+       s.valid_from, s.valid_to, s.valid_to IS NULL AS is_current, s.last_seen, t.inferred,
        CASE s.opening_change WHEN 'unchanged' THEN 'observed' ELSE s.opening_change END AS opened_by,
        CASE s.closing_change WHEN 'unchanged' THEN 'observed' ELSE s.closing_change END AS closed_by,
        CASE WHEN t.change = 'changed' THEN t.old_json END AS previous_json,
        s.n_events, t.change_id, t.source_file, t.source_line, t.n_sources, t.repo, t.base, t.head, t.link,
        x.change_id AS closed_change_id, x.link AS closed_link
 FROM closed s
-JOIN fact_timeline t ON t.event_id = s.opening_event
-LEFT JOIN fact_timeline x ON x.event_id = s.closing_event
+JOIN fact_states t ON t.event_id = s.opening_event
+LEFT JOIN fact_states x ON x.event_id = s.closing_event
 WHERE s.value_json IS NOT NULL;
 
 CREATE OR REPLACE VIEW fact_current WITH (DEFER_BINDING) AS
@@ -205,7 +247,7 @@ WHERE valid_from <= CAST(d AS DATE) AND (valid_to IS NULL OR valid_to > CAST(d A
 -- quota: integer TPM / RPM per model, deployment type, tier (and region where a table has one).
 CREATE OR REPLACE VIEW quota_history WITH (DEFER_BINDING) AS
 SELECT model, deployment_type, tier, region, attribute, value_num AS value, valid_from, valid_to, last_seen,
-       opened_by, closed_by, try_cast(previous_json AS BIGINT) AS previous, value_raw, doc,
+       opened_by, closed_by, inferred, try_cast(previous_json AS BIGINT) AS previous, value_raw, doc,
        source_file, source_line, n_sources, change_id, link, is_current
 FROM fact_history WHERE kind = 'quota';
 
@@ -218,7 +260,7 @@ WHERE valid_from <= CAST(d AS DATE) AND (valid_to IS NULL OR valid_to > CAST(d A
 -- batch_quota: enqueued-token limits per model, batch deployment type and subscription.
 CREATE OR REPLACE VIEW batch_quota_history WITH (DEFER_BINDING) AS
 SELECT model, deployment_type, subscription, attribute, value_num AS value, valid_from, valid_to, last_seen,
-       opened_by, closed_by, try_cast(previous_json AS BIGINT) AS previous, value_raw, doc,
+       opened_by, closed_by, inferred, try_cast(previous_json AS BIGINT) AS previous, value_raw, doc,
        source_file, source_line, n_sources, change_id, link, is_current
 FROM fact_history WHERE kind = 'batch_quota';
 
@@ -231,7 +273,7 @@ WHERE valid_from <= CAST(d AS DATE) AND (valid_to IS NULL OR valid_to > CAST(d A
 -- retirement: dates (ISO text, and as DATE in value_date), status and replacement per model version.
 CREATE OR REPLACE VIEW retirement_history WITH (DEFER_BINDING) AS
 SELECT model, version, attribute, value_text AS value, try_cast(value_text AS DATE) AS value_date, qualifier,
-       valid_from, valid_to, last_seen, opened_by, closed_by,
+       valid_from, valid_to, last_seen, opened_by, closed_by, inferred,
        json_extract_string(previous_json, '$') AS previous, value_raw, doc,
        source_file, source_line, n_sources, change_id, link, is_current
 FROM fact_history WHERE kind = 'retirement';
@@ -245,7 +287,7 @@ WHERE valid_from <= CAST(d AS DATE) AND (valid_to IS NULL OR valid_to > CAST(d A
 -- region_availability: where a model or feature (`subject`) is listed as available.
 CREATE OR REPLACE VIEW region_availability_history WITH (DEFER_BINDING) AS
 SELECT model AS subject, version, deployment_type, region, value_json = 'true' AS available,
-       valid_from, valid_to, last_seen, opened_by, closed_by, doc,
+       valid_from, valid_to, last_seen, opened_by, closed_by, inferred, doc,
        source_file, source_line, n_sources, change_id, link, is_current, closed_link
 FROM fact_history WHERE kind = 'region_availability';
 

@@ -339,3 +339,33 @@ def test_ranges_sharing_a_head_give_one_change_dated_by_the_earlier(tmp_path: Pa
                                        ["2025-05-02", "tpm", "o3-mini", 1]]
         exports.append([r for r in db.records() if r["change"] != "unchanged"])
     assert exports[0] == exports[1]
+
+
+def test_a_before_side_that_contradicts_the_history_gives_an_inferred_span(tmp_path: Path) -> None:
+    from helpers import report
+
+    # 1 April: o1 is 3 M. 1 June (range c...d): the before side says 4 M, the after side 6 M:
+    # a change to 4 M that no ingested source showed happened in between. The source whose
+    # head is c was observed on 10 May, so 4 M held from 10 May (inferred) to 1 June.
+    first = report(tmp_path, "2025-04-01", [(QUOTAS, "modified", _quota_hunk("+| o1 | Default | 3 M | 500 |\n"))],
+                   base="aaaaaaa", head="bbbbbbb")
+    other = report(tmp_path, "2025-05-10", [(RETIREMENTS, "modified", hunk(" unrelated prose\n-a\n+b\n", old=5))],
+                   base="bbbbbbb", head="ccccccc")
+    later = report(tmp_path, "2025-06-01",
+                   [(QUOTAS, "modified", _quota_hunk("-| o1 | Default | 4 M | 500 |\n+| o1 | Default | 6 M | 500 |\n"))],
+                   base="ccccccc", head="ddddddd")
+    db, _ = ingest_changes(tmp_path, first, other, later)
+    h = db.sql("SELECT value, CAST(valid_from AS VARCHAR) AS f, CAST(valid_to AS VARCHAR) AS t, opened_by, inferred "
+               "FROM quota_history WHERE model = 'o1' AND attribute = 'tpm' ORDER BY valid_from")
+    assert h.fillna("open").values.tolist() == [
+        [3000000, "2025-04-01", "2025-04-02", "added", False],  # ends at its last sighting
+        [4000000, "2025-05-10", "2025-06-01", "inferred", True],
+        [6000000, "2025-06-01", "open", "changed", False],
+    ]
+    as_of = db.sql("SELECT value, inferred FROM quota_as_of('2025-05-20') WHERE model = 'o1' AND attribute = 'tpm'")
+    assert as_of.values.tolist() == [[4000000, True]]
+    assert db.sql("SELECT count(*) AS n FROM quota_as_of('2025-04-20') WHERE model = 'o1' AND attribute = 'tpm'")["n"][0] == 0
+    # the export lists only what the sources showed
+    assert [(r["change"], r["old"], r["new"]) for r in db.records()
+            if r["subject"]["model"] == "o1" and r["attribute"] == "tpm"] == [
+        ("added", None, 3000000), ("changed", 4000000, 6000000)]

@@ -312,12 +312,13 @@ def test_every_view_and_table_macro_binds_with_the_columns_it_promises(tmp_path:
     query first uses it, so every view and every ``*_as_of`` macro is queried here, on a new
     empty database and on one with facts."""
     expected = {
-        "quota_history": ["model", "deployment_type", "tier", "region", "attribute", "value"],
+        "quota_history": ["model", "deployment_type", "tier", "region", "attribute", "value", "inferred"],
         "batch_quota_history": ["model", "deployment_type", "subscription", "attribute", "value"],
         "retirement_history": ["model", "version", "attribute", "value", "value_date"],
         "region_availability_history": ["subject", "version", "deployment_type", "region", "available"],
         "fact_changes": ["description"],
         "fact_moves": ["observed_at", "from_doc", "to_doc", "facts", "link"],
+        "fact_states": ["event_id", "change", "observed_at", "pos", "state_json", "inferred"],
     }
     for path in (tmp_path / "empty.duckdb", build(tmp_path / "full")):
         with extractor.connect(path) as db:
@@ -327,7 +328,7 @@ def test_every_view_and_table_macro_binds_with_the_columns_it_promises(tmp_path:
             macros = sorted(r[0] for r in con.execute(
                 "SELECT DISTINCT function_name FROM duckdb_functions() WHERE function_type = 'table_macro' "
                 "AND schema_name = 'main' AND NOT internal").fetchall())
-            assert len(views) == 16 and macros == [f"{k}_as_of" for k in (
+            assert len(views) == 17 and macros == [f"{k}_as_of" for k in (
                 "batch_quota", "fact", "quota", "region_availability", "retirement")]
             cols = {name: [d[0] for d in con.execute(f"SELECT * FROM {name} LIMIT 0").description]
                     for name in [*views, *(f"{m}('2025-02-01')" for m in macros)]}
