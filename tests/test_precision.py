@@ -369,3 +369,21 @@ def test_a_before_side_that_contradicts_the_history_gives_an_inferred_span(tmp_p
     assert [(r["change"], r["old"], r["new"]) for r in db.records()
             if r["subject"]["model"] == "o1" and r["attribute"] == "tpm"] == [
         ("added", None, 3000000), ("changed", 4000000, 6000000)]
+
+
+def test_a_text_column_added_to_a_check_matrix_changes_nothing(tmp_path: Path) -> None:
+    doc = "articles/search/search-region-support.md"
+    d = hunk("""
+     ### Americas
+     .
+    -| Region | AI integration | Semantic ranker |
+    -|--|--|--|
+    -| Brazil South | ✅ | ✅ |
+    -| East US 2 | ✅ | |
+    +| Region | AI integration | Semantic ranker | Capacity constrained |
+    +|--|--|--|--|
+    +| Brazil South | ✅ | ✅ | |
+    +| East US 2 | ✅ | ✅ | Basic, S1 |
+    """, old=35)
+    _db, ch = ingest_changes(tmp_path, ("2024-10-25", [(doc, "modified", d)]))
+    assert ch == [(RA, av("semantic-ranker", "eastus2"), "available", "added", None, True, None)]

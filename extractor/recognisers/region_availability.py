@@ -73,6 +73,7 @@ FEATURE_SUBJECTS: dict[str, str] = {
 
 _AVAILABLE = re.compile(r"✅|✔|☑|^\s*yes\s*$", re.IGNORECASE)
 _UNAVAILABLE = {"", "-", "–", "—", "❌", "✖", "no", "n/a", "na"}
+_QUANTITY_CELL = re.compile(r"^\s*\d[\d,.]*\s*[kmb]?\s*$", re.IGNORECASE)
 _REGION_HEADER = re.compile(r"^regions?$", re.IGNORECASE)
 _MODEL_HEADER = re.compile(r"^models?(?:\s+(?:id|name))?$", re.IGNORECASE)
 _REGION_COLUMN = re.compile(r"\bregions?\b|\b(?:model|feature)\s+availability\b", re.IGNORECASE)
@@ -245,19 +246,25 @@ def _is_availability_matrix(header: list[str], body: list[Row], doc: str) -> boo
     """A Region-first table whose columns name models and whose cells are ✅ / ``-``.
 
     Any quantity in the body (``30 M``), or a header naming a deployment type per column
-    (``gpt-4o - GlobalStandard``: the quota matrix), rules it out.
+    (``gpt-4o - GlobalStandard``: the quota matrix), rules it out; a body with no ✅ is no
+    availability matrix. Cells of text (another column's statement) give nothing.
     """
     models = [_header_models(c) for c in header[1:]]
     if not any(models):
         return False
     if any(re.search(r"\s-\s", strip_markup(c)) and deployment_types(c) for c in header[1:]):
         return False
+    marked = False
     for row in body:
         for cell in row.cells[1:]:
-            if not _is_mark(cell):  # a quantity (``30 M``) or any other value
+            if _AVAILABLE.search(cell):
+                marked = True
+            elif _QUANTITY_CELL.match(strip_markup(cell)):  # ``30 M``: the quota matrix
                 return False
     if body:
-        return True
+        # ✅ cells state availability; a column of text beside them (``Capacity
+        # constrained | Basic, S1``) states something else and gives nothing
+        return marked
     # header only: accept when the columns look like model names
     return any(_MODELISH.search(m) for col in models for m, _ in col)
 
