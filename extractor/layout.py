@@ -55,6 +55,7 @@ class HeadingEntry:
     text: str
     source_id: str = ""
     side: str = "after"
+    observed_at: str = ""  # the source's date (not stored: known from the source)
 
 
 # One recorded change of a LayoutMemory: ("t", LayoutEntry, new), ("h", HeadingEntry, new)
@@ -159,14 +160,31 @@ class LayoutMemory:
     # --- lookup ------------------------------------------------------------------------
 
     def headings_above(self, doc: str, line_no: int, source_id: str = "",
-                       side: str = "after") -> list[tuple[int, str]]:
-        """A heading stack for ``line_no`` from the nearest headings seen at most
-        ``NEAR_HEADING`` lines above it, in this source (same side) or in another version."""
+                       side: str = "after", observed_at: str | None = None) -> list[tuple[int, str]]:
+        """A heading stack for ``line_no`` from the headings seen at most ``NEAR_HEADING``
+        lines above it in one version of the document: this source's own view when it
+        shows any, else the version observed nearest in time to ``observed_at`` (then the
+        one whose heading lies nearest). Versions are never mixed: a document restructured
+        months later has other headings at these lines."""
         above = [h for h in self.headings.get(doc, ())
                  if line_no - NEAR_HEADING <= h.line_no < line_no
                  and (h.source_id != source_id or h.side == side)]
+        if not above:
+            return []
+        versions: dict[tuple[str, str], list[HeadingEntry]] = defaultdict(list)
+        for h in above:
+            versions[(h.source_id, h.side)].append(h)
+        when = _when(observed_at, side) if observed_at else None
+
+        def rank(key: tuple[str, str]) -> tuple[int, float, int, str, str]:
+            hs = versions[key]
+            own = 0 if key[0] == source_id else 1
+            seen = hs[0].observed_at
+            gap = abs(_when(seen, key[1]) - when) if seen and when is not None else float("inf")
+            return own, gap, line_no - max(h.line_no for h in hs), key[0], key[1]
+
         stack: list[tuple[int, str]] = []
-        for h in sorted(above, key=lambda h: (h.line_no, h.source_id == source_id)):
+        for h in sorted(versions[min(versions, key=rank)], key=lambda h: h.line_no):
             stack = [s for s in stack if s[0] < h.level]
             stack.append((h.level, h.text))
         return stack

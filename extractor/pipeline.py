@@ -258,7 +258,7 @@ def _parse_tolerant(doc: str, text: str, first_line: int, status: str, old_doc: 
 def remember(doc: ParsedDoc, memory: LayoutMemory, source_id: str, observed_at: str) -> None:
     for side in SIDES:
         for line_no, level, text in doc.headings[side]:
-            memory.add_heading(HeadingEntry(doc.diff.doc, line_no, level, text, source_id, side))
+            memory.add_heading(HeadingEntry(doc.diff.doc, line_no, level, text, source_id, side, observed_at))
         for blk in doc.blocks[side]:
             if isinstance(blk, Table) and blk.header is not None and claimant(blk) is not None:
                 memory.add_table(LayoutEntry(blk.doc, tuple(blk.header), blk.start_no,
@@ -280,7 +280,7 @@ def complete_headings(blk: Block, memory: LayoutMemory, source_id: str, observed
     else:
         known = []
     if not known:
-        known = memory.headings_above(blk.doc, blk.start_no, source_id, blk.side)
+        known = memory.headings_above(blk.doc, blk.start_no, source_id, blk.side, observed_at)
     if not known:
         return
     own_min = min((lvl for lvl, _ in blk.headings), default=99)
@@ -343,7 +343,8 @@ def block_facts(rec: Recogniser, blk: Block) -> list[Fact]:
     if len(_ROW_FACTS) >= _ROW_FACTS_MAX:
         _ROW_FACTS.clear()
         _ROW_CONTEXTS.clear()
-    ctx = (rec.kind, type(blk), blk.doc, None if header is None else tuple(header), tuple(blk.headings))
+    ctx = (rec.kind, type(blk), blk.doc, None if header is None else tuple(header), tuple(blk.headings),
+           getattr(blk, "leads", ()))
     cid = _ROW_CONTEXTS.get(ctx)
     if cid is None:  # a number per context: a row's key then hashes only its cells
         cid = _ROW_CONTEXTS[ctx] = len(_ROW_CONTEXTS)
@@ -643,9 +644,10 @@ def load_memory(store: Store) -> LayoutMemory:
     for values in store.rows("SELECT doc, header_json, ncols, line_no, headings_json, lead, source_id, "
                              "CAST(observed_at AS VARCHAR) AS observed_at, side FROM layouts"):
         memory.add_table(LayoutMemory.from_table_row(dict(zip(cols, values, strict=True))), new=False)
-    for doc, line_no, level, text, sid, side in store.rows(
-            "SELECT doc, line_no, level, text, source_id, side FROM headings"):
-        memory.add_heading(HeadingEntry(doc, int(line_no), int(level), text, sid, side), new=False)
+    for doc, line_no, level, text, sid, side, seen in store.rows(
+            "SELECT h.doc, h.line_no, h.level, h.text, h.source_id, h.side, "
+            "coalesce(CAST(s.observed_at AS VARCHAR), '') FROM headings h LEFT JOIN sources s USING (source_id)"):
+        memory.add_heading(HeadingEntry(doc, int(line_no), int(level), text, sid, side, seen), new=False)
     return memory
 
 

@@ -80,6 +80,6 @@ def test_one_file_at_a_time_in_reverse_date_order(tmp_path: Path,
 def test_the_corpus_export_has_the_counts_it_had(one_run: tuple[list[str], dict[str, list[str]]]) -> None:
     export, views = one_run
     changes = [json.loads(r) for r in export]
-    assert len(changes) == 9639
-    assert sum(r["change"] != "unchanged" for r in changes) == 1459
-    assert len(views["fact_moves"]) == 1
+    assert len(changes) == 9661
+    assert sum(r["change"] != "unchanged" for r in changes) == 1408
+    assert len(views["fact_moves"]) == 2

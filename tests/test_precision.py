@@ -387,3 +387,56 @@ def test_a_text_column_added_to_a_check_matrix_changes_nothing(tmp_path: Path) -
     """, old=35)
     _db, ch = ingest_changes(tmp_path, ("2024-10-25", [(doc, "modified", d)]))
     assert ch == [(RA, av("semantic-ranker", "eastus2"), "available", "added", None, True, None)]
+
+
+def test_a_catalogues_region_lists_moved_into_an_include_are_a_move(tmp_path: Path) -> None:
+    models = OPENAI + "concepts/models.md"
+    gone = hunk("""
+     ### Global standard model availability
+     .
+    -`gpt-4o` **Version:** `2024-08-06`
+    -
+    -**Supported regions:**
+    -- eastus
+    -- swedencentral
+    -
+    +[!INCLUDE [Standard Global](../includes/model-matrix/standard-global.md)]
+    """, old=200)
+    came = hunk("""
+    +| **Region** | **gpt-4o**, **2024-08-06** | **o1**, **2024-12-17** |
+    +|:---|:---:|:---:|
+    +| eastus | ✅ | ✅ |
+    +| swedencentral | ✅ | - |
+    """, old=0, new=1)
+    db, ch = ingest_changes(tmp_path, ("2024-10-05", [(models, "modified", gone), (GS, "added", came)]))
+    assert ch == [(RA, av("o1", "eastus", "global-standard", "2024-12-17"), "available", "added", None, True, None)]
+    assert db.stats()["moves"][["from_doc", "to_doc", "facts"]].values.tolist() == [[models, GS, 2]]
+
+
+def test_an_off_hunk_heading_is_taken_from_the_version_nearest_in_time(tmp_path: Path) -> None:
+    models = OPENAI + "concepts/models.md"
+    # September: the lists sit under "Global standard"; in February the document was
+    # restructured and "Global provisioned" sits at these lines
+    sept = hunk("""
+     ### Global standard model availability
+     .
+     `gpt-4o` **Version:** `2024-05-13`
+     .
+    -- eastus
+    +- eastus2
+    """, old=218)
+    feb = hunk("""
+    +### Global provisioned managed model availability
+    +
+     Text.
+    """, old=229, new=229)
+    later = hunk("""
+    +`gpt-4` **Version:** `turbo-2024-04-09`
+    +
+    +- eastus
+    """, old=235)
+    _db, ch = ingest_changes(tmp_path, ("2024-09-20", [(models, "modified", sept)]),
+                             ("2025-02-19", [(models, "modified", feb)]),
+                             ("2024-09-24", [(models, "modified", later)]))
+    assert (RA, av("gpt-4", "eastus", "global-standard", "turbo-2024-04-09"), "available", "added", None, True,
+            None) in ch

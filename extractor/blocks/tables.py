@@ -113,7 +113,9 @@ class Table(Block):
 
 @dataclass
 class BulletList(Block):
-    pass
+    # the prose lines between the list and the heading or block before it, last three
+    # (a catalogue names a list's subject there: `` `gpt-4o` **Version:** `2024-08-06` ``)
+    leads: tuple[str, ...] = ()
 
 
 def push_heading(stack: list[tuple[int, str]], level: int, text: str) -> list[tuple[int, str]]:
@@ -144,6 +146,7 @@ def find_blocks(lines: Iterable[DiffLine], *, doc: str, side: str, section: str,
     bullet_stack: list[tuple[int, str]] = stack
     in_fence = False
     lead = ""
+    leads: list[str] = []
 
     def flush_table() -> None:
         if table:
@@ -157,8 +160,10 @@ def find_blocks(lines: Iterable[DiffLine], *, doc: str, side: str, section: str,
             blk = BulletList(doc=doc, side=side, headings=list(bullet_stack), section=section,
                              start_no=bullets[0].no(side))
             blk.rows = [Row([_BULLET.match(b.text).group(1).strip()], b) for b in bullets]  # type: ignore[union-attr]
+            blk.leads = tuple(leads[-3:])
             blocks.append(blk)
             bullets.clear()
+            leads.clear()
 
     for ln in lines:
         text = ln.text
@@ -184,6 +189,7 @@ def find_blocks(lines: Iterable[DiffLine], *, doc: str, side: str, section: str,
             stack = push_heading(stack, *h)
             seen_headings.append((ln.no(side), h[0], h[1]))
             lead = ""
+            leads.clear()
             continue
         if want_lists and c0 in "-*+" and _BULLET.match(text):
             if not bullets:
@@ -195,6 +201,7 @@ def find_blocks(lines: Iterable[DiffLine], *, doc: str, side: str, section: str,
         if text.strip():
             flush_bullets()
             lead = text.strip()
+            leads.append(lead)
     flush_table()
     flush_bullets()
     return blocks, seen_headings

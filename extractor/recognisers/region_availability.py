@@ -16,7 +16,9 @@ deployment type, region) with attribute ``available`` and value ``True``:
     that name no region (``See the [models table](…)``) yield nothing.
 (c) **Bullet lists of regions** under a heading about regions (``### Region Availability``,
     ``## Regional support``) or below an ``@@`` locator line that mentions regions (then
-    every item must be a region). Items that are not region names yield nothing.
+    every item must be a region). Items that are not region names yield nothing. In a
+    catalogue, a list of regions only, under a line naming its model
+    (`` `gpt-4o` **Version:** `2024-08-06` `` / ``**Supported regions:**``), is that model's.
 
 Decisions:
 
@@ -189,12 +191,13 @@ class RegionAvailabilityRecogniser:
                         yield _fact(model, version, suffix_type or scope_type, region, cell, row)
 
     def _from_list(self, block: BulletList) -> Iterator[Fact]:
-        feature = feature_subject(block.doc)
+        named = lead_model(block)
+        subject, version = named if named else (feature_subject(block.doc), None)
         scope_type = _scope_type(block)
         for row in block.rows:
             item = row.cells[0] if row.cells else ""
             for region, suffix_type in _regions_in(item):
-                yield _fact(feature, None, suffix_type or scope_type, region, item, row)
+                yield _fact(subject, version, suffix_type or scope_type, region, item, row)
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -370,6 +373,19 @@ def _scope_type(block: Block) -> str | None:
     return deployment_type_from_path(block.doc)
 
 
+_LEAD_MODEL = re.compile(r"^`(?P<model>[^`]+)`\s*\*\*version:?\*\*:?\s*`?(?P<version>[\w.-]+)`?\s*$", re.IGNORECASE)
+
+
+def lead_model(block: BulletList) -> tuple[str, str | None] | None:
+    """The model a catalogue names above a region list (`` `gpt-4o` **Version:** `2024-08-06` ``,
+    then ``**Supported regions:**``), else None."""
+    for text in reversed(block.leads):
+        m = _LEAD_MODEL.match(text.strip())
+        if m:
+            return canonical_model(m.group("model")), canonical_version(m.group("version"))
+    return None
+
+
 def _is_region_list(block: BulletList) -> bool:
     """Bullets of a feature doc that name regions, scoped to regions by their innermost
     heading (``### Region Availability``) or by the ``@@`` locator (``… available in the
@@ -378,9 +394,11 @@ def _is_region_list(block: BulletList) -> bool:
     Scoped by the locator alone, every item must name a region: a known heading may be
     stale, but a list of region names is unmistakable, and a mixed list is prose.
     """
+    found = [bool(_regions_in(r.cells[0])) for r in block.rows if r.cells and r.cells[0].strip()]
+    if lead_model(block) is not None:
+        return bool(found) and all(found)  # a model's region list in a catalogue: only regions
     if not is_feature_doc(block.doc):
         return False
-    found = [bool(_regions_in(r.cells[0])) for r in block.rows if r.cells and r.cells[0].strip()]
     if not any(found):
         return False
     if block.headings and _REGION_HINT.search(block.headings[-1][1]):
