@@ -140,7 +140,8 @@ def ingest(obj: Ctx, paths: tuple[Path, ...], date: str | None, git: Path | None
         obj.info(f"{walked}{res.files} files: {res.loaded} loaded, {res.skipped_known} already ingested, "
                  f"{len(res.skipped_other)} not diffs, {failed} failed; "
                  f"{res.events_new} new events (extracted: {kinds}); {res.unresolved} unresolved rows"
-                 f" -> {obj.db}")
+                 + (f"; {res.read_again} stored sources read again" if res.read_again else "")
+                 + f" -> {obj.db}")
     if failed:
         raise SystemExit(1)
 

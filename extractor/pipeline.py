@@ -118,6 +118,7 @@ class IngestResult:
     events_new: int = 0
     unresolved: int = 0
     commits: int = 0  # git commits walked (loaded or already known)
+    read_again: int = 0  # stored sources read again because this run taught their documents' layout
     # wall seconds per phase of the run: walk, read, prepare, deferred, extract, load
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -1038,6 +1039,7 @@ def _ingest_inputs(store: Store, inputs: list[Input], base: LayoutMemory, matche
         if again:  # a change a git walk has read whole is complete: it is never read again
             walked = {r[0] for r in store.rows("SELECT DISTINCT change_id FROM sources WHERE kind = 'git'")}
             again = [p for p in again if p.change_id not in walked]
+        result.read_again = len(again)
         t = result.lap("deferred", t)
         # phase three: extract, then load in date order
         again_keys = [(len(inputs) + k, 0) for k in range(len(again))]
