@@ -1,0 +1,43 @@
+"""The ``extract`` console script's entry point, kept light on purpose.
+
+It imports nothing heavy before it is ready for Ctrl-C: the command line (click, rich,
+DuckDB, pandas) is imported inside ``run``, so an interrupt while those load is one line
+and exit status 130, as it is at any later moment (see ``extractor.cli``).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from contextlib import suppress
+
+
+def _quit(code: int) -> None:
+    """Exit with ``code``; Ctrl-C during the interpreter's own shutdown is ignored."""
+    with suppress(ValueError, OSError):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.exit(code)
+
+
+def run() -> None:
+    code = 1
+    try:
+        if os.environ.get("NO_COLOR"):
+            os.environ.setdefault("TERM", "dumb")
+        from extractor.cli import main
+
+        main(prog_name="extract")
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except KeyboardInterrupt:
+        with suppress(Exception):
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            sys.stderr.write("interrupted\n")
+            sys.stderr.flush()
+        code = 130
+    _quit(code)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()
