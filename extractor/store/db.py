@@ -136,16 +136,17 @@ def _lock_message(path: str, exc: duckdb.Error, read_only: bool, waited: float) 
     """What a lock held by another process means for this open, in words."""
     msg = str(exc)
     m = _LOCK_PID.search(msg)
-    pid = f" (process {m.group(1)})" if m else ""
-    after = f"still, after waiting {waited:g} s" if waited > 0 else "retry when it has finished"
-    how = f"{after}, or wait for it with --wait SECONDS (or ${WAIT_ENV})"
+    pid = f"process {m.group(1)}" if m else "another process"
+    if waited > 0:
+        how = f"it was still held after waiting {waited:g} s; retry later, or wait longer with --wait SECONDS"
+    else:
+        how = f"retry when it has finished, or wait for it with --wait SECONDS (or ${WAIT_ENV})"
     if read_only:  # readers share the file: the holder is a writer
-        return f"{path}: an ingest is writing to the database{pid}; {how}"
+        return f"{path}: an ingest is writing to the database ({pid}); {how}"
     if "read-only mode" in msg:  # DuckDB says a read-only open would work: readers hold it
-        return (f"{path}: the database is in use by another process{pid} reading it; an ingest "
-                f"writes only when no other process has it open: {how}")
-    return (f"{path}: the database is in use by another process{pid} writing to it (one writer "
-            f"at a time); {how}")
+        return (f"{path}: the database is in use by another process ({pid} is reading it, and an "
+                f"ingest needs it to itself); {how}")
+    return f"{path}: the database is in use by another process ({pid} is writing to it; one writer at a time); {how}"
 
 
 def _connect(path: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
@@ -462,6 +463,9 @@ def check_read_only(sql: str) -> None:
                 inner_types = ["SELECT"]  # not separable: DuckDB's sandbox still holds
             if any(t != "SELECT" for t in inner_types):
                 kind, text = next(t for t in inner_types if t != "SELECT"), inner
+        if kind == "SET":
+            raise SqlRefused(f"{_first_words(text)} is not allowed: the settings of this connection are locked "
+                             "(it only reads the database)")
         if kind not in READ_STATEMENTS:
             raise SqlRefused(f"{_first_words(text)} is not allowed: this connection only reads the database "
                              "(it runs queries: SELECT, WITH, VALUES, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN, PRAGMA, CALL)")
@@ -483,15 +487,18 @@ def refusal(exc: duckdb.Error) -> str | None:
 # --- results as DataFrames, values true to their types --------------------------------------------
 
 # DuckDB types that Arrow does not carry faithfully (BIT and BIGNUM as bytes, TIMETZ without
-# its offset, INTERVAL as a pandas offset, UNION not at all): fetched as DuckDB's text.
-_AS_TEXT = {"bit", "bignum", "varint", "interval", "time with time zone", "union"}
+# its offset, INTERVAL as a pandas offset, UNION not at all, VARIANT as its encoding): the
+# scalar ones fetched as DuckDB's text, UNION and VARIANT (and nested types holding any of
+# these) as JSON, parsed.
+_AS_TEXT = {"bit", "bignum", "varint", "interval", "time with time zone"}
+_AS_JSON = {"union", "variant"}
 _NESTED = {"list", "array", "struct", "map"}
 _INT_DTYPES: dict[pa.DataType, Any] = {pa.uint64(): pd.UInt64Dtype()}
 
 
 def _awkward(t: DuckDBPyType) -> bool:
     """Whether a DuckDB type is, or holds, a type Arrow does not carry faithfully."""
-    if t.id in _AS_TEXT:
+    if t.id in _AS_TEXT or t.id in _AS_JSON:
         return True
     if t.id in _NESTED:
         return any(isinstance(child, DuckDBPyType) and _awkward(child) for _name, child in t.children)
@@ -502,13 +509,14 @@ def relation_frame(rel: duckdb.DuckDBPyRelation) -> pd.DataFrame:
     """A relation's result as a DataFrame whose cells are true to their types: integer columns
     as nullable integers (``Int64``; ``UInt64`` for UBIGINT), never floats; lists, structs and
     maps as Python lists and dicts (maps keyed by their keys); BIT, BIGNUM, INTERVAL, TIMETZ
-    as DuckDB's text, a UNION as ``{tag: value}``; nested values holding those through JSON."""
+    as DuckDB's text, a UNION as ``{tag: value}``, a VARIANT as its value; nested values
+    holding those through JSON."""
     names = list(rel.columns)
     exprs: list[str] = []
     as_json: set[int] = set()
     for i, t in enumerate(rel.types):
         quoted = '"' + names[i].replace('"', '""') + '"'
-        if t.id in _AS_TEXT - {"union"}:
+        if t.id in _AS_TEXT:
             exprs.append(f"CAST(#{i + 1} AS VARCHAR) AS {quoted}")
         elif _awkward(t):
             exprs.append(f"CAST(to_json(#{i + 1}) AS VARCHAR) AS {quoted}")
