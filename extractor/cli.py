@@ -163,9 +163,25 @@ def pipe_closed() -> int:
     return 0
 
 
+class _Interrupted(Exception):
+    """A KeyboardInterrupt on its way out of click (which would print a blank line for it)."""
+
+
+class _PipeClosed(Exception):
+    """A BrokenPipeError on stdout on its way out of click (which would exit 1 for it)."""
+
+
 class ExtractGroup(click.Group):
     """The ``extract`` group: turns Ctrl-C, a closed pipe, an unwritable output, an unusable
     database and any unexpected error into one line on stderr and an exit status."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as exc:
+            raise _Interrupted from exc
+        except BrokenPipeError as exc:
+            raise _PipeClosed from exc
 
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
@@ -196,9 +212,9 @@ class ExtractGroup(click.Group):
             return interrupted()
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, _Interrupted):
             return interrupted()
-        except BrokenPipeError:
+        except (BrokenPipeError, _PipeClosed):
             return pipe_closed()
         except OutputError as exc:
             _detach_stdout()
