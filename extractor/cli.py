@@ -27,13 +27,12 @@ from rich.console import Console
 
 from extractor import __version__
 from extractor.api import Extractor, SqlRefused
+from extractor.entry import EXIT_INTERRUPTED, interrupts_deferred
 from extractor.store.db import WAIT_ENV, StoreError, default_db_path
 
 log = logging.getLogger("extractor")
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-EXIT_INTERRUPTED = 130
 
 
 class Ctx:
@@ -583,6 +582,10 @@ def report(obj: Ctx, since: str, until: str | None, fmt: str, output: Path | Non
         raise click.BadParameter(str(exc)) from exc
     if end is not None and end < start:
         raise click.BadParameter(f"--until {end} is before --since {start}")
+    with interrupts_deferred():  # native modules (matplotlib's) are not to be interrupted while they load
+        import extractor.digest  # noqa: F401
+        if fmt == "html":
+            import matplotlib.pyplot  # noqa: F401
     with obj.open(read_only=True) as db:
         text = db.report(start, end, fmt=fmt)
     if output is None:
