@@ -105,3 +105,44 @@ def test_ctrl_c_during_a_query(tmp_path: Path, reference: list[dict[str, Any]]) 
         check_clean_exit(interrupt_after(["--db", str(db), "stats"], delay))
         check_clean_exit(interrupt_after(["--db", str(db), "export"], delay))
     assert records(db) == reference
+
+
+def test_ctrl_c_while_the_views_are_being_created(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # close() waits for the background thread creating the views; interrupted there, it must
+    # still not close the connection under the thread (DuckDB refuses, then aborts the process)
+    import threading
+
+    from extractor.store.db import Store
+
+    original = Store._apply_repeatables
+    started = threading.Event()
+
+    def slow(self: Store, con: Any, stale: list[Path]) -> None:
+        started.set()
+        time.sleep(0.5)
+        original(self, con, stale)
+
+    monkeypatch.setattr(Store, "_apply_repeatables", slow)
+
+    class InterruptedOnce(threading.Event):
+        calls = 0
+
+        def wait(self, timeout: float | None = None) -> bool:
+            InterruptedOnce.calls += 1
+            if InterruptedOnce.calls == 1:
+                raise KeyboardInterrupt
+            return super().wait(timeout)
+
+    db = tmp_path / "x.duckdb"
+    store = Store(db)
+    done = InterruptedOnce()
+    if store._views_done.is_set():
+        done.set()
+    store._views_done = done
+    assert started.wait(10)
+    with pytest.raises(KeyboardInterrupt):
+        store.close()  # the first wait is interrupted; the second waits for the thread, then closes
+    assert done.is_set() and InterruptedOnce.calls >= 2
+    monkeypatch.setattr(Store, "_apply_repeatables", original)
+    with extractor.connect(db, read_only=True) as d:  # usable, views in place (made again if they were stopped)
+        assert list(d.sql("SELECT * FROM fact_history").columns)

@@ -189,6 +189,8 @@ class Store:
         self.read_only = read_only
         self._columns: dict[str, list[tuple[str, str]]] = {}
         self._views: threading.Thread | None = None
+        self._views_cursor: duckdb.DuckDBPyConnection | None = None
+        self._views_done = threading.Event()
         self._views_error: BaseException | None = None
         try:
             self._check_and_migrate()
@@ -205,6 +207,7 @@ class Store:
     def ready(self) -> None:
         """Wait for the views and macros being created in the background, if they are."""
         if self._views is not None:
+            self._views_done.wait()  # (an interrupted Thread.join can leave is_alive() False too early)
             self._views.join()
             self._views = None
             if self._views_error is not None:
@@ -270,11 +273,14 @@ class Store:
         # created on a second connection in the background, and ``con`` waits for them. Until
         # their checksums are recorded (same transaction) the next open creates them again.
         # Not a daemon: a program that ends without closing the store waits for it to finish.
-        self._views = threading.Thread(target=self._create_views, args=(stale,), name="extractor-views")
+        # The cursor is made here: the connection refuses calls while this thread uses it.
+        self._views_cursor = self._con.cursor()
+        self._views_done.clear()
+        self._views = threading.Thread(target=self._create_views, args=(self._views_cursor, stale),
+                                       name="extractor-views")
         self._views.start()
 
-    def _create_views(self, stale: list[Path]) -> None:
-        cur = self._con.cursor()
+    def _create_views(self, cur: duckdb.DuckDBPyConnection, stale: list[Path]) -> None:
         try:
             cur.execute("BEGIN")
             try:
@@ -286,7 +292,10 @@ class Store:
         except BaseException as exc:
             self._views_error = exc
         finally:
-            cur.close()
+            try:
+                cur.close()
+            finally:
+                self._views_done.set()
 
     def _stale_repeatables(self, current: int) -> list[Path]:
         """Repeatable migrations (marked ``-- repeatable``: views and macros only, every
@@ -418,7 +427,26 @@ class Store:
         try:
             self.ready()
         finally:
+            self._stop_views()
             self._con.close()
+
+    def _stop_views(self) -> None:
+        """When waiting for the views was interrupted (Ctrl-C): stop their transaction (rolled
+        back; the next open creates them) and let the thread end, so that the connection is
+        never closed under it (DuckDB aborts the process then)."""
+        thread, self._views = self._views, None
+        if thread is None:
+            return
+        if self._views_cursor is not None:
+            with contextlib.suppress(Exception):
+                self._views_cursor.interrupt()
+        while not self._views_done.is_set():
+            try:
+                self._views_done.wait()
+            except KeyboardInterrupt:  # already stopping
+                continue
+        with contextlib.suppress(KeyboardInterrupt):
+            thread.join()
 
 
 # --- the sandbox: statements a read-only connection runs --------------------------------------
