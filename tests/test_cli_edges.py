@@ -326,3 +326,12 @@ def test_an_invalid_wait_is_a_usage_error(db_path: Path) -> None:
     assert res.exit_code == 2 and "Invalid value for '--wait' (env var: 'EXTRACTOR_WAIT')" in res.stderr
     res = extract("--db", str(db_path), "--wait", "-1", "stats")
     assert res.exit_code == 2
+
+
+def test_a_database_folder_that_cannot_be_made(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    db = blocker / "sub" / "x.duckdb"
+    res = extract("--db", str(db), "ingest")
+    assert res.exit_code == 1
+    assert res.stderr.splitlines() == [f"error: {db}: cannot create its folder {db.parent}: Not a directory"]

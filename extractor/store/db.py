@@ -184,7 +184,11 @@ class Store:
             if read_only and not p.exists():
                 raise StoreError(f"{self.path}: no such database (run 'extract ingest' first)")
             if not read_only:
-                p.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    p.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise StoreError(f"{self.path}: cannot create its folder {p.parent}: "
+                                     f"{exc.strerror or exc}") from exc
         self._con = _connect(self.path, read_only, self.wait)
         self.read_only = read_only
         self._columns: dict[str, list[tuple[str, str]]] = {}
