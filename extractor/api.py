@@ -1,20 +1,24 @@
 """The library a notebook imports: ``extractor.connect(path)`` and DataFrames out.
 
-The CLI is a thin layer over this module.
+The CLI is a thin layer over this module. A read-only connection is a sandbox: its SQL
+(``sql``, the named queries, the views) reads the database and nothing else (see
+``extractor.store.db``); a refused statement raises ``SqlRefused``.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyarrow as pa
 
 from extractor import export
 from extractor.pipeline import IngestResult, ingest
-from extractor.store.db import Store, default_db_path
+from extractor.store.db import SqlRefused, Store, StoreError, default_db_path
+
+WORKERS_ENV = "EXTRACTOR_WORKERS"
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
 
@@ -22,9 +26,9 @@ SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
 class Extractor:
     """A fact database. Use as a context manager or call ``close()``."""
 
-    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False, wait: float | None = None) -> None:
         self.path = Path(path) if path is not None and str(path) != ":memory:" else path
-        self.store = Store(path if path is not None else default_db_path(), read_only=read_only)
+        self.store = Store(path if path is not None else default_db_path(), read_only=read_only, wait=wait)
 
     def __enter__(self) -> Extractor:
         return self
@@ -45,8 +49,12 @@ class Extractor:
         ``git``: walk that repository commit by commit (``since`` / ``until`` commit dates,
         ``git_paths`` globs); a second walk continues after the last commit ingested.
         ``repo`` (``OWNER/NAME``) names the repository of patches and of the walk.
-        ``workers``: processes parsing the files (None: chosen by machine and input size; 1: no fork).
+        ``workers``: processes parsing the files (None: ``$EXTRACTOR_WORKERS``, else chosen by
+        machine and input size; 1: no fork). A ``$EXTRACTOR_WORKERS`` that is not a positive
+        integer raises ``ValueError``.
         """
+        if workers is None:
+            workers = env_workers()
         targets = list(paths) if paths else ([] if git is not None else [SAMPLE_DIR])
         return ingest(self.store, targets, date=date, progress=progress, on_problem=on_problem,
                       git=git, since=since, until=until, git_paths=git_paths, repo=repo, workers=workers)
@@ -61,7 +69,11 @@ class Extractor:
         return list(export.records(export.events_frame(self.store)))
 
     def sql(self, query: str, params: Any = None) -> pd.DataFrame:
-        return self.store.df(query, params)
+        """Run ``query`` (``$name`` parameters bound from ``params``) and return its result,
+        each value true to its type (lists, structs, maps as Python values; integers with
+        gaps as ``Int64``). On a read-only connection only queries run, on the database only:
+        anything else raises ``SqlRefused``."""
+        return self.store.read(query, params)
 
     # --- history: time views, named queries, digest (schemas/002_views.sql, queries/) ---
 
@@ -117,21 +129,21 @@ class Extractor:
     def stats(self) -> dict[str, pd.DataFrame]:
         s = self.store
         return {
-            "sources": s.df("SELECT kind, count(*) AS sources, count(DISTINCT change_id) AS changes, "
+            "sources": s.frame("SELECT kind, count(*) AS sources, count(DISTINCT change_id) AS changes, "
                             "min(observed_at) AS first, max(observed_at) AS last FROM sources GROUP BY kind "
                             "ORDER BY kind"),
-            "events": s.df("SELECT kind, count(*) FILTER (WHERE change NOT IN ('unchanged', 'moved')) AS changes, "
+            "events": s.frame("SELECT kind, count(*) FILTER (WHERE change NOT IN ('unchanged', 'moved')) AS changes, "
                            "count(*) FILTER (WHERE change = 'unchanged') AS observations, "
                            "count(*) FILTER (WHERE change = 'added') AS added, "
                            "count(*) FILTER (WHERE change = 'removed') AS removed, "
                            "count(*) FILTER (WHERE change = 'changed') AS changed "
                            "FROM events GROUP BY kind ORDER BY kind"),
-            "moves": s.df("SELECT CAST(observed_at AS VARCHAR) AS observed_at, from_doc, to_doc, facts "
-                          "FROM fact_moves ORDER BY observed_at, from_doc, to_doc"),
-            "unresolved": s.df("SELECT doc, count(*) AS rows, count(DISTINCT change_id) AS changes, "
+            "moves": s.frame("SELECT CAST(observed_at AS VARCHAR) AS observed_at, from_doc, to_doc, facts "
+                             "FROM fact_moves ORDER BY observed_at, from_doc, to_doc"),
+            "unresolved": s.frame("SELECT doc, count(*) AS rows, count(DISTINCT change_id) AS changes, "
                                "any_value(reason) AS reason FROM unresolved GROUP BY doc "
                                "ORDER BY rows DESC, doc"),
-            "errors": s.df("SELECT severity, path, line, message FROM errors ORDER BY severity, path, line"),
+            "errors": s.frame("SELECT severity, path, line, message FROM errors ORDER BY severity, path, line"),
         }
 
 
@@ -139,9 +151,19 @@ KINDS = ("quota", "batch_quota", "retirement", "region_availability")
 
 
 def _frame(store: Store, sql: str, params: Any = None) -> pd.DataFrame:
-    """A query's result as a DataFrame, integer columns as nullable ``Int64`` (not float)."""
-    table = store.con.sql(sql, params=params).to_arrow_table()
-    return table.to_pandas(types_mapper=lambda t: pd.Int64Dtype() if pa.types.is_integer(t) else None)
+    """A query's result as a DataFrame, integer columns as nullable ``Int64`` (not float);
+    on a read-only store, run as any SQL is there (``Store.read``)."""
+    return store.read(sql, params)
+
+
+def env_workers() -> int | None:
+    """``$EXTRACTOR_WORKERS`` as a number of processes; None when unset or empty."""
+    env = os.environ.get(WORKERS_ENV, "").strip()
+    if not env:
+        return None
+    if not env.isdigit() or int(env) < 1:
+        raise ValueError(f"${WORKERS_ENV}: expected a positive integer (processes), got {env!r}")
+    return int(env)
 
 
 def _view(kind: str | None, form: str) -> str:
@@ -153,6 +175,13 @@ def _view(kind: str | None, form: str) -> str:
     return f"{kind}_{form}"
 
 
-def connect(path: str | Path | None = None, *, read_only: bool = False) -> Extractor:
-    """Open (creating if needed) a fact database; ``None`` means the default path."""
-    return Extractor(path, read_only=read_only)
+def connect(path: str | Path | None = None, *, read_only: bool = False, wait: float | None = None) -> Extractor:
+    """Open (creating if needed) a fact database; ``None`` means the default path.
+
+    ``read_only``: open it for reading only, in the sandbox (see the module docstring).
+    ``wait``: seconds to wait while another process holds the database (an ingest writing,
+    or readers when this one is to write); None: ``$EXTRACTOR_WAIT``, else 0."""
+    return Extractor(path, read_only=read_only, wait=wait)
+
+
+__all__ = ["Extractor", "SqlRefused", "StoreError", "connect"]

@@ -1,25 +1,34 @@
 """The ``extract`` command line: a thin layer over ``extractor.api``.
 
-Data goes to stdout, logs and progress to stderr. Exit status: 0 ok, 1 some input
-failed (or the database could not be used), 2 usage error.
+Data goes to stdout, logs and progress to stderr. Exit status: 0 ok (also when the reader
+of stdout closed it early, as with ``| head``), 1 some input failed (or the database, an
+output or a statement could not be used), 2 usage error, 130 interrupted (Ctrl-C). No
+command ends in a traceback: an unexpected error is one line (``-v`` logs its traceback).
+
+The options of the group (``--db``, ``--wait``, ``-q``, ``-v``) are accepted after the
+command name too, with the same meaning (``extract stats --db a.duckdb``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import signal
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, NoReturn
 
 import click
 from rich.console import Console
 
 from extractor import __version__
-from extractor.api import Extractor
-from extractor.store.db import StoreError, default_db_path
+from extractor.api import Extractor, SqlRefused
+from extractor.entry import EXIT_INTERRUPTED, interrupts_deferred
+from extractor.store.db import WAIT_ENV, StoreError, default_db_path
 
 log = logging.getLogger("extractor")
 
@@ -27,37 +36,259 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class Ctx:
-    def __init__(self, db: Path, quiet: bool, verbose: bool) -> None:
+    def __init__(self, db: Path, quiet: bool, verbose: bool, wait: float = 0.0) -> None:
         self.db = db
         self.quiet = quiet
         self.verbose = verbose
+        self.wait = wait
 
     def open(self, *, read_only: bool = False) -> Extractor:
         try:
-            return Extractor(self.db, read_only=read_only)
+            return Extractor(self.db, read_only=read_only, wait=self.wait)
         except StoreError as exc:
-            err.print(f"[red]error:[/red] {exc}", markup=True)
-            raise SystemExit(1) from exc
+            fail(str(exc))
 
     def info(self, msg: str) -> None:
         if not self.quiet:
             err.print(msg, markup=False)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def fail(msg: str, code: int = 1) -> NoReturn:
+    """Print ``error: msg`` on stderr (one line) and exit with ``code``."""
+    _say_error(msg)
+    raise SystemExit(code)
+
+
+def _say_error(msg: str) -> None:
+    with contextlib.suppress(Exception):  # a closed stderr: nothing more to say
+        err.print(f"[red]error:[/red] {_one_line(msg)}", markup=True, highlight=False)
+
+
+def _one_line(msg: str) -> str:
+    lines = [line.strip() for line in str(msg).strip().splitlines() if line.strip()]
+    return lines[0] if lines else "unknown error"
+
+
+def _logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+    if verbose:  # also when -v follows the command (logging is already set up by then)
+        logging.getLogger().setLevel(logging.DEBUG)
+
+
+# --- outputs: stdout and -o files, with their errors as messages ---------------------------------
+
+
+class OutputError(Exception):
+    """An output that cannot be written (a missing folder, a full disk), in words."""
+
+
+@contextmanager
+def writing(target: Path | None) -> Iterator[None]:
+    """Turn the OSError of writing ``target`` (None: stdout) into an ``OutputError``; a broken
+    pipe on stdout stays a ``BrokenPipeError`` (the reader has gone: not an error)."""
+    try:
+        yield
+    except BrokenPipeError:
+        if target is None:
+            raise
+        raise OutputError(f"cannot write {target}: broken pipe") from None
+    except OSError as exc:
+        where = "to stdout" if target is None else str(target)
+        raise OutputError(f"cannot write {where}: {exc.strerror or _one_line(str(exc))}") from exc
+
+
+@contextmanager
+def output_file(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
+    """``path`` opened for writing, its errors (on opening, writing, closing) ``OutputError``."""
+    with writing(path), open(path, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as fh:
+        yield fh
+
+
+def _flush_stdout() -> None:
+    with writing(None):
+        sys.stdout.flush()
+
+
+def _detach_stdout() -> None:
+    """Point stdout's file descriptor at /dev/null, so that the interpreter's last flush of what
+    is still buffered cannot fail once more ("Exception ignored ..." on stderr)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a file (a test's capture)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
+
+
+# --- the group: global options, and every error made a message ------------------------------------
+
+
+class _Interrupt:
+    """Whether Ctrl-C (SIGINT) came during this run. DuckDB turns the KeyboardInterrupt raised
+    inside a query into an error of its own ("Query interrupted"), which an ingest may take
+    for a failed load and recover from; the flag still tells that the run was interrupted."""
+
+    seen = False
+
+
+def _on_sigint(signum: int, frame: Any) -> None:
+    _Interrupt.seen = True
+    raise KeyboardInterrupt
+
+
+def _is_interrupt(exc: BaseException) -> bool:
+    import duckdb
+
+    return (isinstance(exc, KeyboardInterrupt | duckdb.InterruptException)
+            or (isinstance(exc, RuntimeError) and "interrupted" in str(exc).lower()))
+
+
+def interrupted() -> int:
+    """Say that the run was interrupted; the exit status for it (130, as shells use)."""
+    with contextlib.suppress(Exception):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the rest of the exit runs undisturbed
+    with contextlib.suppress(Exception):
+        err.print("interrupted", markup=False, highlight=False)
+    return EXIT_INTERRUPTED
+
+
+def pipe_closed() -> int:
+    """The reader of stdout has gone (``| head``): stop quietly with status 0."""
+    _detach_stdout()
+    return 0
+
+
+class _Interrupted(Exception):
+    """A KeyboardInterrupt on its way out of click (which would print a blank line for it)."""
+
+
+class _PipeClosed(Exception):
+    """A BrokenPipeError on stdout on its way out of click (which would exit 1 for it)."""
+
+
+class ExtractGroup(click.Group):
+    """The ``extract`` group: turns Ctrl-C, a closed pipe, an unwritable output, an unusable
+    database and any unexpected error into one line on stderr and an exit status."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as exc:
+            raise _Interrupted from exc
+        except BrokenPipeError as exc:
+            raise _PipeClosed from exc
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        previous: Any = None
+        main_thread = threading.current_thread() is threading.main_thread()
+        if main_thread:
+            _Interrupt.seen = False
+            previous = signal.signal(signal.SIGINT, _on_sigint)
+        try:
+            code = self._run(args, prog_name, complete_var, **extra)
+        finally:
+            if main_thread and previous is not None:
+                with contextlib.suppress(Exception):
+                    signal.signal(signal.SIGINT, previous)
+        sys.exit(code)
+
+    def _run(self, args: Any, prog_name: str | None, complete_var: str | None, **extra: Any) -> int:
+        try:
+            rv = super().main(args, prog_name, complete_var, False, **extra)
+            code = rv if isinstance(rv, int) else 0
+        except click.ClickException as exc:
+            with contextlib.suppress(Exception):
+                exc.show()
+            return exc.exit_code
+        except click.Abort:
+            return interrupted()
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        except (KeyboardInterrupt, _Interrupted):
+            return interrupted()
+        except (BrokenPipeError, _PipeClosed):
+            return pipe_closed()
+        except OutputError as exc:
+            _detach_stdout()
+            _say_error(str(exc))
+            return 1
+        except (StoreError, SqlRefused) as exc:
+            _say_error(str(exc))
+            return 1
+        except Exception as exc:
+            if _Interrupt.seen or _is_interrupt(exc):
+                return interrupted()
+            log.debug("unexpected error", exc_info=True)
+            _say_error(f"unexpected {type(exc).__name__}: {_one_line(str(exc))} (run with -v to see where)")
+            return 1
+        try:
+            _flush_stdout()
+        except BrokenPipeError:
+            return pipe_closed()
+        except OutputError as exc:
+            _detach_stdout()
+            _say_error(str(exc))
+            return 1 if code == 0 else code
+        if _Interrupt.seen:  # Ctrl-C inside a query that the run recovered from: it was still asked to stop
+            return interrupted()
+        return code
+
+
+_DB_HELP = f"DuckDB database file [default: {default_db_path()}]."
+_WAIT_HELP = ("Wait up to SECONDS for another process holding the database (an ingest writing, or "
+              "readers when ingesting) instead of failing at once [default: 0].")
+
+
+@click.group(cls=ExtractGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="extract")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar="EXTRACTOR_DB",
-              default=None, show_envvar=True,
-              help=f"DuckDB database file [default: {default_db_path()}].")
+              default=None, show_envvar=True, help=_DB_HELP)
+@click.option("--wait", "wait", type=click.FloatRange(min=0), envvar=WAIT_ENV, default=0.0, show_envvar=True,
+              metavar="SECONDS", help=_WAIT_HELP)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary on stderr.")
 @click.option("-v", "--verbose", is_flag=True, help="Debug logging on stderr.")
 @click.pass_context
-def main(ctx: click.Context, db: Path | None, quiet: bool, verbose: bool) -> None:
+def main(ctx: click.Context, db: Path | None, wait: float, quiet: bool, verbose: bool) -> None:
     """Extract dated facts (quotas, batch limits, retirements, regions) from documentation
-    diffs into DuckDB, and export them."""
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, stream=sys.stderr,
-                        format="%(levelname)s %(name)s: %(message)s")
-    ctx.obj = Ctx(db or default_db_path(), quiet, verbose)
+    diffs into DuckDB, and export them.
+
+    --db, --wait, -q and -v may also follow the command name.
+    """
+    _logging(verbose)
+    ctx.obj = Ctx(db or default_db_path(), quiet, verbose, wait)
+
+
+def _set(attr: str) -> Callable[[click.Context, click.Parameter, Any], None]:
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+        if value is None or value is False:
+            return  # not given after the command: the group's value stands
+        obj = ctx.find_object(Ctx)
+        if obj is None:
+            return
+        setattr(obj, attr, value)
+        if attr == "verbose":
+            _logging(True)
+    return callback
+
+
+def common_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """The group's options, accepted after the command name too (the last one given wins)."""
+    f = click.option("-v", "--verbose", "_verbose", is_flag=True, default=False, expose_value=False,
+                     callback=_set("verbose"), help="Debug logging on stderr (as before the command).")(f)
+    f = click.option("-q", "--quiet", "_quiet", is_flag=True, default=False, expose_value=False,
+                     callback=_set("quiet"), help="No progress bar or summary (as before the command).")(f)
+    f = click.option("--wait", "_wait", type=click.FloatRange(min=0), default=None, expose_value=False,
+                     metavar="SECONDS", callback=_set("wait"), help="As before the command: " + _WAIT_HELP)(f)
+    f = click.option("--db", "_db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     expose_value=False, callback=_set("db"), help="As before the command: " + _DB_HELP)(f)
+    return f
 
 
 @contextmanager
@@ -73,7 +304,7 @@ def _progress(enabled: bool, total: int) -> Iterator[Any]:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--date", "date", default=None, metavar="YYYY-MM-DD",
               help="Observed date for patches that carry none.")
 @click.option("--git", "git", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
@@ -85,9 +316,11 @@ def _progress(enabled: bool, total: int) -> Iterator[Any]:
               help="With --git: only commits touching these paths (git glob pathspecs; repeat the option).")
 @click.option("--repo", default=None, metavar="OWNER/NAME",
               help="Repository the patches and the walk belong to [default for --git: its origin remote].")
-@click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Processes that parse the files; 1 never forks [default: $EXTRACTOR_WORKERS, else one per "
-              "CPU (up to 4) when there are at least 16 new files and 2 MB].")
+@click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N", envvar="EXTRACTOR_WORKERS",
+              show_envvar=True,
+              help="Processes that parse the files; 1 never forks [default: one per CPU (up to 4) when there "
+              "are at least 16 new files and 2 MB].")
+@common_options
 @click.pass_obj
 def ingest(obj: Ctx, paths: tuple[Path, ...], date: str | None, git: Path | None, since: str | None,
            until: str | None, git_paths: tuple[str, ...], repo: str | None, workers: int | None) -> None:
@@ -96,7 +329,8 @@ def ingest(obj: Ctx, paths: tuple[Path, ...], date: str | None, git: Path | None
 
     With no PATH and no --git, ingests the small sample shipped with extractor. What each
     file is (report or patch) is told by its content. Files and commits already ingested
-    are skipped.
+    are skipped. A PATH that does not exist, or a file or folder that cannot be read, fails
+    (and is recorded) while the other inputs load; a folder with no files is reported.
     """
     from extractor.normalize import find_date
 
@@ -113,7 +347,6 @@ def ingest(obj: Ctx, paths: tuple[Path, ...], date: str | None, git: Path | None
         raise click.UsageError("--since, --until and --paths narrow a walk: give --git REPO")
     from extractor.pipeline import expand
 
-    db = obj.open()
     total = sum(1 for _ in expand(paths)) if paths else 0
     show = not obj.quiet and err.is_terminal and total > 1
     failed = 0
@@ -123,6 +356,7 @@ def ingest(obj: Ctx, paths: tuple[Path, ...], date: str | None, git: Path | None
         colour = "red" if severity == "error" else "yellow"
         err.print(f"[{colour}]{severity}:[/{colour}] {where}: {msg}", markup=True, highlight=False)
 
+    db = obj.open()
     with db, _progress(show, total * 2) as bar:
         task = bar.add_task("ingest", total=total * 2) if bar else None
 
@@ -151,6 +385,7 @@ def ingest(obj: Ctx, paths: tuple[Path, ...], date: str | None, git: Path | None
               show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to FILE instead of stdout (required for parquet).")
+@common_options
 @click.pass_obj
 def export(obj: Ctx, fmt: str, output: Path | None) -> None:
     """Export every event (changes and observations), sorted by date, doc and kind."""
@@ -161,37 +396,47 @@ def export(obj: Ctx, fmt: str, output: Path | None) -> None:
     with obj.open(read_only=True) as db:
         if fmt == "jsonl":
             if output is None:
-                n = ex.write_jsonl(db.store, sys.stdout)
+                with writing(None):
+                    n = ex.write_jsonl(db.store, sys.stdout)
             else:
-                with output.open("w", encoding="utf-8") as fh:
+                with output_file(output) as fh:
                     n = ex.write_jsonl(db.store, fh)
         else:
             df = ex.flat_frame(db.store)
             n = len(df)
-            if fmt == "csv":
-                df.to_csv(output if output is not None else sys.stdout, index=False)
+            if output is None:
+                with writing(None):
+                    df.to_csv(sys.stdout, index=False)
             else:
-                df.to_parquet(output, index=False)
+                with output_file(output, "wb" if fmt == "parquet" else "w") as fh:
+                    if fmt == "csv":
+                        df.to_csv(fh, index=False)
+                    else:
+                        df.to_parquet(fh, index=False)
     obj.info(f"{n} events exported" + (f" to {output}" if output else ""))
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (numbers as numbers).")
+@common_options
 @click.pass_obj
 def stats(obj: Ctx, as_json: bool) -> None:
     """Sources, events per kind, unresolved rows per document, and errors."""
+    from extractor.render import frame_records, print_frame
+
     with obj.open(read_only=True) as db:
         tables = db.stats()
     if as_json:
         import json
 
-        click.echo(json.dumps({k: v.astype(str).to_dict("records") for k, v in tables.items()}, indent=2))
+        text = json.dumps({k: frame_records(v) for k, v in tables.items()}, indent=2, ensure_ascii=False)
+        with writing(None):
+            click.echo(text)
         return
     out = Console(highlight=False, width=max(100, Console().width))
-    from extractor.render import print_frame
-
-    for name, df in tables.items():
-        print_frame(out, df, title=name, empty=f"no {name}")
+    with writing(None):
+        for name, df in tables.items():
+            print_frame(out, df, title=name, empty=f"no {name}")
 
 
 # --- history: named queries, ad-hoc SQL, digest (thin over Extractor.query / sql / report) ---
@@ -212,12 +457,27 @@ def _pairs(pairs: tuple[str, ...]) -> dict[str, str]:
 def _emit(df: Any, fmt: str) -> None:
     from extractor.render import drop_empty_columns, format_frame, print_frame
 
-    if fmt == "table":
-        print_frame(Console(highlight=False), drop_empty_columns(df), empty="no rows")
-        return
-    click.echo(format_frame(df, fmt), nl=False)
+    with writing(None):
+        if fmt == "table":
+            print_frame(Console(highlight=False), drop_empty_columns(df), empty="no rows")
+            return
+        click.echo(format_frame(df, fmt), nl=False)
     if df.empty and fmt != "markdown":
         err.print("no rows", markup=False)
+
+
+def _run_sql(run: Callable[[], Any]) -> Any:
+    """The frame ``run`` gives; a refused statement or a DuckDB error is one line and exit 1."""
+    import duckdb
+
+    try:
+        return run()
+    except SqlRefused as exc:
+        fail(f"refused: {exc}")
+    except duckdb.Error as exc:
+        if _Interrupt.seen or _is_interrupt(exc):
+            raise KeyboardInterrupt from exc
+        fail(str(exc))
 
 
 @main.command()
@@ -228,10 +488,13 @@ def _emit(df: Any, fmt: str) -> None:
 @click.option("--as-of", "as_of", default=None, metavar="DATE",
               help="Answer as of DATE (queries that take an as_of parameter).")
 @click.option("--format", "fmt", type=click.Choice(_TABLE_FORMATS), default="table", show_default=True)
+@common_options
 @click.pass_obj
 def query(obj: Ctx, name: str | None, list_queries: bool, params: tuple[str, ...], as_of: str | None,
           fmt: str) -> None:
     """Run the named query NAME (queries/*.sql); with --list (or no NAME), list them.
+
+    Named queries run read-only, in the same sandbox as extract sql.
 
     \b
     extract query current_quotas --param model=o3 --as-of 2025-05-01
@@ -253,7 +516,7 @@ def query(obj: Ctx, name: str | None, list_queries: bool, params: tuple[str, ...
     except QueryError as exc:
         raise click.UsageError(str(exc)) from exc
     with obj.open(read_only=True) as db:
-        df = db.query(q.name, **bound)
+        df = _run_sql(lambda: db.query(q.name, **bound))
     _emit(df, fmt)
 
 
@@ -263,9 +526,15 @@ def query(obj: Ctx, name: str | None, list_queries: bool, params: tuple[str, ...
               help="Bind $KEY in the SQL (as text); repeat for several.")
 @click.option("--as-of", "as_of", default=None, metavar="DATE", help="Bind $as_of (a DATE) in the SQL.")
 @click.option("--format", "fmt", type=click.Choice(_TABLE_FORMATS), default="table", show_default=True)
+@common_options
 @click.pass_obj
 def sql_command(obj: Ctx, statement: str, params: tuple[str, ...], as_of: str | None, fmt: str) -> None:
-    """Run ad-hoc SQL on the database, read-only.
+    """Run ad-hoc SQL on the database, read-only, in a sandbox.
+
+    Only queries run (SELECT, WITH, VALUES, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN, PRAGMA, CALL),
+    and they read the database and nothing else: no file is read or written (COPY, EXPORT,
+    read_csv, glob, ...), no database attached, no extension installed or loaded, no
+    setting changed. A refused statement is one line on stderr and exit status 1.
 
     Besides the tables (events, sources, ...) there are time views: fact_history,
     fact_current, fact_changes, and per kind quota_history, quota_current,
@@ -276,8 +545,6 @@ def sql_command(obj: Ctx, statement: str, params: tuple[str, ...], as_of: str | 
     extract sql "SELECT * FROM quota_as_of(\\$as_of) WHERE model = 'o3'" --as-of 2025-05-01
     """
     import re
-
-    import duckdb
 
     from extractor.queries import QueryError, parse_date
 
@@ -290,11 +557,7 @@ def sql_command(obj: Ctx, statement: str, params: tuple[str, ...], as_of: str | 
     used = set(re.findall(r"\$([A-Za-z_]\w*)", statement))
     bound = {k: v for k, v in values.items() if k in used}
     with obj.open(read_only=True) as db:
-        try:
-            df = db.sql(statement, bound or None)
-        except duckdb.Error as exc:
-            err.print(f"[red]error:[/red] {str(exc).strip()}", markup=True, highlight=False)
-            raise SystemExit(1) from exc
+        df = _run_sql(lambda: db.sql(statement, bound or None))
     _emit(df, fmt)
 
 
@@ -304,6 +567,7 @@ def sql_command(obj: Ctx, statement: str, params: tuple[str, ...], as_of: str | 
 @click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to FILE instead of stdout.")
+@common_options
 @click.pass_obj
 def report(obj: Ctx, since: str, until: str | None, fmt: str, output: Path | None) -> None:
     """A digest of what changed: grouped by kind and model, linked to the compare ranges.
@@ -319,19 +583,25 @@ def report(obj: Ctx, since: str, until: str | None, fmt: str, output: Path | Non
         raise click.BadParameter(str(exc)) from exc
     if end is not None and end < start:
         raise click.BadParameter(f"--until {end} is before --since {start}")
+    with interrupts_deferred():  # native modules (matplotlib's) are not to be interrupted while they load
+        import extractor.digest  # noqa: F401
+        if fmt == "html":
+            import matplotlib.pyplot  # noqa: F401
     with obj.open(read_only=True) as db:
         text = db.report(start, end, fmt=fmt)
     if output is None:
-        click.echo(text, nl=False)
+        with writing(None):
+            click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        with output_file(output) as fh:
+            fh.write(text)
         obj.info(f"digest written to {output}")
 
 
-def run() -> None:  # pragma: no cover - console script entry point
-    if os.environ.get("NO_COLOR"):
-        os.environ.setdefault("TERM", "dumb")
-    main()
+def run() -> None:  # pragma: no cover - console script entry point (see extractor.entry)
+    from extractor.entry import run as entry
+
+    entry()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -71,16 +71,32 @@ class InputFile:
     explicit: bool  # named on the command line (vs found in a folder)
 
 
-def expand(paths: Iterable[str | Path]) -> Iterator[tuple[Path, bool]]:
-    """Files named, and the files below folders named (recursively, hidden ones skipped)."""
+def expand(paths: Iterable[str | Path], problems: list[tuple[str, str, str]] | None = None) -> Iterator[tuple[Path, bool]]:
+    """Files named, and the files below folders named (recursively, hidden ones skipped).
+
+    ``problems`` collects ``(path, severity, message)``: an ``error`` for each folder that
+    cannot be read (its files are not there to load), a ``warning`` for a folder named that
+    holds no file to ingest. A path that does not exist is yielded (reading it fails)."""
     for p in map(Path, paths):
-        if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                rel = f.relative_to(p)
-                if f.is_file() and not any(part.startswith(".") for part in rel.parts):
-                    yield f, False
-        else:
+        if not p.is_dir():
             yield p, True
+            continue
+        found: list[Path] = []
+        unreadable: list[OSError] = []
+        hidden = False
+        for root, dirs, files in os.walk(p, onerror=unreadable.append):
+            shown = [d for d in dirs if not d.startswith(".")]
+            hidden = hidden or len(shown) < len(dirs) or any(f.startswith(".") for f in files)
+            dirs[:] = sorted(shown)
+            found += [f for f in (Path(root, name) for name in files if not name.startswith(".")) if f.is_file()]
+        yield from ((f, False) for f in sorted(found))
+        if problems is None:
+            continue
+        for exc in unreadable:
+            problems.append((str(exc.filename or p), "error", f"cannot read folder: {exc.strerror or exc}"))
+        if not found and not unreadable:
+            note = " (hidden files and folders are skipped)" if hidden else ""
+            problems.append((str(p), "warning", f"nothing found here: no files to ingest{note}"))
 
 
 def sha256(data: bytes) -> str:
@@ -723,7 +739,15 @@ def _ingest(store: Store, paths: Iterable[str | Path], *, date: str | None, prog
         t = result.lap("walk", t)
 
     seen: list[dict[str, Any]] = []
-    inputs = read_inputs(store, expand(paths), known, result, say, tick, seen)
+    problems: list[tuple[str, str, str]] = []
+    inputs = read_inputs(store, expand(paths, problems), known, result, say, tick, seen)
+    for path, severity, msg in problems:  # folders that cannot be read, or that hold nothing
+        if severity == "error":
+            result.files += 1
+            _fail_msg(store, result, say, path, None, msg)
+        else:
+            result.warnings.append((path, None, msg))
+            say(path, None, severity, msg)
     record_files(store, seen)
     result.lap("read", t)
     if not inputs and memory is None:

@@ -1,11 +1,22 @@
-"""Rendering DataFrames for people: terminal tables that fit, markdown, CSV, JSON."""
+"""Rendering DataFrames for people: terminal tables that fit, markdown, CSV, JSON.
+
+Every value is rendered as what it is: a list, struct or map as JSON text in a table, CSV or
+markdown cell and as a JSON array or object in JSON; integers as integers (also in a column
+with gaps); NULL as an empty cell (``null`` in JSON); dates and times as ISO text; blobs as
+DuckDB writes them (``\\x00``); cells of any length whole. Markdown cells escape the
+characters that would make them markup.
+"""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import decimal
 import io
 import json
 import math
+import re
+import uuid
 from typing import Any
 
 import pandas as pd
@@ -27,27 +38,59 @@ def is_missing(v: Any) -> bool:
 
 
 def plain(v: Any) -> Any:
-    """A cell as a JSON-ready Python value: None for missing, ISO text for dates, ints for
-    integral floats (a pandas column of integers with gaps)."""
+    """A cell as a JSON-ready Python value: None for missing, ISO text for dates and times,
+    Python ints and floats for numpy ones, lists and dicts (with text keys) for nested
+    values, all the way down; text for infinities, blobs (``\\xFF``) and UUIDs."""
+    if isinstance(v, dict):
+        return {_key(k): plain(x) for k, x in v.items()}
+    if isinstance(v, list | tuple) or (hasattr(v, "tolist") and getattr(v, "ndim", 0) > 0):
+        return [plain(x) for x in v]
     if is_missing(v):
         return None
-    if isinstance(v, pd.Timestamp):
-        return v.date().isoformat() if v == v.normalize() else v.isoformat()
-    if isinstance(v, dt.datetime | dt.date):
-        return v.isoformat()
-    if hasattr(v, "item") and not isinstance(v, str | bytes):  # numpy scalars
+    if hasattr(v, "item") and not isinstance(v, str | bytes | pd.Timestamp):  # numpy scalars
         v = v.item()
-    if isinstance(v, float) and v.is_integer():
-        return int(v)
+        if is_missing(v):
+            return None
+    if isinstance(v, bool | int | str):
+        return v
+    if isinstance(v, float):
+        return v if math.isfinite(v) else ("inf" if v > 0 else "-inf")
+    if isinstance(v, pd.Timestamp):
+        return v.date().isoformat() if v == v.normalize() and v.tzinfo is None else v.isoformat()
+    if isinstance(v, dt.datetime | dt.date | dt.time):
+        return v.isoformat()
+    if isinstance(v, decimal.Decimal):
+        if not v.is_finite():
+            return str(v)
+        return int(v) if v == v.to_integral_value() else float(v)
+    if isinstance(v, bytes | bytearray | memoryview):
+        return blob_text(bytes(v))
+    if isinstance(v, uuid.UUID | dt.timedelta):
+        return str(v)
     return v
 
 
+def _key(k: Any) -> str:
+    """A dict key (a map's key may be any type) as JSON object keys are: text."""
+    return k if isinstance(k, str) else cell_text(k)
+
+
+def blob_text(b: bytes) -> str:
+    """Bytes as DuckDB writes a BLOB: printable ASCII as itself, every other byte ``\\xHH``."""
+    return "".join(chr(c) if 32 <= c < 127 and c != 92 else f"\\x{c:02X}" for c in b)
+
+
 def cell_text(v: Any) -> str:
+    """A cell as text: empty for missing, ``true`` / ``false``, JSON for lists, structs and maps."""
     p = plain(v)
     if p is None:
         return ""
     if isinstance(p, bool):
         return "true" if p else "false"
+    if isinstance(p, dict | list):
+        return json.dumps(p, ensure_ascii=False)
+    if isinstance(v, decimal.Decimal):
+        return str(v)  # 1.50 stays 1.50 in text
     return str(p)
 
 
@@ -121,22 +164,39 @@ def _print_vertical(console: Console, names: list[str], rows: list[list[str]], t
 
 
 def to_csv(df: pd.DataFrame) -> str:
+    """CSV with a header row: cells as ``cell_text`` gives them, quoted where CSV needs it."""
     out = io.StringIO()
-    pd.DataFrame(frame_records(df), columns=[str(c) for c in df.columns]).to_csv(out, index=False)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([str(c) for c in df.columns])
+    for row in df.itertuples(index=False):
+        writer.writerow([cell_text(v) for v in row])
     return out.getvalue()
 
 
 def to_json(df: pd.DataFrame) -> str:
+    """A JSON array of one object per row; values keep their types (``plain``)."""
     return json.dumps(frame_records(df), ensure_ascii=False, indent=2) + "\n"
 
 
+# Markdown: characters that start emphasis, code, links, HTML or strike-through are escaped
+# with a backslash (an underscore only at a word's edge, where it could start emphasis: in
+# ``deployment_type`` it is text), an entity-like ``&…;`` by escaping its ampersand.
+_MD_ALWAYS = re.compile(r"([\\`*\[\]<>|~])")
+_MD_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+_MD_ENTITY = re.compile(r"&(?=#?\w+;)")
+
+
 def _md_cell(v: Any) -> str:
-    text = cell_text(v).replace("\\", "\\\\").replace("|", "\\|")
-    return " ".join(text.split())  # newlines would end the row
+    text = _MD_ALWAYS.sub(r"\\\1", cell_text(v))
+    text = _MD_UNDERSCORE.sub(r"\\_", text)
+    text = _MD_ENTITY.sub(r"\\&", text)
+    lines = [" ".join(line.split()) for line in text.replace("\r\n", "\n").split("\n")]
+    return "<br>".join(lines)  # a newline would end the row
 
 
 def to_markdown(df: pd.DataFrame, *, empty: str = "no rows") -> str:
-    """A GitHub-flavoured pipe table (pipes escaped, newlines folded); ``_empty_`` when no rows."""
+    """A GitHub-flavoured pipe table (markup characters escaped, newlines as ``<br>``);
+    ``_empty_`` when no rows."""
     if df.empty:
         return f"_{empty}_\n"
     cols = [str(c) for c in df.columns]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
@@ -95,7 +96,7 @@ class Pool:
             mine, theirs = Pipe()
             sys.stdout.flush()
             sys.stderr.flush()
-            pid = os.fork()
+            pid = _fork()
             if pid == 0:  # the child: serve the shard, then leave without running any cleanup
                 code = 0
                 try:
@@ -142,6 +143,17 @@ class Pool:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
         self.children = []
+
+
+def _fork() -> int:
+    """``os.fork()`` with SIGINT held back while it runs: a Ctrl-C raised inside the fork
+    handlers (logging's, threading's) cannot reach anyone and is printed as "Exception
+    ignored"; held, it is raised in this process just after, like any other."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        return os.fork()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _serve(conn: Connection, shard: Shard) -> None:

@@ -1,18 +1,27 @@
-"""The DuckDB store: opening with clear errors, migrations from ``schemas/``, bulk writes.
+"""The DuckDB store: opening with clear errors, migrations from ``schemas/``, bulk writes,
+and the sandbox that read-only connections run in.
 
 Writes go through Arrow tables registered with DuckDB and ``INSERT … SELECT`` with an
 anti-join, never row-by-row, so re-loading the same rows is a no-op. A locked file, a
 database written by a newer extractor or a file that is not an extractor database each
-raise ``StoreError`` with a message meant for a person.
+raise ``StoreError`` with a message meant for a person; opening can wait for another
+process's lock (``wait`` seconds, else ``$EXTRACTOR_WAIT``).
+
+A read-only store is a sandbox: its connection is opened with external access disabled
+(no reading or writing files, no ATTACH, COPY, EXPORT, INSTALL or LOAD of extensions) and
+its configuration locked, so no statement can undo that; ``Store.read`` also refuses
+statements other than queries (``SqlRefused``) before DuckDB sees them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import re
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +30,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 import pyarrow as pa
+from duckdb.sqltypes import DuckDBPyType
 
 from extractor.paths import sql_dir
 
@@ -33,6 +43,28 @@ class StoreError(RuntimeError):
     """A database that cannot be used, with a message meant for a person."""
 
 
+class SqlRefused(ValueError):
+    """A statement a read-only (sandboxed) connection does not run, with the reason."""
+
+
+# The settings of a read-only connection, given when it is opened: the database file
+# itself stays readable, nothing else is. ``lock_configuration`` comes into force last, so
+# that no SET, RESET or PRAGMA can change any setting afterwards.
+SANDBOX: dict[str, Any] = {
+    "enable_external_access": False,
+    "autoload_known_extensions": False,
+    "autoinstall_known_extensions": False,
+    "allow_community_extensions": False,
+    "allow_unsigned_extensions": False,
+    "allow_persistent_secrets": False,
+    "lock_configuration": True,
+}
+# Statements a read-only connection runs (DuckDB's statement types): queries only. DESCRIBE,
+# SHOW, SUMMARIZE, WITH, VALUES, FROM and PIVOT-free UNPIVOT are SELECTs to DuckDB.
+READ_STATEMENTS = ("SELECT", "EXPLAIN", "PRAGMA", "CALL")
+WAIT_ENV = "EXTRACTOR_WAIT"
+
+
 def default_db_path() -> Path:
     """``$EXTRACTOR_DB``, else ``$XDG_DATA_HOME/extractor/facts.duckdb``."""
     env = os.environ.get("EXTRACTOR_DB")
@@ -40,6 +72,20 @@ def default_db_path() -> Path:
         return Path(env)
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "extractor" / "facts.duckdb"
+
+
+def default_wait() -> float:
+    """``$EXTRACTOR_WAIT`` (seconds to wait for another process's lock), else 0."""
+    env = os.environ.get(WAIT_ENV, "").strip()
+    if not env:
+        return 0.0
+    try:
+        wait = float(env)
+    except ValueError:
+        wait = -1.0
+    if not wait >= 0:  # also NaN
+        raise StoreError(f"${WAIT_ENV}: expected a number of seconds, got {env!r}")
+    return wait
 
 
 def migrations() -> list[tuple[int, Path]]:
@@ -76,32 +122,85 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back the open transaction; none being open (DuckDB ends a transaction whose
+    statement was interrupted) is not an error."""
+    with contextlib.suppress(duckdb.TransactionException):
+        con.execute("ROLLBACK")
+
+
+_LOCK_PID = re.compile(r"\(PID (\d+)\)")
+
+
+def _lock_message(path: str, exc: duckdb.Error, read_only: bool, waited: float) -> str:
+    """What a lock held by another process means for this open, in words."""
+    msg = str(exc)
+    m = _LOCK_PID.search(msg)
+    pid = f"process {m.group(1)}" if m else "another process"
+    if waited > 0:
+        how = f"it was still held after waiting {waited:g} s; retry later, or wait longer with --wait SECONDS"
+    else:
+        how = f"retry when it has finished, or wait for it with --wait SECONDS (or ${WAIT_ENV})"
+    if read_only:  # readers share the file: the holder is a writer
+        return f"{path}: an ingest is writing to the database ({pid}); {how}"
+    if "read-only mode" in msg:  # DuckDB says a read-only open would work: readers hold it
+        return (f"{path}: the database is in use by another process ({pid} is reading it, and an "
+                f"ingest needs it to itself); {how}")
+    return f"{path}: the database is in use by another process ({pid} is writing to it; one writer at a time); {how}"
+
+
+def _connect(path: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    """Open ``path`` (a read-only connection in the sandbox), waiting up to ``wait`` seconds
+    while another process holds a conflicting lock."""
+    start = time.monotonic()
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only, config=dict(SANDBOX) if read_only else {})
+        except duckdb.IOException as exc:
+            msg = str(exc)
+            if "lock" not in msg.lower():
+                raise StoreError(f"{path}: cannot open the database: {msg.splitlines()[0]}") from exc
+            left = wait - (time.monotonic() - start)
+            if left <= 0:
+                raise StoreError(_lock_message(path, exc, read_only, wait)) from exc
+            time.sleep(min(delay, left))
+            delay = min(delay * 2, 0.5)
+        except duckdb.Error as exc:
+            raise StoreError(f"{path}: not a DuckDB database, or a damaged one: "
+                             f"{str(exc).splitlines()[0]}") from exc
+
+
 class Store:
-    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path, *, read_only: bool = False, wait: float | None = None) -> None:
+        """Open ``path`` (``:memory:`` for none), creating and migrating it unless
+        ``read_only``; a read-only store is sandboxed (see the module docstring). ``wait``:
+        seconds to wait for another process's lock (None: ``$EXTRACTOR_WAIT``, else 0)."""
         self.path = str(path)
+        self.wait = default_wait() if wait is None else wait
         self._new = self.path == ":memory:" or not Path(self.path).exists()
         if self.path != ":memory:":
             p = Path(self.path)
             if read_only and not p.exists():
                 raise StoreError(f"{self.path}: no such database (run 'extract ingest' first)")
             if not read_only:
-                p.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._con = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.IOException as exc:
-            msg = str(exc)
-            if "lock" in msg.lower():
-                raise StoreError(f"{self.path}: the database is in use by another process "
-                                 "(one writer at a time); try again when it has finished") from exc
-            raise StoreError(f"{self.path}: cannot open the database: {msg.splitlines()[0]}") from exc
-        except duckdb.Error as exc:
-            raise StoreError(f"{self.path}: not a DuckDB database, or a damaged one: "
-                             f"{str(exc).splitlines()[0]}") from exc
+                try:
+                    p.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise StoreError(f"{self.path}: cannot create its folder {p.parent}: "
+                                     f"{exc.strerror or exc}") from exc
+        self._con = _connect(self.path, read_only, self.wait)
         self.read_only = read_only
         self._columns: dict[str, list[tuple[str, str]]] = {}
         self._views: threading.Thread | None = None
+        self._views_cursor: duckdb.DuckDBPyConnection | None = None
+        self._views_done = threading.Event()
         self._views_error: BaseException | None = None
-        self._check_and_migrate()
+        try:
+            self._check_and_migrate()
+        except BaseException:
+            self._con.close()
+            raise
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
@@ -112,6 +211,7 @@ class Store:
     def ready(self) -> None:
         """Wait for the views and macros being created in the background, if they are."""
         if self._views is not None:
+            self._views_done.wait()  # (an interrupted Thread.join can leave is_alive() False too early)
             self._views.join()
             self._views = None
             if self._views_error is not None:
@@ -150,8 +250,8 @@ class Store:
             return
         if self.read_only:  # migrate through a short writable connection, then read on
             self._con.close()
-            Store(self.path).close()
-            self._con = duckdb.connect(self.path, read_only=True)
+            Store(self.path, wait=self.wait).close()
+            self._con = _connect(self.path, True, self.wait)
             return
         self._con.execute("BEGIN")
         try:
@@ -170,30 +270,36 @@ class Store:
             self._con.execute("CREATE TABLE IF NOT EXISTS schema_scripts (name VARCHAR PRIMARY KEY, "
                               "sha256 VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)")
             self._con.execute("COMMIT")
-        except Exception:
-            self._con.execute("ROLLBACK")
+        except BaseException:
+            _rollback(self._con)
             raise
         # Views and macros take a while to bind and nothing in an ingest needs them: they are
         # created on a second connection in the background, and ``con`` waits for them. Until
         # their checksums are recorded (same transaction) the next open creates them again.
         # Not a daemon: a program that ends without closing the store waits for it to finish.
-        self._views = threading.Thread(target=self._create_views, args=(stale,), name="extractor-views")
+        # The cursor is made here: the connection refuses calls while this thread uses it.
+        self._views_cursor = self._con.cursor()
+        self._views_done.clear()
+        self._views = threading.Thread(target=self._create_views, args=(self._views_cursor, stale),
+                                       name="extractor-views")
         self._views.start()
 
-    def _create_views(self, stale: list[Path]) -> None:
-        cur = self._con.cursor()
+    def _create_views(self, cur: duckdb.DuckDBPyConnection, stale: list[Path]) -> None:
         try:
             cur.execute("BEGIN")
             try:
                 self._apply_repeatables(cur, stale)
                 cur.execute("COMMIT")
             except BaseException:
-                cur.execute("ROLLBACK")
+                _rollback(cur)
                 raise
         except BaseException as exc:
             self._views_error = exc
         finally:
-            cur.close()
+            try:
+                cur.close()
+            finally:
+                self._views_done.set()
 
     def _stale_repeatables(self, current: int) -> list[Path]:
         """Repeatable migrations (marked ``-- repeatable``: views and macros only, every
@@ -223,7 +329,7 @@ class Store:
         try:
             yield
         except BaseException:
-            self._con.execute("ROLLBACK")
+            _rollback(self._con)
             raise
         self._con.execute("COMMIT")
 
@@ -335,6 +441,26 @@ class Store:
         """Run a query (parameters bound by DuckDB) and return a DataFrame."""
         return self.con.sql(sql, params=params).to_arrow_table().to_pandas()
 
+    def frame(self, sql: str, params: Sequence[object] | dict[str, object] | None = None) -> pd.DataFrame:
+        """Run a query and return its result with every value true to its type (see
+        ``relation_frame``); an empty frame for a statement that gives no result."""
+        rel = self.con.sql(sql, params=params)
+        return pd.DataFrame() if rel is None else relation_frame(rel)
+
+    def read(self, sql: str, params: Sequence[object] | dict[str, object] | None = None) -> pd.DataFrame:
+        """``frame`` for SQL from anyone: on a read-only store, statements other than queries
+        are refused, and so is whatever the sandbox stops (``SqlRefused``)."""
+        if not self.read_only:
+            return self.frame(sql, params)
+        check_read_only(sql)
+        try:
+            return self.frame(sql, params)
+        except duckdb.Error as exc:
+            reason = refusal(exc)
+            if reason is None:
+                raise
+            raise SqlRefused(reason) from exc
+
     def rows(self, sql: str, params: Sequence[object] | dict[str, object] | None = None) -> list[tuple]:
         """Run a query on the tables (it does not wait for the views) and return its rows."""
         return self._con.execute(sql, params).fetchall() if params is not None else self._con.execute(sql).fetchall()
@@ -343,7 +469,157 @@ class Store:
         try:
             self.ready()
         finally:
+            self._stop_views()
             self._con.close()
+
+    def _stop_views(self) -> None:
+        """When waiting for the views was interrupted (Ctrl-C): stop their transaction (rolled
+        back; the next open creates them) and let the thread end, so that the connection is
+        never closed under it (DuckDB aborts the process then)."""
+        thread, self._views = self._views, None
+        if thread is None:
+            return
+        if self._views_cursor is not None:
+            with contextlib.suppress(Exception):
+                self._views_cursor.interrupt()
+        while not self._views_done.is_set():
+            try:
+                self._views_done.wait()
+            except KeyboardInterrupt:  # already stopping
+                continue
+        with contextlib.suppress(KeyboardInterrupt):
+            thread.join()
+
+
+# --- the sandbox: statements a read-only connection runs --------------------------------------
+
+_COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
+_EXPLAIN = re.compile(r"^\s*EXPLAIN\s+(?:ANALYZE\s+|\([^)]*\)\s*)?", re.IGNORECASE)
+
+
+def _first_words(text: str) -> str:
+    words = _COMMENTS.sub(" ", text).split()
+    if not words:
+        return "an empty statement"
+    two = " ".join(words[:2]).upper()
+    return two if two in ("EXPORT DATABASE", "IMPORT DATABASE", "FORCE INSTALL", "UPDATE EXTENSIONS") else words[0].upper()
+
+
+def _types(sql: str) -> list[tuple[str, str]]:
+    """``(statement type, text)`` of each statement of ``sql``; a type this DuckDB's Python
+    client cannot name is ``UNKNOWN``. Syntax errors raise DuckDB's ``ParserException``."""
+    out = []
+    for st in duckdb.extract_statements(sql):
+        try:
+            kind = st.type.name
+        except ValueError:
+            kind = "UNKNOWN"
+        out.append((kind, st.query))
+    return out
+
+
+def check_read_only(sql: str) -> None:
+    """Raise ``SqlRefused`` unless every statement of ``sql`` is a query (``READ_STATEMENTS``;
+    the statement that ``EXPLAIN`` explains must be a SELECT too). Syntax errors are DuckDB's."""
+    statements = _types(sql)
+    if not statements:
+        raise SqlRefused("no SQL statement given")
+    for kind, text in statements:
+        if kind == "EXPLAIN":
+            inner = _EXPLAIN.sub("", _COMMENTS.sub(" ", text), count=1)
+            try:
+                inner_types = [k for k, _ in _types(inner)]
+            except duckdb.Error:
+                inner_types = ["SELECT"]  # not separable: DuckDB's sandbox still holds
+            if any(t != "SELECT" for t in inner_types):
+                kind, text = next(t for t in inner_types if t != "SELECT"), inner
+        if kind == "SET":
+            raise SqlRefused(f"{_first_words(text)} is not allowed: the settings of this connection are locked "
+                             "(it only reads the database)")
+        if kind not in READ_STATEMENTS:
+            raise SqlRefused(f"{_first_words(text)} is not allowed: this connection only reads the database "
+                             "(it runs queries: SELECT, WITH, VALUES, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN, PRAGMA, CALL)")
+
+
+def refusal(exc: duckdb.Error) -> str | None:
+    """The reason, when DuckDB refused a statement because of the sandbox; else None."""
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    text = re.sub(r"^[A-Za-z ]*Error: ", "", first)
+    if isinstance(exc, duckdb.PermissionException):
+        return f"{text} (this connection may read the database and nothing else)"
+    if "configuration has been locked" in first or "while database is running" in first:
+        return f"{text} (the settings of this connection are locked)"
+    if "attached in read-only mode" in first or "in read-only mode" in first:
+        return f"{text} (this connection only reads the database)"
+    return None
+
+
+# --- results as DataFrames, values true to their types --------------------------------------------
+
+# DuckDB types that Arrow does not carry faithfully (BIT and BIGNUM as bytes, TIMETZ without
+# its offset, INTERVAL as a pandas offset, UNION not at all, VARIANT as its encoding): the
+# scalar ones fetched as DuckDB's text, UNION and VARIANT (and nested types holding any of
+# these) as JSON, parsed.
+_AS_TEXT = {"bit", "bignum", "varint", "interval", "time with time zone"}
+_AS_JSON = {"union", "variant"}
+_NESTED = {"list", "array", "struct", "map"}
+_INT_DTYPES: dict[pa.DataType, Any] = {pa.uint64(): pd.UInt64Dtype()}
+
+
+def _awkward(t: DuckDBPyType) -> bool:
+    """Whether a DuckDB type is, or holds, a type Arrow does not carry faithfully."""
+    if t.id in _AS_TEXT or t.id in _AS_JSON:
+        return True
+    if t.id in _NESTED:
+        return any(isinstance(child, DuckDBPyType) and _awkward(child) for _name, child in t.children)
+    return False
+
+
+def relation_frame(rel: duckdb.DuckDBPyRelation) -> pd.DataFrame:
+    """A relation's result as a DataFrame whose cells are true to their types: integer columns
+    as nullable integers (``Int64``; ``UInt64`` for UBIGINT), never floats; lists, structs and
+    maps as Python lists and dicts (maps keyed by their keys); BIT, BIGNUM, INTERVAL, TIMETZ
+    as DuckDB's text, a UNION as ``{tag: value}``, a VARIANT as its value; nested values
+    holding those through JSON."""
+    names = list(rel.columns)
+    exprs: list[str] = []
+    as_json: set[int] = set()
+    for i, t in enumerate(rel.types):
+        quoted = '"' + names[i].replace('"', '""') + '"'
+        if t.id in _AS_TEXT:
+            exprs.append(f"CAST(#{i + 1} AS VARCHAR) AS {quoted}")
+        elif _awkward(t):
+            exprs.append(f"CAST(to_json(#{i + 1}) AS VARCHAR) AS {quoted}")
+            as_json.add(i)
+        else:
+            exprs.append(f"#{i + 1} AS {quoted}")
+    if as_json or any(e.startswith("CAST") for e in exprs):
+        rel = rel.project(", ".join(exprs))
+    table = rel.to_arrow_table()
+    columns: dict[int, Any] = {}
+    for i in range(table.num_columns):
+        col = table.column(i)
+        t = col.type
+        if i in as_json:
+            columns[i] = pd.Series([None if v is None else json.loads(v) for v in col.to_pylist()], dtype=object)
+        elif pa.types.is_integer(t):
+            columns[i] = col.to_pandas(types_mapper=lambda _t: _INT_DTYPES.get(_t, pd.Int64Dtype()))
+        elif pa.types.is_nested(t):
+            columns[i] = pd.Series(_pylist(col), dtype=object)
+        else:
+            columns[i] = col.to_pandas()
+    df = pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows))
+    df.columns = names
+    return df
+
+
+def _pylist(col: pa.ChunkedArray) -> list[Any]:
+    """A nested column's values as Python values, maps as dicts (as lists of pairs when their
+    keys cannot be dict keys)."""
+    try:
+        return col.to_pylist(maps_as_pydicts="strict")
+    except (TypeError, KeyError, ValueError):
+        return col.to_pylist()
 
 
 # Arrow types that need no CAST into a column of the DuckDB type (binding a cast costs

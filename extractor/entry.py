@@ -1,0 +1,71 @@
+"""The ``extract`` console script's entry point, kept light on purpose.
+
+It imports nothing heavy before it is ready for Ctrl-C. The command line (click, rich,
+DuckDB, pandas) is imported inside ``run`` with SIGINT held back (``interrupts_deferred``):
+a native module interrupted while it initialises can abort the interpreter (DuckDB's
+bindings do), so an interrupt that comes while they load takes effect once they have
+loaded, as one line and exit status 130, the same as at any later moment (``extractor.cli``).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from typing import Any
+
+EXIT_INTERRUPTED = 130
+
+
+@contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Hold SIGINT back for the block; one that came meanwhile is raised as KeyboardInterrupt
+    at its end. Outside the main thread (where signals cannot be handled) a plain block."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    came: list[int] = []
+
+    def hold(signum: int, frame: Any) -> None:
+        came.append(signum)
+
+    previous = signal.signal(signal.SIGINT, hold)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if came:
+        raise KeyboardInterrupt
+
+
+def _quit(code: int) -> None:
+    """Exit with ``code``; Ctrl-C during the interpreter's own shutdown is ignored."""
+    with suppress(ValueError, OSError):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.exit(code)
+
+
+def run() -> None:
+    code = 1
+    try:
+        if os.environ.get("NO_COLOR"):
+            os.environ.setdefault("TERM", "dumb")
+        with interrupts_deferred():
+            from extractor.cli import main
+        main(prog_name="extract")
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except KeyboardInterrupt:
+        with suppress(Exception):
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            sys.stderr.write("interrupted\n")
+            sys.stderr.flush()
+        code = EXIT_INTERRUPTED
+    _quit(code)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

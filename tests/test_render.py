@@ -1,0 +1,170 @@
+"""Every value rendered truly, in the four formats of ``extract sql`` / ``extract query``
+(table, csv, json, markdown) and in ``stats --json``: lists, structs, maps and nested types,
+NULLs in integer columns, very long cells, the scalar types, markdown's escaping."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner, Result
+
+from extractor.cli import main
+from extractor.render import cell_text, format_frame, plain, to_markdown
+
+FORMATS = ("table", "csv", "json", "markdown")
+NESTED = "SELECT [1, 2] AS l, {'a': 1, 'b': 'x'} AS s, MAP {'k': [1, NULL]} AS m"
+
+
+@pytest.fixture(scope="module")
+def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("render") / "facts.duckdb"
+    res = CliRunner().invoke(main, ["--db", str(path), "-q", "ingest"])
+    assert res.exit_code == 0, res.output
+    return path
+
+
+def sql(db: Path, statement: str, fmt: str, width: int = 100) -> Result:
+    res = CliRunner().invoke(main, ["--db", str(db), "sql", statement, "--format", fmt],
+                             env={"COLUMNS": str(width), "NO_COLOR": "1"})
+    assert "Traceback" not in res.output
+    return res
+
+
+def test_list_struct_map_in_every_format(db_path: Path) -> None:
+    out = {fmt: sql(db_path, NESTED, fmt) for fmt in FORMATS}
+    for fmt, res in out.items():
+        assert res.exit_code == 0, (fmt, res.output)
+    assert out["csv"].stdout == 'l,s,m\n"[1, 2]","{""a"": 1, ""b"": ""x""}","{""k"": [1, null]}"\n'
+    assert json.loads(out["json"].stdout) == [{"l": [1, 2], "s": {"a": 1, "b": "x"}, "m": {"k": [1, None]}}]
+    assert out["markdown"].stdout == ('| l | s | m |\n|---|---|---|\n'
+                                      '| \\[1, 2\\] | {"a": 1, "b": "x"} | {"k": \\[1, null\\]} |\n')
+    table = out["table"].stdout.splitlines()
+    assert table[0].split() == ["l", "s", "m"]
+    assert '[1, 2]' in table[2] and '{"a": 1, "b": "x"}' in table[2] and '{"k": [1, null]}' in table[2]
+
+
+def test_a_one_element_list_is_a_list(db_path: Path) -> None:
+    assert sql(db_path, "SELECT [1] AS l", "csv").stdout == 'l\n[1]\n'
+    assert json.loads(sql(db_path, "SELECT [1] AS l", "json").stdout) == [{"l": [1]}]
+    assert "[1]" in sql(db_path, "SELECT [1] AS l", "table").stdout
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_everyday_grouped_list(db_path: Path, fmt: str) -> None:
+    res = sql(db_path, "SELECT subject, list(DISTINCT region ORDER BY region) AS regions "
+                       "FROM region_availability_history GROUP BY 1 ORDER BY 1", fmt)
+    assert res.exit_code == 0, res.output
+    if fmt == "json":
+        rows = json.loads(res.stdout)
+        assert rows and all(isinstance(r["regions"], list) and all(isinstance(x, str) for x in r["regions"])
+                            for r in rows)
+    else:
+        assert '["' in res.stdout or '\\["' in res.stdout
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_nested_types(db_path: Path, fmt: str) -> None:
+    q = ("SELECT [{'a': [1, 2]}, NULL] AS ls, MAP {1: 'one'} AS mi, [[1], []] AS ll, [1, 2]::INTEGER[2] AS arr, "
+         "{'inner': {'x': DATE '2025-01-02'}} AS deep, MAP {'a': {'b': [true]}} AS mm")
+    res = sql(db_path, q, fmt, width=200)
+    assert res.exit_code == 0, res.output
+    expected = {"ls": [{"a": [1, 2]}, None], "mi": {"1": "one"}, "ll": [[1], []], "arr": [1, 2],
+                "deep": {"inner": {"x": "2025-01-02"}}, "mm": {"a": {"b": [True]}}}
+    if fmt == "json":
+        assert json.loads(res.stdout) == [expected]
+    elif fmt == "csv":
+        import csv
+        import io
+
+        rows = list(csv.reader(io.StringIO(res.stdout)))
+        assert rows[0] == list(expected)
+        assert [json.loads(v) for v in rows[1]] == list(expected.values())
+    else:
+        text = res.stdout.replace("\\", "")
+        for v in expected.values():
+            assert json.dumps(v) in text, (v, res.stdout)
+
+
+def test_nulls_in_integer_columns_stay_integers(db_path: Path) -> None:
+    q = "SELECT * FROM (VALUES (1000::BIGINT, 1::INTEGER), (NULL, NULL), (3, 4)) t(big, small)"
+    assert sql(db_path, q, "csv").stdout == "big,small\n1000,1\n,\n3,4\n"
+    assert json.loads(sql(db_path, q, "json").stdout) == [{"big": 1000, "small": 1}, {"big": None, "small": None},
+                                                         {"big": 3, "small": 4}]
+    assert sql(db_path, q, "markdown").stdout.splitlines()[2:] == ["| 1000 | 1 |", "|  |  |", "| 3 | 4 |"]
+    table = sql(db_path, q, "table").stdout
+    assert "1000" in table and "1000.0" not in table
+    huge = sql(db_path, "SELECT 18446744073709551615::UBIGINT AS u, 170141183460469231731687303715884105727::HUGEINT AS h, "
+                        "NULL::UBIGINT AS n", "json")
+    assert json.loads(huge.stdout) == [{"u": 18446744073709551615, "h": 170141183460469231731687303715884105727, "n": None}]
+
+
+def test_json_keeps_types(db_path: Path) -> None:
+    q = ("SELECT 1 AS i, 2.0::DOUBLE AS d, 1.50::DECIMAL(5, 2) AS dec, true AS b, 'x' AS s, DATE '2025-01-02' AS day, "
+         "TIMESTAMP '2025-01-02 03:04:05' AS ts, NULL AS nothing, 'inf'::DOUBLE AS inf, '\\x00A'::BLOB AS blob, "
+         "INTERVAL 3 DAY AS iv, '101'::BIT AS bits, union_value(n := 2)::UNION(n INTEGER, s VARCHAR) AS u, "
+         "TIME '10:11:12' AS t")
+    rows = json.loads(sql(db_path, q, "json").stdout)
+    assert rows == [{"i": 1, "d": 2.0, "dec": 1.5, "b": True, "s": "x", "day": "2025-01-02", "ts": "2025-01-02T03:04:05",
+                     "nothing": None, "inf": "inf", "blob": "\\x00A", "iv": "3 days", "bits": "101", "u": {"n": 2},
+                     "t": "10:11:12"}]
+    assert isinstance(rows[0]["i"], int) and isinstance(rows[0]["d"], float)
+    line = sql(db_path, q, "csv").stdout.splitlines()[1]
+    assert line == '1,2.0,1.50,true,x,2025-01-02,2025-01-02T03:04:05,,inf,\\x00A,3 days,101,"{""n"": 2}",10:11:12'
+
+
+def test_stats_json_numbers_are_numbers(db_path: Path) -> None:
+    res = CliRunner().invoke(main, ["--db", str(db_path), "stats", "--json"])
+    assert res.exit_code == 0
+    data = json.loads(res.stdout)
+    for row in data["events"]:
+        assert all(isinstance(row[k], int) for k in ("changes", "observations", "added", "removed", "changed")), row
+    assert all(isinstance(r["sources"], int) and isinstance(r["first"], str) for r in data["sources"])
+
+
+def test_stats_json_errors_keep_null_lines(db_path: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.md"
+    bad.write_text("---\ndate: 'not a date'\n---\n", encoding="utf-8")
+    db = tmp_path / "x.duckdb"
+    CliRunner().invoke(main, ["--db", str(db), "-q", "ingest", str(bad), str(tmp_path / "missing.md")])
+    data = json.loads(CliRunner().invoke(main, ["--db", str(db), "stats", "--json"]).stdout)
+    lines = {Path(r["path"]).name: r["line"] for r in data["errors"]}
+    assert lines == {"bad.md": 2, "missing.md": None}
+
+
+def test_markdown_escapes_cell_text(db_path: Path) -> None:
+    q = ("SELECT 'a|b *c* <b>x</b> [l](u) `c` _e_ ~s~ &amp; back\\slash' AS t, 'line1' || chr(10) || 'line2' AS nl, "
+         "'snake_case_name' AS plain_name")
+    out = sql(db_path, q, "markdown").stdout.splitlines()
+    assert out[0] == "| t | nl | plain_name |"
+    assert out[2] == ("| a\\|b \\*c\\* \\<b\\>x\\</b\\> \\[l\\](u) \\`c\\` \\_e\\_ \\~s\\~ \\&amp; back\\\\slash "
+                      "| line1<br>line2 | snake_case_name |")
+    assert len(out) == 3  # the newline did not end the row
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_very_long_cells_are_whole(db_path: Path, fmt: str) -> None:
+    res = sql(db_path, "SELECT 1 AS n, repeat('abcdefghij', 500) || 'end' AS long", fmt, width=80)
+    assert res.exit_code == 0
+    text = res.stdout
+    if fmt == "table":  # folded over lines that fit the width, never cut
+        assert max(len(line) for line in text.splitlines()) <= 80
+        assert "abcdefghij" * 500 + "end" in "".join(text.split())
+    elif fmt == "json":
+        assert json.loads(text)[0]["long"] == "abcdefghij" * 500 + "end"
+    else:
+        assert "abcdefghij" * 500 + "end" in text
+
+
+def test_plain_and_cell_text_of_python_values() -> None:
+    assert plain(np.array([1, 2])) == [1, 2]
+    assert plain({"k": np.int32(3), 1: [np.float64("nan")]}) == {"k": 3, "1": [None]}
+    assert plain(pd.NA) is None and plain(np.int64(5)) == 5 and isinstance(plain(np.int64(5)), int)
+    assert plain(float("-inf")) == "-inf"
+    assert cell_text([1, "a"]) == '[1, "a"]' and cell_text(None) == "" and cell_text(False) == "false"
+    df = pd.DataFrame({"n": pd.array([1, None], dtype="Int64"), "f": [1.5, None]})
+    assert format_frame(df, "csv") == "n,f\n1,1.5\n,\n"
+    assert to_markdown(df.iloc[0:0]) == "_no rows_\n"
