@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from extractor.api import Extractor  # noqa: E402
 from extractor.pipeline import expand  # noqa: E402
 
-EXTRACT = [sys.executable, "-c", "from extractor.cli import run; run()"]
+EXTRACT = [sys.executable, "-c", "from extractor.entry import run; run()"]
 
 
 def by_date(files: list[Path]) -> list[Path]:

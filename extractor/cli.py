@@ -27,7 +27,7 @@ from rich.console import Console
 
 from extractor import __version__
 from extractor.api import Extractor, SqlRefused
-from extractor.entry import EXIT_INTERRUPTED, interrupts_deferred
+from extractor.interrupts import EXIT_INTERRUPTED, interrupts_deferred
 from extractor.store.db import WAIT_ENV, StoreError, default_db_path
 
 log = logging.getLogger("extractor")
@@ -596,13 +596,3 @@ def report(obj: Ctx, since: str, until: str | None, fmt: str, output: Path | Non
         with output_file(output) as fh:
             fh.write(text)
         obj.info(f"digest written to {output}")
-
-
-def run() -> None:  # pragma: no cover - console script entry point (see extractor.entry)
-    from extractor.entry import run as entry
-
-    entry()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    run()

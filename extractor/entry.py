@@ -12,33 +12,9 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
-from typing import Any
+from contextlib import suppress
 
-EXIT_INTERRUPTED = 130
-
-
-@contextmanager
-def interrupts_deferred() -> Iterator[None]:
-    """Hold SIGINT back for the block; one that came meanwhile is raised as KeyboardInterrupt
-    at its end. Outside the main thread (where signals cannot be handled) a plain block."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    came: list[int] = []
-
-    def hold(signum: int, frame: Any) -> None:
-        came.append(signum)
-
-    previous = signal.signal(signal.SIGINT, hold)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if came:
-        raise KeyboardInterrupt
+from extractor.interrupts import EXIT_INTERRUPTED, interrupts_deferred
 
 
 def _quit(code: int) -> None:

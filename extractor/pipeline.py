@@ -34,8 +34,9 @@ from extractor.blocks.tables import split_row
 from extractor.diff.model import DiffError, FileDiff, parse_file_diff, parse_hunks
 from extractor.layout import HeadingEntry, LayoutEntry, LayoutMemory, Op
 from extractor.normalize import implausible_subject
+from extractor.prefilter import wanted
 from extractor.recognisers import SUBJECT_KEYS, Fact, Recogniser, claimant
-from extractor.revisit import forget, restrict, revisit
+from extractor.revisit import forget, restrict, stale_docs
 from extractor.semdiff import REMOVED, Event, carry_moves, diff_facts
 from extractor.sources.base import DocSection, Problem, Source, SourceError, SourceMeta
 from extractor.sources.detect import kind_of
@@ -45,17 +46,11 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from extractor.sources.identity import ChangeMatcher
+    from extractor.walk import GitOptions
     from extractor.workers import Tickets
 
 log = logging.getLogger("extractor")
 
-# A diff worth parsing changes a table row or a one-word bullet (region lists) ...
-_CHANGES_ROWS = re.compile(r"\n[+-][ \t]*\|")
-_REGION_BULLET = re.compile(r"\n[ +-][ \t]*[-*+][ \t]+`?[a-z][a-z0-9]+`?[ \t]*(?=\n|$)")
-# ... and shows a table row a recogniser may want, or belongs to a document known to hold one.
-_ROW_LINES = re.compile(r"\n[ +-][ \t]*\|[^\n]*")
-_ROW_WORDS = ("✅", "retire", "deprecation", "tokens per minute", "requests per minute", "enterprise agreement")
-_ROW_WORDS_BOUNDED = re.compile(r"\b(?:tpm|regions?)\b")
 _FACTUAL = re.compile(r"✅|^\s*\d[\d,.]*\s*[KMB]\s*$", re.I)
 _SKIP_EXT = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".webp", ".bmp", ".zip", ".pdf"}
 SIDES = ("before", "after")
@@ -191,23 +186,6 @@ def parse_doc(section_doc: str, diff: FileDiff) -> ParsedDoc:
             blocks[side].extend(b)
             headings[side].extend(h)
     return ParsedDoc(diff, blocks, headings)
-
-
-def wanted(text: str) -> bool | None:
-    """True: parse now; None: parse if the document is known to hold fact tables; False: skip.
-
-    Only the table rows are searched for fact words (a cheap scan: most sections are prose)."""
-    text = "\n" + text
-    if _REGION_BULLET.search(text):
-        return True
-    if "|" not in text or not _CHANGES_ROWS.search(text):
-        return False
-    rows = "".join(_ROW_LINES.findall(text)).lower()
-    if any(w in rows for w in _ROW_WORDS):
-        return True
-    if ("tpm" in rows or "region" in rows) and _ROW_WORDS_BOUNDED.search(rows):
-        return True
-    return None
 
 
 def prepare(file: InputFile, source: Source, memory: LayoutMemory) -> Prepared:
@@ -655,6 +633,42 @@ def record_error(store: Store, path: str, source_id: str | None, line: int | Non
                           [source_id, path, line, message, now])
 
 
+def read_again(store: Store, memory: LayoutMemory, skip: set[str]) -> list[Prepared]:
+    """The stored sources to extract again in this run, each marked with the documents
+    whose events it replaces (``Prepared.revisit``) and keeping its stored change id.
+    Sources in ``skip`` (this run's own) and files that are gone or changed are left alone."""
+    stale = stale_docs(store, memory)
+    if not stale:
+        return []
+    ids = sorted(stale)
+    marks = ", ".join("?" for _ in ids)
+    rows = store.rows(f"SELECT source_id, path, change_id, CAST(observed_at AS VARCHAR) FROM sources "
+                      f"WHERE kind <> 'git' AND change_id IN ({marks}) ORDER BY path, source_id", ids)
+    out: list[Prepared] = []
+    for sid, path_text, change_id, observed_at in rows:
+        if sid in skip:
+            continue
+        path = Path(path_text)
+        try:
+            data = path.read_bytes()
+            parsed = read_source(path, _decode(data, path), date=observed_at)
+        except Exception:  # it was read once; whatever fails now leaves its rows as they are
+            log.debug("cannot read %s again", path, exc_info=True)
+            continue
+        sources = parsed if isinstance(parsed, list) else [parsed] if parsed is not None else []
+        file_id = sha256(data)
+        for source, one_sid in zip(sources, source_ids(data, file_id, sources), strict=True):
+            if one_sid != sid:
+                continue  # another commit of the file, or the file changed since
+            prep = prepare(InputFile(path, data, sid, False), source, memory)
+            prepare_deferred(prep, memory)
+            source.problems.clear()  # recorded when the source was first loaded
+            prep.change_id = change_id
+            prep.revisit = set(stale[change_id])
+            out.append(prep)
+    return out
+
+
 def load_memory(store: Store) -> LayoutMemory:
     memory = LayoutMemory()
     cols = ("doc", "header_json", "ncols", "line_no", "headings_json", "lead", "source_id", "observed_at", "side")
@@ -731,7 +745,7 @@ def _ingest(store: Store, paths: Iterable[str | Path], *, date: str | None, prog
     tick = progress or (lambda n, label: None)
     say = on_problem or (lambda path, line, severity, msg: None)
     if git is not None:
-        from extractor.walk import GitOptions, ingest_git
+        from extractor.walk import GitOptions
 
         memory, matcher = load_memory(store), load_matcher(store)
         ingest_git(store, git, GitOptions(since, until, tuple(git_paths), repo), result=result,
@@ -1057,7 +1071,7 @@ def _ingest_inputs(store: Store, inputs: list[Input], base: LayoutMemory, matche
         own.sync(ops, change_ids)
         memory = own.memory
         memory.ops = ops
-        again = revisit(store, memory, {info.source_id for out in outcomes for info in out.preps
+        again = read_again(store, memory, {info.source_id for out in outcomes for info in out.preps
                                         if info.key in metas})
         memory.ops = None
         if again:  # a change a git walk has read whole is complete: it is never read again
@@ -1147,6 +1161,82 @@ def load_batch(store: Store, batch: list[SourceRows], cols: Columns, headings: l
         for k, v in sr.kinds.items():
             result.events[k] = result.events.get(k, 0) + v
     return done
+
+
+# --- the git walk: its commits consumed one by one, loaded in chunks --------------------------
+
+GIT_CHUNK = 1000  # commits loaded together ...
+GIT_CHUNK_EVENTS = 20_000  # ... or fewer, once they hold this many events (memory stays flat)
+
+
+def ingest_git(store: Store, path: str | Path, opts: GitOptions, *, result: IngestResult,
+               memory: LayoutMemory, known: set[str], matcher: ChangeMatcher,
+               say: Say, chunk: int = GIT_CHUNK) -> None:
+    """Walk the repository at ``path`` into ``store`` (see ``extractor.walk``): each new
+    commit is prepared and extracted as it is read, and loaded in chunks of ``chunk``
+    commits (or ``GIT_CHUNK_EVENTS`` events), each with its ``git_commits`` rows."""
+    from extractor.walk import GitWalk
+
+    now = datetime.now(UTC).replace(tzinfo=None)
+    try:
+        walk = GitWalk(store, path, opts, now)
+    except SourceError as exc:
+        _fail_msg(store, result, say, str(path), None, exc.reason, exc.line)
+        return
+    top = walk.top
+    pending: list[Extraction] = []
+    held = 0  # events in pending
+    seen_only: list[dict[str, Any]] = []
+    learnt: list[LayoutEntry] = []
+    try:
+        for c in walk.commits(known):
+            result.commits += 1
+            matcher.learn_parent(c.sha, c.parent)
+            if c.source is None:
+                result.skipped_known += 1
+                seen_only.append(c.row)
+                continue
+            try:
+                prep = prepare(InputFile(walk.repo.top, b"", c.source_id, True), c.source, memory)
+                prep.change_id = matcher.resolve(c.source.meta, prep.change_id, single_commit=True)
+            except Exception as exc:
+                _fail(store, result, say, top, c.source_id, exc)
+                continue
+            # extracted at once (whole files: no remembered layout needed), so that the work
+            # between two reads of git's output stays even and the chunk's load is short
+            x = extract_one((c.row["seq"] + 1, 0), prep, memory)
+            if x.rows is None:
+                _fail_msg(store, result, say, top, c.source_id, x.crash or "unexpected failure")
+                continue
+            x.rows.tables["git_commits"] = [c.row]
+            pending.append(x)
+            held += x.rows.events
+            if len(pending) >= chunk or held >= GIT_CHUNK_EVENTS:
+                _flush_git(store, pending, seen_only, memory, learnt, result, say)
+                held = 0
+        _flush_git(store, pending, seen_only, memory, learnt, result, say)
+    finally:
+        memory.new_tables.extend(learnt)  # so that stored reports this walk can now resolve are read again
+    for note in walk.notes:
+        result.warnings.append((top, None, note))
+        say(top, None, "warning", note)
+        store.insert_rows("errors", [{"source_id": None, "path": top, "line": None,
+                                      "severity": "warning", "message": note, "logged_at": now}])
+
+
+def _flush_git(store: Store, pending: list[Extraction], seen_only: list[dict[str, Any]],
+               memory: LayoutMemory, learnt: list[LayoutEntry], result: IngestResult, say: Say) -> None:
+    batch = [x.rows for x in pending if x.rows is not None]
+    for x in pending:
+        report_problems(x.problems, result, say)
+    load_batch(store, batch, columnar(enumerate(batch)), heading_rows(memory), result, say)
+    if seen_only:
+        store.insert_rows("git_commits", seen_only, key=["repo_path", "scope", "commit_sha"])
+    learnt.extend(memory.new_tables)
+    memory.new_tables.clear()
+    memory.new_headings.clear()
+    pending.clear()
+    seen_only.clear()
 
 
 def _fail(store: Store, result: IngestResult, say: Say,

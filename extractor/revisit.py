@@ -7,22 +7,18 @@ same document with the rows' column count, the sources of those changes are read
 now known; their events for those documents replace the old ones, and the rows that now
 resolve leave ``unresolved``. So reports ingested run by run give the events they give
 when ingested in one run.
+
+This module says which stored changes to read again and how their new rows replace the
+old; the ingest (``pipeline.read_again``) reads and extracts them.
 """
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from extractor.layout import LayoutMemory
 from extractor.store.db import Store
-
-if TYPE_CHECKING:
-    from extractor.pipeline import Prepared
-
-log = logging.getLogger("extractor")
 
 
 def stale_docs(store: Store, memory: LayoutMemory) -> dict[str, set[str]]:
@@ -60,45 +56,6 @@ def restrict(tables: dict[str, list[dict[str, Any]]], events: dict[str, list[Any
     out: dict[str, list[dict[str, Any]]] = {k: [] for k in tables}
     out["unresolved"] = [r for r in tables.get("unresolved", ()) if r["doc"] in docs]
     return out, {name: [values[i] for i in keep] for name, values in events.items()}
-
-
-def revisit(store: Store, memory: LayoutMemory, skip: set[str]) -> list[Prepared]:
-    """The stored sources to extract again in this run, each marked with the documents
-    whose events it replaces (``Prepared.revisit``) and keeping its stored change id.
-    Sources in ``skip`` (this run's own) and files that are gone or changed are left alone."""
-    from extractor import pipeline
-
-    stale = stale_docs(store, memory)
-    if not stale:
-        return []
-    ids = sorted(stale)
-    marks = ", ".join("?" for _ in ids)
-    rows = store.rows(f"SELECT source_id, path, change_id, CAST(observed_at AS VARCHAR) FROM sources "
-                      f"WHERE kind <> 'git' AND change_id IN ({marks}) ORDER BY path, source_id", ids)
-    out: list[Prepared] = []
-    for sid, path_text, change_id, observed_at in rows:
-        if sid in skip:
-            continue
-        path = Path(path_text)
-        try:
-            data = path.read_bytes()
-            parsed = pipeline.read_source(path, pipeline._decode(data, path), date=observed_at)
-        except Exception:  # it was read once; whatever fails now leaves its rows as they are
-            log.debug("cannot read %s again", path, exc_info=True)
-            continue
-        sources = parsed if isinstance(parsed, list) else [parsed] if parsed is not None else []
-        file_id = pipeline.sha256(data)
-        source_ids = getattr(pipeline, "source_ids", lambda d, f, s: [f] * len(s))
-        for source, one_sid in zip(sources, source_ids(data, file_id, sources), strict=True):
-            if one_sid != sid:
-                continue  # another commit of the file, or the file changed since
-            prep = pipeline.prepare(pipeline.InputFile(path, data, sid, False), source, memory)
-            pipeline.prepare_deferred(prep, memory)
-            source.problems.clear()  # recorded when the source was first loaded
-            prep.change_id = change_id
-            prep.revisit = set(stale[change_id])
-            out.append(prep)
-    return out
 
 
 def forget(store: Store, change_id: str, doc: str) -> None:

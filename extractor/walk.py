@@ -1,4 +1,4 @@
-"""Ingest a git repository: the walk's commits through the pipeline, in chunks, incrementally.
+"""The commits of a git repository still to ingest, oldest first: a producer the ingest consumes.
 
 Each walked commit is a source (``kind='git'``, ``path`` the work tree, ``source_id`` a hash
 of the repository, the ``--paths`` scope and the commit), dated by its commit date, whose
@@ -8,29 +8,26 @@ events), each chunk in one transaction together with its ``git_commits`` rows, s
 stays flat over long histories and an interrupted walk keeps what it wrote. A second walk
 of the same repository and scope continues after the last commit recorded (when that commit
 is still in the history; otherwise it walks the range again and skips the commits already
-stored).
+stored). The ingest (``pipeline``) prepares, extracts and loads what ``GitWalk`` yields.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from extractor.sources.base import SourceError
+from extractor.sources.base import Source
 from extractor.sources.git import GitRepo, Walk
 
 if TYPE_CHECKING:
-    from extractor.layout import LayoutEntry, LayoutMemory
-    from extractor.pipeline import Extraction, IngestResult
-    from extractor.sources.identity import ChangeMatcher
     from extractor.store.db import Store
 
-__all__ = ["GitOptions", "ingest_git", "last_walked"]
+__all__ = ["GitOptions", "GitWalk", "WalkedCommit", "last_walked"]
 
 CHUNK = 1000  # commits loaded together ...
 CHUNK_EVENTS = 20_000  # ... or fewer, once they hold this many events (memory stays flat)
@@ -61,89 +58,57 @@ def last_walked(store: Store, repo_path: str, scope: str) -> tuple[str, int] | N
     return (rows[0][0], int(rows[0][1])) if rows else None
 
 
-def ingest_git(store: Store, path: str | Path, opts: GitOptions, *, result: IngestResult,
-               memory: LayoutMemory, known: set[str], matcher: ChangeMatcher,
-               say: Callable[[str, int | None, str, str], None], chunk: int = CHUNK) -> None:
-    """Walk the repository at ``path`` into ``store``; counts and problems go to ``result``."""
-    from extractor.pipeline import InputFile, _fail, _fail_msg, extract_one, prepare
+@dataclass
+class WalkedCommit:
+    """One commit of the walk: its ``git_commits`` row, its source id, and its source
+    (None when the commit is already stored: only its row is recorded again)."""
 
-    try:
-        repo = GitRepo.open(path, name=opts.repo)
-    except SourceError as exc:
-        _fail_msg(store, result, say, str(path), None, exc.reason, exc.line)
-        return
-    top = str(repo.top)
-    scope = scope_of(opts.paths)
-    identity = repo.name or top
-    walk = Walk(repo, opts.since, opts.until, list(opts.paths))
-    seq = 0
-    last = last_walked(store, top, scope)
-    if last is not None:
-        seq = last[1] + 1
-        if repo.is_ancestor(last[0]):
-            walk.after = last[0]
-        else:
-            walk.notes.append(f"the last commit walked, {last[0][:12]}, is no longer in the history; "
-                              "walking the whole range again (commits already stored are skipped)")
-    pending: list[Extraction] = []
-    held = 0  # events in pending
-    seen_only: list[dict[str, Any]] = []
-    learnt: list[LayoutEntry] = []
-    now = datetime.now(UTC).replace(tzinfo=None)
-    try:
-        for commit in walk.commits():
-            result.commits += 1
-            matcher.learn_parent(commit.sha, commit.parent)
-            sid = commit_source_id(identity, scope, commit.sha)
-            row = {"repo_path": top, "scope": scope, "commit_sha": commit.sha, "parent_sha": commit.parent,
-                   "seq": seq, "observed_at": commit.source.meta.observed_at, "source_id": sid, "walked_at": now}
-            seq += 1
+    row: dict[str, Any]
+    source_id: str
+    source: Source | None
+    sha: str
+    parent: str | None
+
+
+class GitWalk:
+    """The walk of one repository and scope, continuing after the last commit recorded.
+
+    Opening raises ``SourceError`` for a path that is no repository. ``commits(known)``
+    yields every commit in the range, oldest first; ``notes`` are warnings for the run.
+    """
+
+    def __init__(self, store: Store, path: str | Path, opts: GitOptions, now: datetime) -> None:
+        self.repo = GitRepo.open(path, name=opts.repo)
+        self.top = str(self.repo.top)
+        self.scope = scope_of(opts.paths)
+        self.identity = self.repo.name or self.top
+        self.walk = Walk(self.repo, opts.since, opts.until, list(opts.paths))
+        self.now = now
+        self.seq = 0
+        last = last_walked(store, self.top, self.scope)
+        if last is not None:
+            self.seq = last[1] + 1
+            if self.repo.is_ancestor(last[0]):
+                self.walk.after = last[0]
+            else:
+                self.walk.notes.append(f"the last commit walked, {last[0][:12]}, is no longer in the history; "
+                                       "walking the whole range again (commits already stored are skipped)")
+
+    @property
+    def notes(self) -> list[str]:
+        return self.walk.notes
+
+    def commits(self, known: set[str]) -> Iterator[WalkedCommit]:
+        """The commits in order; those whose source id is in ``known`` come without their
+        source, the others are added to ``known``."""
+        for commit in self.walk.commits():
+            sid = commit_source_id(self.identity, self.scope, commit.sha)
+            row = {"repo_path": self.top, "scope": self.scope, "commit_sha": commit.sha,
+                   "parent_sha": commit.parent, "seq": self.seq, "observed_at": commit.source.meta.observed_at,
+                   "source_id": sid, "walked_at": self.now}
+            self.seq += 1
             if sid in known:
-                result.skipped_known += 1
-                seen_only.append(row)
+                yield WalkedCommit(row, sid, None, commit.sha, commit.parent)
                 continue
             known.add(sid)
-            try:
-                prep = prepare(InputFile(repo.top, b"", sid, True), commit.source, memory)
-                prep.change_id = matcher.resolve(commit.source.meta, prep.change_id, single_commit=True)
-            except Exception as exc:
-                _fail(store, result, say, top, sid, exc)
-                continue
-            # extracted at once (whole files: no remembered layout needed), so that the work
-            # between two reads of git's output stays even and the chunk's load is short
-            x = extract_one((seq, 0), prep, memory)
-            if x.rows is None:
-                _fail_msg(store, result, say, top, sid, x.crash or "unexpected failure")
-                continue
-            x.rows.tables["git_commits"] = [row]
-            pending.append(x)
-            held += x.rows.events
-            if len(pending) >= chunk or held >= CHUNK_EVENTS:
-                _flush(store, pending, seen_only, memory, learnt, result, say)
-                held = 0
-        _flush(store, pending, seen_only, memory, learnt, result, say)
-    finally:
-        memory.new_tables.extend(learnt)  # so that stored reports this walk can now resolve are read again
-    for note in walk.notes:
-        result.warnings.append((top, None, note))
-        say(top, None, "warning", note)
-        store.insert_rows("errors", [{"source_id": None, "path": top, "line": None,
-                                      "severity": "warning", "message": note, "logged_at": now}])
-
-
-def _flush(store: Store, pending: list[Extraction], seen_only: list[dict[str, Any]],
-           memory: LayoutMemory, learnt: list[LayoutEntry], result: IngestResult,
-           say: Callable[[str, int | None, str, str], None]) -> None:
-    from extractor.pipeline import columnar, heading_rows, load_batch, report_problems
-
-    batch = [x.rows for x in pending if x.rows is not None]
-    for x in pending:
-        report_problems(x.problems, result, say)
-    load_batch(store, batch, columnar(enumerate(batch)), heading_rows(memory), result, say)
-    if seen_only:
-        store.insert_rows("git_commits", seen_only, key=["repo_path", "scope", "commit_sha"])
-    learnt.extend(memory.new_tables)
-    memory.new_tables.clear()
-    memory.new_headings.clear()
-    pending.clear()
-    seen_only.clear()
+            yield WalkedCommit(row, sid, commit.source, commit.sha, commit.parent)

@@ -22,10 +22,18 @@ from collections.abc import Sequence
 from multiprocessing import Pipe
 from multiprocessing.connection import Connection
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from extractor.pipeline import Input, Shard
+
+class Sized(Protocol):
+    """An input as ``choose`` sees it: its bytes."""
+
+    data: bytes
+
+
+# A shard is any object whose methods the child calls by name (``pipeline.Shard``); this
+# module knows nothing of the ingest, so that the ingest imports it and not the other way.
+Shard = Any
 
 # Below these a run stays in one process: forking and merging would cost more than they save.
 MIN_FILES = 16
@@ -48,7 +56,7 @@ def cpus() -> int:
         return os.cpu_count() or 1
 
 
-def choose(workers: int | None, inputs: Sequence[Input]) -> int:
+def choose(workers: int | None, inputs: Sequence[Sized]) -> int:
     """How many processes to use: ``workers`` (else ``$EXTRACTOR_WORKERS``), else one per CPU
     (at most ``MAX_AUTO``) when the run is big enough to gain from it; never more than inputs."""
     env = os.environ.get("EXTRACTOR_WORKERS", "").strip()

@@ -418,7 +418,7 @@ class Walk:
         """Whether a document the walk does not follow yet is worth reading: its diff shows
         fact-like rows, a heading change or a rename; a document found to hold no fact
         table is read again only when a diff adds a table header or changes a heading."""
-        from extractor.pipeline import wanted
+        from extractor.prefilter import wanted
 
         if f.doc in self._boring:
             return _changes_heading(hunk_text) or ("|" in hunk_text and bool(_ADDED_HEADER.search(hunk_text)))
