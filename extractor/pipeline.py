@@ -36,10 +36,11 @@ from extractor.layout import HeadingEntry, LayoutEntry, LayoutMemory, Op
 from extractor.normalize import implausible_subject
 from extractor.prefilter import wanted
 from extractor.recognisers import SUBJECT_KEYS, Fact, Recogniser, claimant
-from extractor.revisit import forget, restrict, stale_docs
+from extractor.revisit import restrict, stale_docs
 from extractor.semdiff import REMOVED, Event, carry_moves, diff_facts
 from extractor.sources.base import DocSection, Problem, Source, SourceError, SourceMeta
 from extractor.sources.detect import kind_of
+from extractor.store import ingest as sql
 from extractor.store.db import Store
 
 if TYPE_CHECKING:
@@ -610,27 +611,7 @@ def only_source(cols: Columns, source_id: str) -> Columns:
 def write_batch(store: Store, replace_docs: list[tuple[str, str]], cols: Columns,
                 headings: list[dict[str, Any]]) -> int:
     """Load whole sources in one transaction; returns the number of new events."""
-    with store.transaction():
-        new_events = 0
-        for change_id, doc in dict.fromkeys(replace_docs):
-            forget(store, change_id, doc)
-        for table, key in KEYS.items():
-            if table == "headings":
-                n = store.insert_rows(table, headings, key=key)
-            else:
-                n = store.insert_new(table, cols.get(table), key=key, order="_pos")
-            if table == "events":
-                new_events = n
-        return new_events - store.merge_shared_heads()
-
-
-def record_error(store: Store, path: str, source_id: str | None, line: int | None, message: str) -> None:
-    now = datetime.now(UTC).replace(tzinfo=None)
-    exists = store.rows("SELECT 1 FROM errors WHERE path = ? AND message = ? AND source_id IS NOT DISTINCT FROM ?",
-                        [path, message, source_id])
-    if not exists:
-        store.con.execute("INSERT INTO errors VALUES (?, ?, ?, 'error', ?, ?)",
-                          [source_id, path, line, message, now])
+    return sql.load(store, replace_docs, cols, KEYS, headings)
 
 
 def read_again(store: Store, memory: LayoutMemory, skip: set[str]) -> list[Prepared]:
@@ -640,12 +621,8 @@ def read_again(store: Store, memory: LayoutMemory, skip: set[str]) -> list[Prepa
     stale = stale_docs(store, memory)
     if not stale:
         return []
-    ids = sorted(stale)
-    marks = ", ".join("?" for _ in ids)
-    rows = store.rows(f"SELECT source_id, path, change_id, CAST(observed_at AS VARCHAR) FROM sources "
-                      f"WHERE kind <> 'git' AND change_id IN ({marks}) ORDER BY path, source_id", ids)
     out: list[Prepared] = []
-    for sid, path_text, change_id, observed_at in rows:
+    for sid, path_text, change_id, observed_at in sql.sources_of(store, sorted(stale)):
         if sid in skip:
             continue
         path = Path(path_text)
@@ -672,12 +649,9 @@ def read_again(store: Store, memory: LayoutMemory, skip: set[str]) -> list[Prepa
 def load_memory(store: Store) -> LayoutMemory:
     memory = LayoutMemory()
     cols = ("doc", "header_json", "ncols", "line_no", "headings_json", "lead", "source_id", "observed_at", "side")
-    for values in store.rows("SELECT doc, header_json, ncols, line_no, headings_json, lead, source_id, "
-                             "CAST(observed_at AS VARCHAR) AS observed_at, side FROM layouts"):
+    for values in sql.layout_rows(store):
         memory.add_table(LayoutMemory.from_table_row(dict(zip(cols, values, strict=True))), new=False)
-    for doc, line_no, level, text, sid, side, seen in store.rows(
-            "SELECT h.doc, h.line_no, h.level, h.text, h.source_id, h.side, "
-            "coalesce(CAST(s.observed_at AS VARCHAR), '') FROM headings h LEFT JOIN sources s USING (source_id)"):
+    for doc, line_no, level, text, sid, side, seen in sql.heading_rows(store):
         memory.add_heading(HeadingEntry(doc, int(line_no), int(level), text, sid, side, seen), new=False)
     return memory
 
@@ -688,9 +662,7 @@ def load_matcher(store: Store) -> ChangeMatcher:
     """Known changes and first parents, to give a change seen again its stored identity."""
     from extractor.sources.identity import ChangeMatcher
 
-    parents = store.rows("SELECT commit_sha, parent_sha FROM git_commits")
-    parents += store.rows("SELECT head, base FROM sources WHERE kind IN ('git', 'patch') AND base IS NOT NULL")
-    return ChangeMatcher.from_rows(store.rows("SELECT change_id, repo, base, head FROM changes"), parents)
+    return ChangeMatcher.from_rows(sql.change_rows(store), sql.parent_rows(store))
 
 
 def ingest(store: Store, paths: Iterable[str | Path], *, date: str | None = None,
@@ -807,8 +779,7 @@ STAT_SLACK_NS = 2_000_000_000
 
 def load_file_stats(store: Store) -> dict[str, tuple[int, int, int, str]]:
     """Files ingested before whose status can be trusted: path -> (size, mtime_ns, inode, sha256)."""
-    rows = store.rows("SELECT path, size, mtime_ns, inode, sha256 FROM input_files "
-                      "WHERE mtime_ns + ? < recorded_ns", [STAT_SLACK_NS])
+    rows = sql.trusted_files(store, STAT_SLACK_NS)
     return {r[0]: (int(r[1]), int(r[2]), int(r[3]), r[4]) for r in rows}
 
 
@@ -886,8 +857,7 @@ def record_files(store: Store, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     try:
-        with store.transaction():
-            store.insert_rows("input_files", rows, key=["path", "size", "mtime_ns", "inode", "sha256"])
+        sql.record_files(store, rows)
     except Exception:  # only a cache: the next run reads the files again
         log.debug("cannot record input files", exc_info=True)
 
@@ -1075,7 +1045,7 @@ def _ingest_inputs(store: Store, inputs: list[Input], base: LayoutMemory, matche
                                         if info.key in metas})
         memory.ops = None
         if again:  # a change a git walk has read whole is complete: it is never read again
-            walked = {r[0] for r in store.rows("SELECT DISTINCT change_id FROM sources WHERE kind = 'git'")}
+            walked = sql.walked_changes(store)
             again = [p for p in again if p.change_id not in walked]
         result.read_again = len(again)
         t = result.lap("deferred", t)
@@ -1220,8 +1190,7 @@ def ingest_git(store: Store, path: str | Path, opts: GitOptions, *, result: Inge
     for note in walk.notes:
         result.warnings.append((top, None, note))
         say(top, None, "warning", note)
-        store.insert_rows("errors", [{"source_id": None, "path": top, "line": None,
-                                      "severity": "warning", "message": note, "logged_at": now}])
+        sql.record_warning(store, top, note, now)
 
 
 def _flush_git(store: Store, pending: list[Extraction], seen_only: list[dict[str, Any]],
@@ -1231,7 +1200,7 @@ def _flush_git(store: Store, pending: list[Extraction], seen_only: list[dict[str
         report_problems(x.problems, result, say)
     load_batch(store, batch, columnar(enumerate(batch)), heading_rows(memory), result, say)
     if seen_only:
-        store.insert_rows("git_commits", seen_only, key=["repo_path", "scope", "commit_sha"])
+        sql.record_commits(store, seen_only)
     learnt.extend(memory.new_tables)
     memory.new_tables.clear()
     memory.new_headings.clear()
@@ -1249,7 +1218,7 @@ def _fail_msg(store: Store, result: IngestResult, say: Say, path: str, source_id
               line: int | None = None) -> None:
     """A failed input: counted, recorded in ``errors`` and shown, with its line when known."""
     result.failed.append((path, line, msg))
-    record_error(store, path, source_id, line, msg)
+    sql.record_error(store, path, source_id, line, msg)
     say(path, line, "error", msg)
 
 

@@ -18,32 +18,25 @@ from collections import defaultdict
 from typing import Any
 
 from extractor.layout import LayoutMemory
+from extractor.store import ingest as sql
 from extractor.store.db import Store
 
 
 def stale_docs(store: Store, memory: LayoutMemory) -> dict[str, set[str]]:
-    """``change_id -> docs`` that a table learnt in this run may let a stored change say
-    more about, or say otherwise:
+    """``change_id -> docs``: every stored change that shows a diff of a document whose
+    layout this run has learnt more of (a table header, its headings, another version).
 
-    - its unresolved rows have the column count of a table learnt for their document;
-    - it lies in time between the versions of the document known before this run that
-      surround a version learnt now (all its changes, when none was known): header-less
-      rows are read with the version nearest in time, and sections whose rows name no
-      fact are parsed only for documents known to hold fact tables.
+    Header-less rows are read with the version of a table nearest in time, off-hunk
+    headings with the version of the document nearest in time, and sections whose rows
+    name no fact are parsed only for documents known to hold fact tables: any of these
+    may now read otherwise, whenever the stored change lies, so all of the document's
+    changes are read again (``benchmarks/bench_daily.py`` measures what that costs).
     """
     if not memory.new_tables:
         return {}
-    learnt = {(e.doc, e.ncols) for e in memory.new_tables}
-    docs = sorted({d for d, _ in learnt})
-    marks = ", ".join("?" for _ in docs)
+    docs = sorted({e.doc for e in memory.new_tables})
     out: dict[str, set[str]] = defaultdict(set)
-    for change_id, doc, ncols in store.rows(
-            f"SELECT DISTINCT change_id, doc, ncols FROM unresolved WHERE doc IN ({marks})", docs):
-        if (doc, int(ncols)) in learnt:
-            out[change_id].add(doc)
-    rows = store.rows(f"SELECT DISTINCT change_id, doc FROM doc_changes "
-                      f"WHERE has_diff AND doc IN ({marks})", docs)
-    for change_id, doc in rows:
+    for change_id, doc in sql.changes_showing(store, docs):
         out[change_id].add(doc)
     return dict(out)
 
@@ -56,11 +49,3 @@ def restrict(tables: dict[str, list[dict[str, Any]]], events: dict[str, list[Any
     out: dict[str, list[dict[str, Any]]] = {k: [] for k in tables}
     out["unresolved"] = [r for r in tables.get("unresolved", ()) if r["doc"] in docs]
     return out, {name: [values[i] for i in keep] for name, values in events.items()}
-
-
-def forget(store: Store, change_id: str, doc: str) -> None:
-    """Drop what a change said about a document, before its sources' new rows are loaded."""
-    store.con.execute("DELETE FROM event_sources WHERE event_id IN "
-                      "(SELECT event_id FROM events WHERE change_id = ? AND doc = ?)", [change_id, doc])
-    store.con.execute("DELETE FROM events WHERE change_id = ? AND doc = ?", [change_id, doc])
-    store.con.execute("DELETE FROM unresolved WHERE change_id = ? AND doc = ?", [change_id, doc])

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from extractor.sources.base import Source
 from extractor.sources.git import GitRepo, Walk
+from extractor.store.ingest import last_walked
 
 if TYPE_CHECKING:
     from extractor.store.db import Store
@@ -50,12 +51,6 @@ def scope_of(paths: Sequence[str]) -> str:
 
 def commit_source_id(identity: str, scope: str, sha: str) -> str:
     return hashlib.sha256(f"git\x00{identity}\x00{scope}\x00{sha}".encode()).hexdigest()
-
-
-def last_walked(store: Store, repo_path: str, scope: str) -> tuple[str, int] | None:
-    rows = store.rows("SELECT commit_sha, seq FROM git_commits WHERE repo_path = ? AND scope = ? "
-                      "ORDER BY seq DESC LIMIT 1", [repo_path, scope])
-    return (rows[0][0], int(rows[0][1])) if rows else None
 
 
 @dataclass
