@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from extractor.blocks import Block, Table, find_blocks
 from extractor.blocks.tables import split_row
 from extractor.diff.model import DiffError, FileDiff, parse_file_diff, parse_hunks
+from extractor.kinds import prefilter as kind_prefilter
 from extractor.layout import HeadingEntry, LayoutEntry, LayoutMemory, Op
 from extractor.normalize import implausible_subject
 from extractor.recognisers import SUBJECT_KEYS, Fact, Recogniser, claimant
@@ -54,8 +55,7 @@ _CHANGES_ROWS = re.compile(r"\n[+-][ \t]*\|")
 _REGION_BULLET = re.compile(r"\n[ +-][ \t]*[-*+][ \t]+`?[a-z][a-z0-9]+`?[ \t]*(?=\n|$)")
 # ... and shows a table row a recogniser may want, or belongs to a document known to hold one.
 _ROW_LINES = re.compile(r"\n[ +-][ \t]*\|[^\n]*")
-_ROW_WORDS = ("✅", "retire", "deprecation", "tokens per minute", "requests per minute", "enterprise agreement")
-_ROW_WORDS_BOUNDED = re.compile(r"\b(?:tpm|regions?)\b")
+# (the words are the kinds' prefilter: ``extractor.kinds.prefilter``)
 _FACTUAL = re.compile(r"✅|^\s*\d[\d,.]*\s*[KMB]\s*$", re.I)
 _SKIP_EXT = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".webp", ".bmp", ".zip", ".pdf"}
 SIDES = ("before", "after")
@@ -203,9 +203,10 @@ def wanted(text: str) -> bool | None:
     if "|" not in text or not _CHANGES_ROWS.search(text):
         return False
     rows = "".join(_ROW_LINES.findall(text)).lower()
-    if any(w in rows for w in _ROW_WORDS):
+    words, whole_words, whole = kind_prefilter()
+    if any(w in rows for w in words):
         return True
-    if ("tpm" in rows or "region" in rows) and _ROW_WORDS_BOUNDED.search(rows):
+    if whole is not None and any(w in rows for w in whole_words) and whole.search(rows):
         return True
     return None
 
