@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from extractor import export
+from extractor import export, kinds
 from extractor.pipeline import IngestResult, ingest
 from extractor.store.db import SqlRefused, Store, StoreError, default_db_path
 
@@ -147,7 +147,10 @@ class Extractor:
         }
 
 
-KINDS = ("quota", "batch_quota", "retirement", "region_availability")
+def __getattr__(name: str) -> Any:
+    if name == "KINDS":  # the registered kinds, as they are now
+        return kinds.names()
+    raise AttributeError(name)
 
 
 def _frame(store: Store, sql: str, params: Any = None) -> pd.DataFrame:
@@ -170,8 +173,8 @@ def _view(kind: str | None, form: str) -> str:
     """The view (or table macro) of ``kind`` in ``form`` (history, current, as_of)."""
     if kind is None:
         return f"fact_{form}"
-    if kind not in KINDS:
-        raise ValueError(f"unknown kind {kind!r}; one of {', '.join(KINDS)}")
+    if kind not in kinds.REGISTRY:
+        raise ValueError(f"unknown kind {kind!r}; one of {', '.join(kinds.names())}")
     return f"{kind}_{form}"
 
 

@@ -256,8 +256,8 @@ _WAIT_HELP = ("Wait up to SECONDS for another process holding the database (an i
 @click.option("-v", "--verbose", is_flag=True, help="Debug logging on stderr.")
 @click.pass_context
 def main(ctx: click.Context, db: Path | None, wait: float, quiet: bool, verbose: bool) -> None:
-    """Extract dated facts (quotas, batch limits, retirements, regions) from documentation
-    diffs into DuckDB, and export them.
+    """Extract dated facts ({kind_titles}) from documentation diffs into DuckDB, and
+    export them.
 
     --db, --wait, -q and -v may also follow the command name.
     """
@@ -537,9 +537,9 @@ def sql_command(obj: Ctx, statement: str, params: tuple[str, ...], as_of: str | 
     setting changed. A refused statement is one line on stderr and exit status 1.
 
     Besides the tables (events, sources, ...) there are time views: fact_history,
-    fact_current, fact_changes, and per kind quota_history, quota_current,
-    retirement_history, region_availability_history, batch_quota_history (+ _current),
-    and table macros such as quota_as_of('2025-05-01').
+    fact_current, fact_changes, and per kind ({kind_names}) the views
+    <kind>_history and <kind>_current and the table macro <kind>_as_of, such as
+    quota_history and quota_as_of('2025-05-01').
 
     \b
     extract sql "SELECT * FROM quota_as_of(\\$as_of) WHERE model = 'o3'" --as-of 2025-05-01
@@ -596,3 +596,17 @@ def report(obj: Ctx, since: str, until: str | None, fmt: str, output: Path | Non
         with output_file(output) as fh:
             fh.write(text)
         obj.info(f"digest written to {output}")
+
+
+def _kind_help(*commands: click.Command) -> None:
+    """Name the registered kinds in the help texts that list them (``{kind_titles}``,
+    ``{kind_names}``)."""
+    from extractor import kinds
+
+    titles = ", ".join(kinds.title(k).lower() for k in kinds.names())
+    for cmd in commands:
+        if cmd.help:
+            cmd.help = cmd.help.replace("{kind_titles}", titles).replace("{kind_names}", ", ".join(kinds.names()))
+
+
+_kind_help(main, sql_command)

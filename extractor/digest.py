@@ -24,15 +24,17 @@ from typing import Any
 
 import pandas as pd
 
+from extractor import kinds
 from extractor.store.db import Store
 
-KIND_TITLES = {
-    "quota": "Quotas",
-    "batch_quota": "Batch quotas",
-    "retirement": "Retirements",
-    "region_availability": "Region availability",
-}
-KIND_ORDER = tuple(KIND_TITLES)
+
+def __getattr__(name: str) -> Any:
+    if name == "KIND_TITLES":  # from the kind registry, as it is now
+        return {k: kinds.title(k) for k in kinds.names()}
+    if name == "KIND_ORDER":
+        return kinds.names()
+    raise AttributeError(name)
+
 MAX_SERIES = 8  # lines per chart
 
 CHANGES_SQL = """
@@ -106,7 +108,8 @@ class Digest:
 
 def _kinds(present: Iterable[str]) -> list[str]:
     present = list(present)
-    return [k for k in KIND_ORDER if k in present] + sorted(k for k in present if k not in KIND_ORDER)
+    order = kinds.names()
+    return [k for k in order if k in present] + sorted(k for k in present if k not in order)
 
 
 def _none(v: Any) -> Any:
@@ -152,7 +155,8 @@ def collect(store: Store, since: dt.date, until: dt.date | None = None) -> Diges
             lines.append(Line(r.observed_at, r.kind, r.model, f"{_label(r)}: {verb} {regions}{n}",
                               _short_doc(r.doc), _none(r.link), _range_label(r.base, r.head, r.change_id),
                               _none(r.source_file), int(r.seq)))
-    lines.sort(key=lambda ln: (KIND_ORDER.index(ln.kind) if ln.kind in KIND_ORDER else 99, ln.kind, ln.model,
+    order = kinds.names()
+    lines.sort(key=lambda ln: (order.index(ln.kind) if ln.kind in order else 99, ln.kind, ln.model,
                                ln.seq, ln.text))
     return Digest(since, until, df, lines, moves)
 
@@ -191,12 +195,12 @@ def render_markdown(d: Digest) -> str:
         if moves:
             out += ["## Moves between documents", "", *moves, ""]
         return "\n".join(out)
-    counts = ", ".join(f"{KIND_TITLES.get(k, k).lower()} {n}" for k, n in d.counts())
+    counts = ", ".join(f"{kinds.title(k).lower()} {n}" for k, n in d.counts())
     ranges = d.ranges()
     out += [f"{len(d.changes)} changes ({counts}) in {len(ranges)} compare ranges, "
             f"last observed {d.last}.", ""]
     for kind, models in _grouped(d):
-        out += [f"## {md_escape(KIND_TITLES.get(kind, kind))}", ""]
+        out += [f"## {md_escape(kinds.title(kind))}", ""]
         for model, lines in models:
             out += [f"### {md_escape(model)}", ""]
             for ln in lines:
@@ -405,7 +409,7 @@ def render_html(store: Store, d: Digest) -> str:
     if d.changes.empty:
         out += [f'<p class="meta">No changes observed from {esc(d.period())}.</p>', *moves_html, "</body>", "</html>"]
         return "\n".join(out) + "\n"
-    counts = ", ".join(f"{KIND_TITLES.get(k, k).lower()} {n}" for k, n in d.counts())
+    counts = ", ".join(f"{kinds.title(k).lower()} {n}" for k, n in d.counts())
     ranges = d.ranges()
     out.append(f'<p class="meta">{len(d.changes)} changes ({esc(counts)}) in {len(ranges)} compare ranges, '
                f"last observed {esc(d.last)}.</p>")
@@ -424,7 +428,7 @@ def render_html(store: Store, d: Digest) -> str:
                    f"<figcaption>{esc(caption)}</figcaption></figure>")
     out.append("</section>")
     for kind, models in _grouped(d):
-        out.append(f'<section class="kind" id="kind-{esc(kind)}"><h2>{esc(KIND_TITLES.get(kind, kind))}</h2>')
+        out.append(f'<section class="kind" id="kind-{esc(kind)}"><h2>{esc(kinds.title(kind))}</h2>')
         for model, lines in models:
             out.append(f"<h3>{esc(model)}</h3><ul>")
             for ln in lines:

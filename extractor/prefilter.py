@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 
+from extractor.kinds import prefilter as kind_prefilter
+
 # A diff worth parsing changes a table row or a one-word bullet (region lists) ...
 _CHANGES_ROWS = re.compile(r"\n[+-][ \t]*\|")
 _REGION_BULLET = re.compile(r"\n[ +-][ \t]*[-*+][ \t]+`?[a-z][a-z0-9]+`?[ \t]*(?=\n|$)")
 # ... and shows a table row a recogniser may want, or belongs to a document known to hold one.
 _ROW_LINES = re.compile(r"\n[ +-][ \t]*\|[^\n]*")
-_ROW_WORDS = ("✅", "retire", "deprecation", "tokens per minute", "requests per minute", "enterprise agreement")
-_ROW_WORDS_BOUNDED = re.compile(r"\b(?:tpm|regions?)\b")
+# (the words are the kinds' own: ``extractor.kinds.prefilter``)
 
 
 def wanted(text: str) -> bool | None:
@@ -28,8 +29,9 @@ def wanted(text: str) -> bool | None:
     if "|" not in text or not _CHANGES_ROWS.search(text):
         return False
     rows = "".join(_ROW_LINES.findall(text)).lower()
-    if any(w in rows for w in _ROW_WORDS):
+    words, whole_words, whole = kind_prefilter()
+    if any(w in rows for w in words):
         return True
-    if ("tpm" in rows or "region" in rows) and _ROW_WORDS_BOUNDED.search(rows):
+    if whole is not None and any(w in rows for w in whole_words) and whole.search(rows):
         return True
     return None

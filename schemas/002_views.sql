@@ -1,6 +1,9 @@
 -- extractor schema, version 2: time views over the fact events (no new tables).
 -- repeatable: views and macros only (CREATE OR REPLACE); the store re-applies this file to
 -- existing databases whenever its text changes (schema_scripts records its checksum).
+-- generated: kind views -- the store runs extractor.kinds.views_sql() after this file (the
+-- per-kind views and the label macros fact_attribute_label, fact_date_attribute); its text
+-- is part of the checksum, so a change to the registry re-creates them.
 --
 -- What a user asks of the history ("what was o3's TPM on 1 May?", "which retirement dates
 -- moved?") is answered from these views; they are plain views and table macros over
@@ -49,7 +52,7 @@
 --
 -- Views: change_sequence, event_provenance, doc_lineage, fact_timeline, fact_history,
 -- fact_current, fact_as_of(d); per kind <kind>_history, <kind>_current, <kind>_as_of(d) for
--- quota, batch_quota, retirement, region_availability; fact_changes (every change with a
+-- every kind of the registry (generated, see above); fact_changes (every change with a
 -- one-line description; named so because the table `changes` holds compare ranges).
 
 -- Changes in time order: date, then same-day compare-range chains, then file name, id.
@@ -110,9 +113,6 @@ CREATE OR REPLACE MACRO fact_value_text(j) AS
     CASE WHEN j IS NULL THEN NULL
          WHEN try_cast(j AS BIGINT) IS NOT NULL THEN format('{:,}', try_cast(j AS BIGINT))
          ELSE json_extract_string(j, '$') END;
-
-CREATE OR REPLACE MACRO fact_attribute_label(a) AS
-    CASE a WHEN 'tpm' THEN 'TPM' WHEN 'rpm' THEN 'RPM' ELSE replace(a, '_', ' ') END;
 
 CREATE OR REPLACE MACRO fact_subject_label(kind, model, version, deployment_type, tier, subscription, region) AS
     model || coalesce(' ' || version, '')
@@ -244,60 +244,6 @@ CREATE OR REPLACE MACRO fact_as_of(d) AS TABLE
 SELECT * FROM fact_history
 WHERE valid_from <= CAST(d AS DATE) AND (valid_to IS NULL OR valid_to > CAST(d AS DATE));
 
--- quota: integer TPM / RPM per model, deployment type, tier (and region where a table has one).
-CREATE OR REPLACE VIEW quota_history WITH (DEFER_BINDING) AS
-SELECT model, deployment_type, tier, region, attribute, value_num AS value, valid_from, valid_to, last_seen,
-       opened_by, closed_by, inferred, try_cast(previous_json AS BIGINT) AS previous, value_raw, doc,
-       source_file, source_line, n_sources, change_id, link, is_current
-FROM fact_history WHERE kind = 'quota';
-
-CREATE OR REPLACE VIEW quota_current WITH (DEFER_BINDING) AS SELECT * FROM quota_history WHERE valid_to IS NULL;
-
-CREATE OR REPLACE MACRO quota_as_of(d) AS TABLE
-SELECT * FROM quota_history
-WHERE valid_from <= CAST(d AS DATE) AND (valid_to IS NULL OR valid_to > CAST(d AS DATE));
-
--- batch_quota: enqueued-token limits per model, batch deployment type and subscription.
-CREATE OR REPLACE VIEW batch_quota_history WITH (DEFER_BINDING) AS
-SELECT model, deployment_type, subscription, attribute, value_num AS value, valid_from, valid_to, last_seen,
-       opened_by, closed_by, inferred, try_cast(previous_json AS BIGINT) AS previous, value_raw, doc,
-       source_file, source_line, n_sources, change_id, link, is_current
-FROM fact_history WHERE kind = 'batch_quota';
-
-CREATE OR REPLACE VIEW batch_quota_current WITH (DEFER_BINDING) AS SELECT * FROM batch_quota_history WHERE valid_to IS NULL;
-
-CREATE OR REPLACE MACRO batch_quota_as_of(d) AS TABLE
-SELECT * FROM batch_quota_history
-WHERE valid_from <= CAST(d AS DATE) AND (valid_to IS NULL OR valid_to > CAST(d AS DATE));
-
--- retirement: dates (ISO text, and as DATE in value_date), status and replacement per model version.
-CREATE OR REPLACE VIEW retirement_history WITH (DEFER_BINDING) AS
-SELECT model, version, attribute, value_text AS value, try_cast(value_text AS DATE) AS value_date, qualifier,
-       valid_from, valid_to, last_seen, opened_by, closed_by, inferred,
-       json_extract_string(previous_json, '$') AS previous, value_raw, doc,
-       source_file, source_line, n_sources, change_id, link, is_current
-FROM fact_history WHERE kind = 'retirement';
-
-CREATE OR REPLACE VIEW retirement_current WITH (DEFER_BINDING) AS SELECT * FROM retirement_history WHERE valid_to IS NULL;
-
-CREATE OR REPLACE MACRO retirement_as_of(d) AS TABLE
-SELECT * FROM retirement_history
-WHERE valid_from <= CAST(d AS DATE) AND (valid_to IS NULL OR valid_to > CAST(d AS DATE));
-
--- region_availability: where a model or feature (`subject`) is listed as available.
-CREATE OR REPLACE VIEW region_availability_history WITH (DEFER_BINDING) AS
-SELECT model AS subject, version, deployment_type, region, value_json = 'true' AS available,
-       valid_from, valid_to, last_seen, opened_by, closed_by, inferred, doc,
-       source_file, source_line, n_sources, change_id, link, is_current, closed_link
-FROM fact_history WHERE kind = 'region_availability';
-
-CREATE OR REPLACE VIEW region_availability_current WITH (DEFER_BINDING) AS
-SELECT * FROM region_availability_history WHERE valid_to IS NULL;
-
-CREATE OR REPLACE MACRO region_availability_as_of(d) AS TABLE
-SELECT * FROM region_availability_history
-WHERE valid_from <= CAST(d AS DATE) AND (valid_to IS NULL OR valid_to > CAST(d AS DATE));
-
 -- Facts moved between documents (one row per change, from doc and to doc): no events.
 CREATE OR REPLACE VIEW fact_moves WITH (DEFER_BINDING) AS
 SELECT e.observed_at, e.change_id, e.doc AS from_doc, e.moved_to AS to_doc, count(*) AS facts,
@@ -331,7 +277,7 @@ SELECT observed_at, kind, doc, model, version, deployment_type, tier, subscripti
                THEN subject_label || ' ' || attribute_label || ': ' || coalesce(q, '') || new_value || ' (new)'
            WHEN change = 'removed'
                THEN subject_label || ' ' || attribute_label || ': ' || coalesce(q, '') || old_value || ' removed'
-           WHEN attribute IN ('retirement_date', 'deprecation_date')
+           WHEN fact_date_attribute(attribute)
                 AND try_cast(old_value AS DATE) IS NOT NULL AND try_cast(new_value AS DATE) IS NOT NULL
                THEN subject_label || ' ' || attribute_label || ' moved ' || old_value || ' → ' || coalesce(q, '')
                     || new_value || ' (' || printf('%+d', date_diff('day', try_cast(old_value AS DATE),

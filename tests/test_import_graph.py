@@ -1,7 +1,8 @@
 """The package's import graph has no cycle: stages call down, never up.
 
-Every import of an ``extractor`` module is an edge, wherever it stands (top level, inside a
-function, under ``TYPE_CHECKING``): an import hidden in a function is still a dependency.
+Every import of an ``extractor`` module that runs is an edge, wherever it stands (top level
+or inside a function): an import hidden in a function is still a dependency. Imports under
+``if TYPE_CHECKING:`` never run (annotations only) and are left out.
 ``from extractor.x import y`` where ``y`` is a submodule is an edge to ``extractor.x.y``.
 """
 
@@ -26,7 +27,13 @@ def import_graph() -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {m: set() for m in modules}
     for name, path in modules.items():
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        typing_only = {id(n) for block in ast.walk(tree) if isinstance(block, ast.If)
+                       and isinstance(block.test, ast.Name) and block.test.id == "TYPE_CHECKING"
+                       for stmt in block.body for n in ast.walk(stmt)}
+        for node in ast.walk(tree):
+            if id(node) in typing_only:
+                continue
             targets: list[str] = []
             if isinstance(node, ast.Import):
                 targets = [a.name for a in node.names]

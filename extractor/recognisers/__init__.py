@@ -1,21 +1,16 @@
-"""Recognisers, one module per fact kind; ``RECOGNISERS`` is the order they are asked in."""
+"""Recognisers, one module per fact kind; the kind registry (``extractor.kinds``) names each
+kind's recogniser and the order they are asked in (``recognisers()``)."""
 
 from __future__ import annotations
 
+from extractor import kinds
 from extractor.blocks import Block
 from extractor.recognisers.base import SUBJECT_KEYS, Fact, Recogniser, subject
-from extractor.recognisers.batch_quota import BatchQuotaRecogniser
-from extractor.recognisers.quota import QuotaRecogniser
-from extractor.recognisers.region_availability import RegionAvailabilityRecogniser
-from extractor.recognisers.retirement import RetirementRecogniser
 
-RECOGNISERS: list[Recogniser] = [
-    BatchQuotaRecogniser(),
-    QuotaRecogniser(),
-    RetirementRecogniser(),
-    RegionAvailabilityRecogniser(),
-]
-KINDS = [r.kind for r in RECOGNISERS]
+
+def recognisers() -> list[Recogniser]:
+    """The recognisers of the registered kinds, in the order they are asked to claim a block."""
+    return kinds.recognisers()
 
 
 _UNSET = object()
@@ -28,7 +23,7 @@ def claimant(block: Block) -> Recogniser | None:
     cached = block.__dict__.get("_claim", _UNSET)
     if cached is not _UNSET and cached[0] == key:  # type: ignore[index]
         return cached[1]  # type: ignore[index,no-any-return]
-    found = next((r for r in RECOGNISERS if r.claims(block)), None)
+    found = next((r for r in kinds.recognisers() if r.claims(block)), None)
     block.__dict__["_claim"] = (key, found)
     return found
 
@@ -44,4 +39,4 @@ def _claim_key(block: Block) -> tuple[object, ...]:
     return (None if header is None else tuple(header), tuple(block.headings))
 
 
-__all__ = ["KINDS", "RECOGNISERS", "SUBJECT_KEYS", "Fact", "Recogniser", "claimant", "remember_claim", "subject"]
+__all__ = ["SUBJECT_KEYS", "Fact", "Recogniser", "claimant", "recognisers", "remember_claim", "subject"]

@@ -7,20 +7,30 @@ never see diffs.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
+from extractor import kinds
 from extractor.blocks import Block
 from extractor.diff.model import DiffLine
 
-# Subject keys per kind, in export order. Keys a table does not give are None.
-SUBJECT_KEYS: dict[str, tuple[str, ...]] = {
-    "quota": ("model", "deployment_type", "tier", "region"),
-    "batch_quota": ("model", "deployment_type", "subscription"),
-    "retirement": ("model", "version"),
-    "region_availability": ("subject", "version", "deployment_type", "region"),
-}
+
+class _SubjectKeys(Mapping[str, tuple[str, ...]]):
+    """Subject keys per kind, in export order, as the kind registry declares them (live: a
+    kind registered later is in it). Keys a table does not give are None."""
+
+    def __getitem__(self, kind: str) -> tuple[str, ...]:
+        return kinds.REGISTRY[kind].subject_keys
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(kinds.REGISTRY)
+
+    def __len__(self) -> int:
+        return len(kinds.REGISTRY)
+
+
+SUBJECT_KEYS: Mapping[str, tuple[str, ...]] = _SubjectKeys()
 
 
 @dataclass(slots=True)  # not frozen: a frozen init costs 5x, and facts are made by the ten thousand

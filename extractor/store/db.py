@@ -118,8 +118,23 @@ def _applies(con: duckdb.DuckDBPyConnection, text: str) -> bool:
     return bool(rows and rows[0][0])
 
 
+_GENERATED = re.compile(r"^--\s*generated:\s*kind views\b", re.MULTILINE)
+
+
+def script_text(path: Path) -> str:
+    """A migration's SQL: its file, followed, for the one marked ``-- generated: kind views``,
+    by the views and macros generated from the kind registry (``extractor.kinds.views_sql``)."""
+    text = path.read_text(encoding="utf-8")
+    if _GENERATED.search(text):
+        from extractor import kinds
+
+        text += "\n\n" + kinds.views_sql()
+    return text
+
+
 def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The checksum of a migration's SQL as run (generated views included)."""
+    return hashlib.sha256(script_text(path).encode("utf-8")).hexdigest()
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
@@ -315,7 +330,7 @@ class Store:
     def _apply_repeatables(self, con: duckdb.DuckDBPyConnection, stale: list[Path]) -> None:
         """Re-run the stale repeatable migrations, then record every repeatable's checksum."""
         for path in stale:
-            con.execute(path.read_text(encoding="utf-8"))
+            con.execute(script_text(path))
         for _version, path in migrations():
             if _is_repeatable(path):
                 con.execute("DELETE FROM schema_scripts WHERE name = ?", [path.name])

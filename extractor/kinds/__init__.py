@@ -1,0 +1,145 @@
+"""The registry of fact kinds: one module per kind (``quota``, ``batch_quota``, ``retirement``,
+``region_availability``) declares it; everything that lists kinds derives from here (subject
+keys, the recognisers and their claim order, the prefilter words, the API's kinds, the
+digest's titles, the per-kind views and the attribute labels, generated as SQL by
+``views_sql``).
+
+Adding a kind is adding a module beside these and its line in ``_BUILTIN``; a test may
+``register`` a kind and ``unregister`` it afterwards.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from extractor.kinds import batch_quota, quota, region_availability, retirement
+from extractor.kinds.base import Attribute, Kind, ValueType
+
+if TYPE_CHECKING:
+    from extractor.recognisers.base import Recogniser
+
+_BUILTIN = (quota.KIND, batch_quota.KIND, retirement.KIND, region_availability.KIND)
+# In display order (digest, API, README); recognisers are asked in ``claim_rank`` order.
+REGISTRY: dict[str, Kind] = {k.name: k for k in _BUILTIN}
+_cache: dict[str, object] = {}
+
+
+def register(kind: Kind) -> Kind:
+    """Add ``kind`` to the registry (after the others); its name must be new."""
+    if kind.name in REGISTRY:
+        raise ValueError(f"kind {kind.name!r} is already registered")
+    labels = attribute_labels()
+    for a in kind.attributes:
+        if a.name in labels and labels[a.name] != a.title:
+            raise ValueError(f"kind {kind.name!r}: attribute {a.name!r} is labelled {labels[a.name]!r} elsewhere")
+    REGISTRY[kind.name] = kind
+    _cache.clear()
+    return kind
+
+
+def unregister(name: str) -> None:
+    """Remove a kind that ``register`` added (the built-in kinds stay)."""
+    if any(k.name == name for k in _BUILTIN):
+        raise ValueError(f"kind {name!r} is built in")
+    REGISTRY.pop(name, None)
+    _cache.clear()
+
+
+def get(name: str) -> Kind:
+    return REGISTRY[name]
+
+
+def names() -> tuple[str, ...]:
+    """Every kind's name, in display order."""
+    return tuple(REGISTRY)
+
+
+def title(name: str) -> str:
+    """The title of a kind for people ("Quotas"); an unknown kind's name as it is."""
+    k = REGISTRY.get(name)
+    return k.title if k else name
+
+
+def subject_keys() -> dict[str, tuple[str, ...]]:
+    return {k.name: k.subject_keys for k in REGISTRY.values()}
+
+
+def recognisers() -> list[Recogniser]:
+    """The recognisers in the order they are asked to claim a block."""
+    got = _cache.get("recognisers")
+    if got is None:
+        ordered = sorted(REGISTRY.values(), key=lambda k: k.claim_rank)  # stable: ties in registry order
+        got = _cache["recognisers"] = [k.get_recogniser() for k in ordered]
+    return got  # type: ignore[return-value]
+
+
+def prefilter() -> tuple[tuple[str, ...], tuple[str, ...], re.Pattern[str] | None]:
+    """The prefilter of all kinds: (substring words, whole words, a pattern of the whole words)."""
+    got = _cache.get("prefilter")
+    if got is None:
+        words = tuple(dict.fromkeys(w for k in REGISTRY.values() for w in k.words))
+        whole = tuple(dict.fromkeys(w for k in REGISTRY.values() for w in k.whole_words))
+        pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, whole)) + r")\b") if whole else None
+        got = _cache["prefilter"] = (words, whole, pattern)
+    return got  # type: ignore[return-value]
+
+
+def attribute_labels() -> dict[str, str]:
+    """Each attribute's label for people, over all kinds."""
+    return {a.name: a.title for k in REGISTRY.values() for a in k.attributes}
+
+
+# --- the per-kind views, generated --------------------------------------------------------
+
+_SPAN = "valid_from, valid_to, last_seen, opened_by, closed_by, inferred"
+_PROVENANCE = "doc, source_file, source_line, n_sources, change_id, link, is_current"
+_VALUE_COLUMNS: dict[ValueType, str] = {
+    "integer": (f"attribute, value_num AS value, {_SPAN}, try_cast(previous_json AS BIGINT) AS previous, "
+                f"value_raw, {_PROVENANCE}"),
+    "date": (f"attribute, value_text AS value, try_cast(value_text AS DATE) AS value_date, qualifier, {_SPAN}, "
+             f"json_extract_string(previous_json, '$') AS previous, value_raw, {_PROVENANCE}"),
+    "text": (f"attribute, value_text AS value, {_SPAN}, json_extract_string(previous_json, '$') AS previous, "
+             f"value_raw, {_PROVENANCE}"),
+    "boolean": f"value_json = 'true' AS {{attribute}}, {_SPAN}, {_PROVENANCE}, closed_link",
+}
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def kind_views_sql(kind: Kind) -> str:
+    """``<kind>_history``, ``<kind>_current`` and ``<kind>_as_of(d)`` of one kind."""
+    n = kind.name
+    keys = ", ".join(kind.key_column(k) for k in kind.subject_keys)
+    values = _VALUE_COLUMNS[kind.value_type].format(attribute=kind.attributes[0].name)
+    return (f"-- {n}: {kind.title}\n"
+            f"CREATE OR REPLACE VIEW {n}_history WITH (DEFER_BINDING) AS\n"
+            f"SELECT {keys}, {values}\nFROM fact_history WHERE kind = {_quote(n)};\n\n"
+            f"CREATE OR REPLACE VIEW {n}_current WITH (DEFER_BINDING) AS\n"
+            f"SELECT * FROM {n}_history WHERE valid_to IS NULL;\n\n"
+            f"CREATE OR REPLACE MACRO {n}_as_of(d) AS TABLE\nSELECT * FROM {n}_history\n"
+            f"WHERE valid_from <= CAST(d AS DATE) AND (valid_to IS NULL OR valid_to > CAST(d AS DATE));\n")
+
+
+def macros_sql() -> str:
+    """The label macros ``fact_changes`` uses: attribute labels, date attributes, boolean kinds."""
+    labels = " ".join(f"WHEN {_quote(a)} THEN {_quote(t)}" for a, t in attribute_labels().items()
+                      if t != a.replace("_", " "))
+    dates = ", ".join(_quote(a.name) for k in REGISTRY.values() for a in k.attributes if a.type == "date")
+    return ("CREATE OR REPLACE MACRO fact_attribute_label(a) AS\n"
+            f"    CASE a {labels} ELSE replace(a, '_', ' ') END;\n\n"
+            "CREATE OR REPLACE MACRO fact_date_attribute(a) AS\n"
+            f"    a IN ({dates or 'NULL'});\n")
+
+
+def views_sql() -> str:
+    """The SQL the store runs after ``schemas/002_views.sql`` (and includes in its checksum)."""
+    return "\n".join(["-- generated from extractor.kinds", macros_sql(),
+                      *(kind_views_sql(k) for k in REGISTRY.values())])
+
+
+__all__ = ["REGISTRY", "Attribute", "Kind", "ValueType", "attribute_labels", "get", "kind_views_sql",
+           "macros_sql", "names", "prefilter", "recognisers", "register", "subject_keys", "title",
+           "unregister", "views_sql"]

@@ -1,0 +1,91 @@
+"""What a fact kind declares: its subject keys, typed attributes, prefilter words, titles and
+labels for people, and its recogniser. ``extractor.kinds`` lists the kinds; the per-kind views
+(``<kind>_history``, ``<kind>_current``, ``<kind>_as_of``) are generated from these fields."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from extractor.recognisers.base import Recogniser
+
+ValueType = Literal["integer", "date", "text", "boolean"]
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+# The typed subject columns of ``events`` (a key stored under another name: ``STORED_AS``);
+# any other key is read from ``subject_json``.
+EVENT_KEYS = ("model", "version", "deployment_type", "tier", "subscription", "region")
+STORED_AS = {"subject": "model"}
+
+
+@dataclass(frozen=True)
+class Attribute:
+    name: str
+    type: ValueType
+    label: str = ""  # for people (``TPM``); default: the name with spaces for underscores
+
+    @property
+    def title(self) -> str:
+        return self.label or self.name.replace("_", " ")
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    subject_keys: tuple[str, ...]  # in export order
+    attributes: tuple[Attribute, ...]
+    title: str  # the digest's heading ("Quotas")
+    recogniser: str | Recogniser  # "module:Class", imported when first asked for, or an instance
+    # Prefilter: a section is parsed when its table rows contain one of ``words`` (lower case,
+    # as substrings) or one of ``whole_words`` (as whole words).
+    words: tuple[str, ...] = ()
+    whole_words: tuple[str, ...] = ()
+    claim_rank: int = 100  # recognisers are asked in rising rank (batch quota before quota)
+    _instance: list[Recogniser] = field(default_factory=list, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for n in (self.name, *self.subject_keys, *(a.name for a in self.attributes)):
+            if not _NAME.match(n):
+                raise ValueError(f"kind {self.name!r}: {n!r} is not a lower-case identifier")
+        if not self.attributes or not self.subject_keys:
+            raise ValueError(f"kind {self.name!r}: needs subject keys and attributes")
+        types = {a.type for a in self.attributes}
+        if "boolean" in types and len(self.attributes) > 1:
+            raise ValueError(f"kind {self.name!r}: a boolean kind has one attribute")
+        if "integer" in types and len(types) > 1:
+            raise ValueError(f"kind {self.name!r}: integer attributes do not mix with others")
+
+    def get_recogniser(self) -> Recogniser:
+        """The recogniser instance (imported and made once)."""
+        if not self._instance:
+            rec = self.recogniser
+            if isinstance(rec, str):
+                module, _, cls = rec.partition(":")
+                rec = getattr(importlib.import_module(module), cls)()
+            self._instance.append(rec)  # type: ignore[arg-type]
+        return self._instance[0]
+
+    @property
+    def value_type(self) -> ValueType:
+        """The type of the views' value column: integer, boolean, date (dates, maybe with
+        text attributes: also ``value_date`` and ``qualifier``) or text."""
+        types = {a.type for a in self.attributes}
+        for t in ("integer", "boolean", "date"):
+            if t in types:
+                return t  # type: ignore[return-value]
+        return "text"
+
+    def key_column(self, key: str) -> str:
+        """The SQL that gives subject key ``key`` from a ``fact_history`` row, named as the key."""
+        if key in EVENT_KEYS:
+            return key
+        if key in STORED_AS:
+            return f"{STORED_AS[key]} AS {key}"
+        return f"json_extract_string(subject_json, '$.{key}') AS {key}"
+
+    def readme_row(self) -> str:
+        """This kind's row in the README table of kinds."""
+        attrs = ", ".join(f"`{a.name}`" for a in self.attributes)
+        return f"| `{self.name}` | {', '.join(self.subject_keys)} | {attrs} |"
