@@ -10,13 +10,17 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+from extractor import kinds
+from extractor.common import SqlRefused, StoreError, default_db_path
+from extractor.store.db import Store
 
-from extractor import export, kinds
-from extractor.pipeline import IngestResult, ingest
-from extractor.store.db import SqlRefused, Store, StoreError, default_db_path
+if TYPE_CHECKING:  # loaded by the calls that need them: stats and --version start without them
+    import pandas as pd
+
+    from extractor.pipeline import IngestResult
+    from extractor.render import Rows
 
 WORKERS_ENV = "EXTRACTOR_WORKERS"
 
@@ -53,6 +57,8 @@ class Extractor:
         machine and input size; 1: no fork). A ``$EXTRACTOR_WORKERS`` that is not a positive
         integer raises ``ValueError``.
         """
+        from extractor.pipeline import ingest
+
         if workers is None:
             workers = env_workers()
         targets = list(paths) if paths else ([] if git is not None else [SAMPLE_DIR])
@@ -61,11 +67,15 @@ class Extractor:
 
     def events(self, *, include_unchanged: bool = True) -> pd.DataFrame:
         """Every event as flat rows, in export order."""
+        from extractor import export
+
         df = export.flat_frame(self.store)
         return df if include_unchanged else df[df["change"] != "unchanged"].reset_index(drop=True)
 
     def records(self) -> list[dict[str, Any]]:
         """Every event as a contract record (the JSONL lines, as dicts)."""
+        from extractor import export
+
         return list(export.records(export.events_frame(self.store)))
 
     def sql(self, query: str, params: Any = None) -> pd.DataFrame:
@@ -127,24 +137,37 @@ class Extractor:
         return digest.report(self.store, since, until, fmt=fmt)
 
     def stats(self) -> dict[str, pd.DataFrame]:
-        s = self.store
-        return {
-            "sources": s.frame("SELECT kind, count(*) AS sources, count(DISTINCT change_id) AS changes, "
-                            "min(observed_at) AS first, max(observed_at) AS last FROM sources GROUP BY kind "
-                            "ORDER BY kind"),
-            "events": s.frame("SELECT kind, count(*) FILTER (WHERE change NOT IN ('unchanged', 'moved')) AS changes, "
-                           "count(*) FILTER (WHERE change = 'unchanged') AS observations, "
-                           "count(*) FILTER (WHERE change = 'added') AS added, "
-                           "count(*) FILTER (WHERE change = 'removed') AS removed, "
-                           "count(*) FILTER (WHERE change = 'changed') AS changed "
-                           "FROM events GROUP BY kind ORDER BY kind"),
-            "moves": s.frame("SELECT CAST(observed_at AS VARCHAR) AS observed_at, from_doc, to_doc, facts "
-                             "FROM fact_moves ORDER BY observed_at, from_doc, to_doc"),
-            "unresolved": s.frame("SELECT doc, count(*) AS rows, count(DISTINCT change_id) AS changes, "
-                               "any_value(reason) AS reason FROM unresolved GROUP BY doc "
-                               "ORDER BY rows DESC, doc"),
-            "errors": s.frame("SELECT severity, path, line, message FROM errors ORDER BY severity, path, line"),
-        }
+        """Sources, events per kind, moves, unresolved rows per document, and errors: a table each."""
+        return {name: self.store.frame(sql) for name, sql in STATS.items()}
+
+    def stats_rows(self) -> dict[str, Rows]:
+        """``stats`` as plain rows (Python values), for the command line: no pandas to load."""
+        from extractor.render import Rows
+
+        con = self.store.con
+        out = {}
+        for name, sql in STATS.items():
+            cur = con.execute(sql)
+            out[name] = Rows([d[0] for d in cur.description], cur.fetchall())
+        return out
+
+
+# The queries of ``stats``: one table each.
+STATS: dict[str, str] = {
+    "sources": "SELECT kind, count(*) AS sources, count(DISTINCT change_id) AS changes, "
+               "min(observed_at) AS first, max(observed_at) AS last FROM sources GROUP BY kind ORDER BY kind",
+    "events": "SELECT kind, count(*) FILTER (WHERE change NOT IN ('unchanged', 'moved')) AS changes, "
+              "count(*) FILTER (WHERE change = 'unchanged') AS observations, "
+              "count(*) FILTER (WHERE change = 'added') AS added, "
+              "count(*) FILTER (WHERE change = 'removed') AS removed, "
+              "count(*) FILTER (WHERE change = 'changed') AS changed "
+              "FROM events GROUP BY kind ORDER BY kind",
+    "moves": "SELECT CAST(observed_at AS VARCHAR) AS observed_at, from_doc, to_doc, facts "
+             "FROM fact_moves ORDER BY observed_at, from_doc, to_doc",
+    "unresolved": "SELECT doc, count(*) AS rows, count(DISTINCT change_id) AS changes, "
+                  "any_value(reason) AS reason FROM unresolved GROUP BY doc ORDER BY rows DESC, doc",
+    "errors": "SELECT severity, path, line, message FROM errors ORDER BY severity, path, line",
+}
 
 
 def __getattr__(name: str) -> Any:

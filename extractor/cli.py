@@ -20,19 +20,39 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 import click
-from rich.console import Console
 
 from extractor import __version__
-from extractor.api import Extractor, SqlRefused
+from extractor.common import WAIT_ENV, SqlRefused, StoreError, default_db_path
 from extractor.interrupts import EXIT_INTERRUPTED, interrupts_deferred
-from extractor.store.db import WAIT_ENV, StoreError, default_db_path
+
+if TYPE_CHECKING:  # the commands import what they use: --version and --help load no DuckDB, pandas or rich
+    from rich.console import Console
+
+    from extractor.api import Extractor
 
 log = logging.getLogger("extractor")
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+class _StderrConsole:
+    """The rich console on stderr, made when first used (importing rich costs 0.07 s)."""
+
+    _console: Console | None = None
+
+    def get(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=True, highlight=False, soft_wrap=True)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.get(), name)
+
+
+err = _StderrConsole()
 
 
 class Ctx:
@@ -43,6 +63,8 @@ class Ctx:
         self.wait = wait
 
     def open(self, *, read_only: bool = False) -> Extractor:
+        from extractor.api import Extractor
+
         try:
             return Extractor(self.db, read_only=read_only, wait=self.wait)
         except StoreError as exc:
@@ -141,9 +163,9 @@ def _on_sigint(signum: int, frame: Any) -> None:
 
 
 def _is_interrupt(exc: BaseException) -> bool:
-    import duckdb
-
-    return (isinstance(exc, KeyboardInterrupt | duckdb.InterruptException)
+    duckdb = sys.modules.get("duckdb")  # an exception of DuckDB's only once it is loaded
+    interrupts = (KeyboardInterrupt,) if duckdb is None else (KeyboardInterrupt, duckdb.InterruptException)
+    return (isinstance(exc, interrupts)
             or (isinstance(exc, RuntimeError) and "interrupted" in str(exc).lower()))
 
 
@@ -299,7 +321,7 @@ def _progress(enabled: bool, total: int) -> Iterator[Any]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=err, transient=True) as bar:
+                  TimeElapsedColumn(), console=err.get(), transient=True) as bar:
         yield bar
 
 
@@ -425,7 +447,7 @@ def stats(obj: Ctx, as_json: bool) -> None:
     from extractor.render import frame_records, print_frame
 
     with obj.open(read_only=True) as db:
-        tables = db.stats()
+        tables = db.stats_rows()  # plain rows: the same text as frames, without loading pandas
     if as_json:
         import json
 
@@ -433,6 +455,8 @@ def stats(obj: Ctx, as_json: bool) -> None:
         with writing(None):
             click.echo(text)
         return
+    from rich.console import Console
+
     out = Console(highlight=False, width=max(100, Console().width))
     with writing(None):
         for name, df in tables.items():
@@ -459,6 +483,8 @@ def _emit(df: Any, fmt: str) -> None:
 
     with writing(None):
         if fmt == "table":
+            from rich.console import Console
+
             print_frame(Console(highlight=False), drop_empty_columns(df), empty="no rows")
             return
         click.echo(format_frame(df, fmt), nl=False)
@@ -500,10 +526,10 @@ def query(obj: Ctx, name: str | None, list_queries: bool, params: tuple[str, ...
     extract query current_quotas --param model=o3 --as-of 2025-05-01
     extract query retirement_moves --param since=2025-01-01 --format markdown
     """
-    from extractor.queries import QueryError, get_query, list_frame
+    from extractor.queries import QueryError, get_query, list_rows
 
     if list_queries or name is None:
-        _emit(list_frame(), fmt)
+        _emit(list_rows(), fmt)
         return
     try:
         q = get_query(name)

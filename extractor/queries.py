@@ -21,11 +21,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from extractor.paths import sql_dir
+
+if TYPE_CHECKING:  # ``query --list`` prints ``list_rows`` and never loads pandas
+    import pandas as pd
+
+    from extractor.render import Rows
 
 QUERY_DIR = sql_dir("queries")
 TYPES = ("text", "date", "integer")
@@ -74,12 +77,10 @@ class Param:
 def parse_date(value: Any, name: str = "date") -> dt.date:
     """A date from a ``date``/``datetime``, ISO text, ``today``/``yesterday``, ``-7d`` / ``-2w``
     (relative to today) or any date the documents use (``May 1, 2025``)."""
-    if isinstance(value, dt.datetime):
+    if isinstance(value, dt.datetime):  # a pandas Timestamp too
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, pd.Timestamp):
-        return value.date()
     text = str(value).strip()
     low = text.lower()
     today = dt.date.today()
@@ -192,8 +193,20 @@ def get_query(name: str, directory: Path = QUERY_DIR) -> NamedQuery:
     return q
 
 
+LIST_COLUMNS = ["name", "description", "parameters"]
+
+
+def list_rows(directory: Path = QUERY_DIR) -> Rows:
+    """The named queries as plain rows: name, description, parameters (name=default)."""
+    from extractor.render import Rows
+
+    return Rows(LIST_COLUMNS, [(q.name, q.description, q.usage()) for q in load_queries(directory).values()])
+
+
 def list_frame(directory: Path = QUERY_DIR) -> pd.DataFrame:
     """The named queries as a table: name, description, parameters (name=default)."""
+    import pandas as pd
+
     rows = [{"name": q.name, "description": q.description, "parameters": q.usage()}
             for q in load_queries(directory).values()]
-    return pd.DataFrame(rows, columns=["name", "description", "parameters"])
+    return pd.DataFrame(rows, columns=LIST_COLUMNS)

@@ -16,14 +16,13 @@ import io
 import json
 import math
 import re
+import sys
 import uuid
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-from rich import box
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+if TYPE_CHECKING:  # rich loads when a table is printed; pandas is never loaded here (see _pandas)
+    from rich.console import Console
 
 FORMATS = ("table", "csv", "json", "markdown")
 # A terminal table keeps each column at least this wide (or its natural width when less);
@@ -31,8 +30,47 @@ FORMATS = ("table", "csv", "json", "markdown")
 MIN_COLUMN = 10
 
 
+class Rows:
+    """A result as plain rows (tuples of Python values) under column names: what ``stats`` and
+    ``query --list`` print, rendered as a DataFrame of the same values would be."""
+
+    def __init__(self, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
+        self.columns = list(columns)
+        self.rows = list(rows)
+
+    @property
+    def empty(self) -> bool:
+        return not self.rows or not self.columns
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def itertuples(self, index: bool = False) -> Iterator[tuple[Any, ...]]:
+        return iter(self.rows)
+
+    def column(self, name: str) -> list[Any]:
+        i = self.columns.index(name)
+        return [r[i] for r in self.rows]
+
+    def select(self, names: Sequence[str]) -> Rows:
+        idx = [self.columns.index(n) for n in names]
+        return Rows(list(names), [tuple(r[i] for i in idx) for r in self.rows])
+
+
+Frame = Any  # a pandas DataFrame or ``Rows``
+
+
+def _pandas() -> Any:
+    """pandas if it is loaded, else None: a value can be a pandas one (NA, Timestamp) only
+    once pandas is loaded, so checking costs no import (it takes 0.5 s)."""
+    return sys.modules.get("pandas")
+
+
 def is_missing(v: Any) -> bool:
-    if v is None or v is pd.NA or v is pd.NaT:
+    if v is None:
+        return True
+    pd = _pandas()
+    if pd is not None and (v is pd.NA or v is pd.NaT):
         return True
     return isinstance(v, float) and math.isnan(v)
 
@@ -47,7 +85,9 @@ def plain(v: Any) -> Any:
         return [plain(x) for x in v]
     if is_missing(v):
         return None
-    if hasattr(v, "item") and not isinstance(v, str | bytes | pd.Timestamp):  # numpy scalars
+    pd = _pandas()
+    stamp = pd.Timestamp if pd is not None else ()
+    if hasattr(v, "item") and not isinstance(v, str | bytes) and not isinstance(v, stamp):  # numpy scalars
         v = v.item()
         if is_missing(v):
             return None
@@ -55,7 +95,7 @@ def plain(v: Any) -> Any:
         return v
     if isinstance(v, float):
         return v if math.isfinite(v) else ("inf" if v > 0 else "-inf")
-    if isinstance(v, pd.Timestamp):
+    if isinstance(v, stamp):
         return v.date().isoformat() if v == v.normalize() and v.tzinfo is None else v.isoformat()
     if isinstance(v, dt.datetime | dt.date | dt.time):
         return v.isoformat()
@@ -94,12 +134,12 @@ def cell_text(v: Any) -> str:
     return str(p)
 
 
-def frame_records(df: pd.DataFrame) -> list[dict[str, Any]]:
+def frame_records(df: Frame) -> list[dict[str, Any]]:
     cols = [str(c) for c in df.columns]
     return [dict(zip(cols, (plain(v) for v in row), strict=True)) for row in df.itertuples(index=False)]
 
 
-def print_frame(console: Console, df: pd.DataFrame, *, title: str | None = None,
+def print_frame(console: Console, df: Frame, *, title: str | None = None,
                 empty: str = "no rows") -> None:
     """A table that fits the console's width: narrow columns keep their width, wide ones
     share the rest and fold; when even that leaves a column narrower than ``MIN_COLUMN``,
@@ -113,6 +153,10 @@ def print_frame(console: Console, df: pd.DataFrame, *, title: str | None = None,
     if widths is None:
         _print_vertical(console, names, texts, title)
         return
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=Text(title) if title else None, title_justify="left", box=box.SIMPLE_HEAD,
                   show_edge=False, pad_edge=False, header_style="bold", padding=(0, 1))
     for name, w in zip(names, widths, strict=True):
@@ -143,13 +187,19 @@ def fit_widths(natural: list[int], width: int) -> list[int] | None:
     return out
 
 
-def drop_empty_columns(df: pd.DataFrame) -> pd.DataFrame:
+def drop_empty_columns(df: Frame) -> Frame:
     """``df`` without the columns that hold no value in any row (for terminal tables)."""
+    if isinstance(df, Rows):
+        keep = [c for c in df.columns if not all(is_missing(v) or v == "" for v in df.column(c))]
+        return df.select(keep) if keep else df
     keep = [c for c in df.columns if not all(is_missing(v) or v == "" for v in df[c])]
     return df[keep] if keep else df
 
 
 def _print_vertical(console: Console, names: list[str], rows: list[list[str]], title: str | None) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     if title:
         console.print(title, markup=False, highlight=False)
     width = min(max(len(n) for n in names), max(8, console.width // 3))
@@ -163,7 +213,7 @@ def _print_vertical(console: Console, names: list[str], rows: list[list[str]], t
         console.print(table)
 
 
-def to_csv(df: pd.DataFrame) -> str:
+def to_csv(df: Frame) -> str:
     """CSV with a header row: cells as ``cell_text`` gives them, quoted where CSV needs it."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -173,7 +223,7 @@ def to_csv(df: pd.DataFrame) -> str:
     return out.getvalue()
 
 
-def to_json(df: pd.DataFrame) -> str:
+def to_json(df: Frame) -> str:
     """A JSON array of one object per row; values keep their types (``plain``)."""
     return json.dumps(frame_records(df), ensure_ascii=False, indent=2) + "\n"
 
@@ -194,7 +244,7 @@ def _md_cell(v: Any) -> str:
     return "<br>".join(lines)  # a newline would end the row
 
 
-def to_markdown(df: pd.DataFrame, *, empty: str = "no rows") -> str:
+def to_markdown(df: Frame, *, empty: str = "no rows") -> str:
     """A GitHub-flavoured pipe table (markup characters escaped, newlines as ``<br>``);
     ``_empty_`` when no rows."""
     if df.empty:
@@ -205,7 +255,7 @@ def to_markdown(df: pd.DataFrame, *, empty: str = "no rows") -> str:
     return "\n".join(lines) + "\n"
 
 
-def format_frame(df: pd.DataFrame, fmt: str) -> str:
+def format_frame(df: Frame, fmt: str) -> str:
     """``df`` as ``csv``, ``json`` or ``markdown`` text (``table`` goes through ``print_frame``)."""
     if fmt == "csv":
         return to_csv(df)

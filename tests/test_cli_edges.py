@@ -154,7 +154,7 @@ def test_an_unexpected_error_is_one_line(db_path: Path, monkeypatch: pytest.Monk
     def boom(*a: Any, **k: Any) -> None:
         raise ValueError("boom\nsecond line")
 
-    monkeypatch.setattr(Extractor, "stats", boom)
+    monkeypatch.setattr(Extractor, "stats_rows", boom)  # what the command calls
     res = extract("--db", str(db_path), "stats")
     assert res.exit_code == 1
     assert error_lines(res) == ["error: unexpected ValueError: boom (run with -v to see where)"]

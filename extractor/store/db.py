@@ -24,27 +24,25 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
-import pyarrow as pa
 from duckdb.sqltypes import DuckDBPyType
 
+if TYPE_CHECKING:  # pandas and pyarrow load where rows are written or read as frames (not for stats)
+    import pandas as pd
+    import pyarrow as pa
+
+from extractor.common import WAIT_ENV, SqlRefused, StoreError, default_db_path
 from extractor.paths import sql_dir
+
+__all__ = ["SCHEMA_VERSION", "WAIT_ENV", "SqlRefused", "Store", "StoreError", "default_db_path"]
 
 SCHEMA_DIR = sql_dir("schemas")
 _MIGRATION = re.compile(r"^(\d{3})_.*\.sql$")
 APP = "extractor"
-
-
-class StoreError(RuntimeError):
-    """A database that cannot be used, with a message meant for a person."""
-
-
-class SqlRefused(ValueError):
-    """A statement a read-only (sandboxed) connection does not run, with the reason."""
 
 
 # The settings of a read-only connection, given when it is opened: the database file
@@ -62,16 +60,6 @@ SANDBOX: dict[str, Any] = {
 # Statements a read-only connection runs (DuckDB's statement types): queries only. DESCRIBE,
 # SHOW, SUMMARIZE, WITH, VALUES, FROM and PIVOT-free UNPIVOT are SELECTs to DuckDB.
 READ_STATEMENTS = ("SELECT", "EXPLAIN", "PRAGMA", "CALL")
-WAIT_ENV = "EXTRACTOR_WAIT"
-
-
-def default_db_path() -> Path:
-    """``$EXTRACTOR_DB``, else ``$XDG_DATA_HOME/extractor/facts.duckdb``."""
-    env = os.environ.get("EXTRACTOR_DB")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "extractor" / "facts.duckdb"
 
 
 def default_wait() -> float:
@@ -367,6 +355,8 @@ class Store:
         for r in rows:
             first.setdefault(tuple([r.get(c) for c in cols]), r)
         kept = list(first.values()) if len(first) < len(rows) else rows
+        import pyarrow as pa
+
         return self.insert_new(table, pa.table({n: [r.get(n) for r in kept] for n in names}), key, unique=True)
 
     def insert_new(self, table: str, data: pa.Table | pd.DataFrame | None,
@@ -381,6 +371,8 @@ class Store:
         """
         if data is None or len(data) == 0:
             return 0
+        import pyarrow as pa
+
         names = list(data.column_names) if isinstance(data, pa.Table) else list(data.columns)
         cols = [c for c in names if not c.startswith("_")]
         if order is not None and isinstance(data, pa.Table):
@@ -394,7 +386,7 @@ class Store:
         try:
             col_list = ", ".join(cols)
             arrow = data.schema if isinstance(data, pa.Table) else None
-            casts = ", ".join(c if arrow is not None and _SAME_TYPE.get(types[c]) == arrow.field(c).type
+            casts = ", ".join(c if arrow is not None and _same_type().get(types[c]) == arrow.field(c).type
                               else f"CAST({c} AS {types[c]}) AS {c}" for c in cols)
             cond = " AND ".join(f"t.{k} {cmp} s.{k}" for k in key)
             part = ", ".join(key)
@@ -460,7 +452,11 @@ class Store:
         """Run a query and return its result with every value true to its type (see
         ``relation_frame``); an empty frame for a statement that gives no result."""
         rel = self.con.sql(sql, params=params)
-        return pd.DataFrame() if rel is None else relation_frame(rel)
+        if rel is None:
+            import pandas as pd
+
+            return pd.DataFrame()
+        return relation_frame(rel)
 
     def read(self, sql: str, params: Sequence[object] | dict[str, object] | None = None) -> pd.DataFrame:
         """``frame`` for SQL from anyone: on a read-only store, statements other than queries
@@ -578,7 +574,6 @@ def refusal(exc: duckdb.Error) -> str | None:
 _AS_TEXT = {"bit", "bignum", "varint", "interval", "time with time zone"}
 _AS_JSON = {"union", "variant"}
 _NESTED = {"list", "array", "struct", "map"}
-_INT_DTYPES: dict[pa.DataType, Any] = {pa.uint64(): pd.UInt64Dtype()}
 
 
 def _awkward(t: DuckDBPyType) -> bool:
@@ -596,6 +591,10 @@ def relation_frame(rel: duckdb.DuckDBPyRelation) -> pd.DataFrame:
     maps as Python lists and dicts (maps keyed by their keys); BIT, BIGNUM, INTERVAL, TIMETZ
     as DuckDB's text, a UNION as ``{tag: value}``, a VARIANT as its value; nested values
     holding those through JSON."""
+    import pandas as pd
+    import pyarrow as pa
+
+    int_dtypes: dict[pa.DataType, Any] = {pa.uint64(): pd.UInt64Dtype()}
     names = list(rel.columns)
     exprs: list[str] = []
     as_json: set[int] = set()
@@ -618,7 +617,7 @@ def relation_frame(rel: duckdb.DuckDBPyRelation) -> pd.DataFrame:
         if i in as_json:
             columns[i] = pd.Series([None if v is None else json.loads(v) for v in col.to_pylist()], dtype=object)
         elif pa.types.is_integer(t):
-            columns[i] = col.to_pandas(types_mapper=lambda _t: _INT_DTYPES.get(_t, pd.Int64Dtype()))
+            columns[i] = col.to_pandas(types_mapper=lambda _t: int_dtypes.get(_t, pd.Int64Dtype()))
         elif pa.types.is_nested(t):
             columns[i] = pd.Series(_pylist(col), dtype=object)
         else:
@@ -639,15 +638,19 @@ def _pylist(col: pa.ChunkedArray) -> list[Any]:
 
 # Arrow types that need no CAST into a column of the DuckDB type (binding a cast costs
 # about 0.1 ms, and a table has up to 23 columns; most are already strings).
-_SAME_TYPE: dict[str, pa.DataType] = {"VARCHAR": pa.string(), "BIGINT": pa.int64(), "INTEGER": pa.int32(),
-                                      "BOOLEAN": pa.bool_(), "DOUBLE": pa.float64(), "DATE": pa.date32(),
-                                      "TIMESTAMP": pa.timestamp("us")}
+@cache
+def _same_type() -> dict[str, pa.DataType]:
+    import pyarrow as pa
+
+    return {"VARCHAR": pa.string(), "BIGINT": pa.int64(), "INTEGER": pa.int32(), "BOOLEAN": pa.bool_(),
+            "DOUBLE": pa.float64(), "DATE": pa.date32(), "TIMESTAMP": pa.timestamp("us")}
 
 
 def _first_by(data: pa.Table, key: list[str], order: str) -> pa.Table:
     """The rows of ``data`` in ``order``, keeping of the rows that share ``key`` the one with
     the lowest ``order`` (the first on a tie). Sorting, and the checks that tell whether any
     rows share a key, run in Arrow; only when some do are the keys compared in Python."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     n = len(data)

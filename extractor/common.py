@@ -1,0 +1,29 @@
+"""What the command line needs before DuckDB is loaded: the store's exceptions, its
+environment variables and its default path (``extractor.store.db`` re-exports them).
+
+Kept free of heavy imports, so that ``extract --version`` and ``--help`` start fast.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+WAIT_ENV = "EXTRACTOR_WAIT"
+
+
+class StoreError(RuntimeError):
+    """A database that cannot be used, with a message meant for a person."""
+
+
+class SqlRefused(ValueError):
+    """A statement a read-only (sandboxed) connection does not run, with the reason."""
+
+
+def default_db_path() -> Path:
+    """``$EXTRACTOR_DB``, else ``$XDG_DATA_HOME/extractor/facts.duckdb``."""
+    env = os.environ.get("EXTRACTOR_DB")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "extractor" / "facts.duckdb"
