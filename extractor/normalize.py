@@ -38,6 +38,11 @@ def strip_markup(text: str) -> str:
     return clean_space(text)
 
 
+def strip_footnotes(text: str) -> str:
+    """Drop footnote marks (``<sup>1, 2</sup>``) and nothing else: before splitting a cell."""
+    return _SUP.sub("", text)
+
+
 def split_br(cell: str) -> list[str]:
     """Split a cell on ``<br>`` tags, dropping empty parts."""
     return [p for p in (clean_space(x) for x in _BR.split(cell)) if p]
@@ -49,6 +54,14 @@ _EMPTY_VALUES = frozenset({"", "-", "n/a", "na", "—", "–", "➖", "none"})
 @lru_cache(maxsize=65536)
 def is_empty_value(text: str) -> bool:
     return strip_markup(text).strip().lower() in _EMPTY_VALUES
+
+
+_QUANTITY_CELL = re.compile(r"^\s*\d[\d,.]*\s*[kmb]?\s*$", re.I)
+
+
+def is_quantity_cell(text: str) -> bool:
+    """A cell that holds only a quantity (``30 M``, ``1,000``, ``450k``), markup aside."""
+    return bool(_QUANTITY_CELL.match(strip_markup(text)))
 
 
 # --- models ------------------------------------------------------------------------------

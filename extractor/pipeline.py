@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from extractor.blocks import Block, Table, find_blocks
 from extractor.blocks.tables import split_row
-from extractor.diff.model import DiffError, FileDiff, parse_file_diff, parse_hunks
+from extractor.diff.model import DiffError, DiffLine, FileDiff, parse_file_diff, parse_hunks
 from extractor.layout import HeadingEntry, LayoutEntry, LayoutMemory, Op
 from extractor.normalize import implausible_subject
 from extractor.prefilter import wanted
@@ -371,11 +371,7 @@ def _plausible(prep: Prepared, blk: Block, facts: list[Fact], unresolved: list[d
             out.append(f)
         elif id(f.line) not in seen:
             seen.add(id(f.line))
-            line = f.line
-            unresolved.append({"change_id": prep.change_id, "doc": blk.doc, "side": blk.side,
-                               "doc_line": line.no(blk.side), "ncols": len(split_row(line.text)),
-                               "text": line.text, "reason": reason, "section": blk.section,
-                               "source_id": prep.file.source_id, "line": line.src_line})
+            unresolved.append(_unresolved_row(prep, blk, f.line, len(split_row(f.line.text)), reason))
     return out
 
 
@@ -407,10 +403,13 @@ def _scope(blk: Block, memory: LayoutMemory, sid: str, prep: Prepared,
 
 def _unresolved_rows(prep: Prepared, blk: Table, reason: str) -> Iterator[dict[str, Any]]:
     for r in blk.rows:
-        yield {"change_id": prep.change_id, "doc": blk.doc, "side": blk.side,
-               "doc_line": r.line.no(blk.side), "ncols": len(r.cells), "text": r.line.text,
-               "reason": reason, "section": blk.section, "source_id": prep.file.source_id,
-               "line": r.line.src_line}
+        yield _unresolved_row(prep, blk, r.line, len(r.cells), reason)
+
+
+def _unresolved_row(prep: Prepared, blk: Block, line: DiffLine, ncols: int, reason: str) -> dict[str, Any]:
+    return {"change_id": prep.change_id, "doc": blk.doc, "side": blk.side, "doc_line": line.no(blk.side),
+            "ncols": ncols, "text": line.text, "reason": reason, "section": blk.section,
+            "source_id": prep.file.source_id, "line": line.src_line}
 
 
 # --- rows for the store ---------------------------------------------------------------------

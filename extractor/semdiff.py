@@ -9,6 +9,7 @@ A qualifier change alone is not an event.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -98,14 +99,15 @@ def carry_moves(events: list[Event], removed_docs: set[str]) -> list[Event]:
             pairs[id(min(same, key=lambda a: a.doc))] = r
         else:
             left.append(r)
+    left_keys = Counter(r.key for r in left)
     for r in left:  # a moved fact whose value changed: one removal and one addition left
         cands = [a for a in by_key.get(r.key, ()) if a.doc != r.doc and id(a) not in pairs]
-        rivals = [o for o in left if o.key == r.key]
-        if len(cands) == 1 and len(rivals) == 1:
+        if len(cands) == 1 and left_keys[r.key] == 1:
             pairs[id(cands[0])] = r
     if not pairs:
         return events
-    gone = {id(r): a for a in added if id(a) in pairs for r in [pairs[id(a)]]}
+    by_id = {id(a): a for a in added}
+    gone = {id(r): by_id[a_id] for a_id, r in pairs.items()}  # removed event -> the addition it became
     out: list[Event] = []
     for e in events:
         r = pairs.get(id(e))

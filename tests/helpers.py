@@ -192,3 +192,15 @@ def av(subject: str, region: str, dtype: str | None = None, version: str | None 
 def srt(items: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """Expected change tuples in the order ``change_tuples`` gives them."""
     return sorted(items, key=repr)
+
+
+def sample_db(folder: Path) -> Path:
+    """A database in ``folder`` holding the sample shipped with extractor (ingested by the CLI)."""
+    from click.testing import CliRunner
+
+    from extractor.cli import main
+
+    path = folder / "facts.duckdb"
+    res = CliRunner().invoke(main, ["--db", str(path), "-q", "ingest"])
+    assert res.exit_code == 0, res.output
+    return path

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner, Result
+from helpers import sample_db
 
 from extractor.cli import main
 from extractor.render import cell_text, format_frame, plain, to_markdown
@@ -21,10 +22,7 @@ NESTED = "SELECT [1, 2] AS l, {'a': 1, 'b': 'x'} AS s, MAP {'k': [1, NULL]} AS m
 
 @pytest.fixture(scope="module")
 def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("render") / "facts.duckdb"
-    res = CliRunner().invoke(main, ["--db", str(path), "-q", "ingest"])
-    assert res.exit_code == 0, res.output
-    return path
+    return sample_db(tmp_path_factory.mktemp("render"))
 
 
 def sql(db: Path, statement: str, fmt: str, width: int = 100) -> Result:

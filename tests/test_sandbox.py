@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from click.testing import CliRunner, Result
+from helpers import sample_db
 
 import extractor
 from extractor.cli import main
@@ -18,10 +19,7 @@ from extractor.store.db import SANDBOX, SqlRefused, Store, check_read_only
 
 @pytest.fixture(scope="module")
 def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("sandbox") / "facts.duckdb"
-    res = CliRunner().invoke(main, ["--db", str(path), "-q", "ingest"])
-    assert res.exit_code == 0, res.output
-    return path
+    return sample_db(tmp_path_factory.mktemp("sandbox"))
 
 
 def sql(db: Path, statement: str, *args: str) -> Result:

@@ -20,9 +20,11 @@ from extractor.normalize import (
     canonical_tier,
     deployment_types,
     is_empty_value,
+    is_quantity_cell,
     parse_quantity,
     split_br,
     split_models,
+    strip_footnotes,
     strip_markup,
 )
 from extractor.recognisers.base import Fact, subject
@@ -30,8 +32,6 @@ from extractor.recognisers.common import cell, find_col, norm_header, scoped_dep
 
 TPM = (r"tokens per minute", r"\btpm\b")
 RPM = (r"requests per minute", r"\brpm\b")
-_SUP = re.compile(r"<sup>.*?</sup>", re.I)
-_QTY_CELL = re.compile(r"^\s*\d[\d,.]*\s*[kmb]?\s*$", re.I)
 _ITEM = re.compile(r"^(?P<name>.*?):\s*(?P<value>\d[\d,.]*\s*[kmb]?)\b", re.I)
 _ALL = re.compile(r"^(?P<value>\d[\d,.]*\s*[kmb]?)\s*\(\s*all models\s*\)", re.I)
 
@@ -59,7 +59,7 @@ class QuotaRecogniser:
             for c in r.cells[1:]:
                 if is_empty_value(c):
                     continue
-                if not _QTY_CELL.match(strip_markup(c)):
+                if not is_quantity_cell(c):
                     return False
                 seen = True
         return seen
@@ -144,9 +144,9 @@ def _split_tiers(text: str) -> list[str | None]:
     """Offer labels of a tier cell, one tier each (split on ``<br>``, commas and ``&``
     before the markup goes). The combined label ``Azure for Students, Free Trials`` is the
     one tier ``free-trial``; split, ``Azure for Students`` is ``azure-for-students``."""
-    if _STUDENTS_AND_TRIALS.match(_SUP.sub("", text).replace("`", "").strip()):
+    if _STUDENTS_AND_TRIALS.match(strip_markup(text)):
         return ["free-trial"]
-    parts = [p for p in _TIER_SPLIT.split(_SUP.sub("", text)) if strip_markup(p)]
+    parts = [p for p in _TIER_SPLIT.split(strip_footnotes(text)) if strip_markup(p)]
     return list(dict.fromkeys(canonical_tier(p) for p in parts)) or [None]
 
 

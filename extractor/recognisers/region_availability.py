@@ -57,6 +57,7 @@ from extractor.normalize import (
     canonical_version,
     deployment_type_from_path,
     deployment_types,
+    is_quantity_cell,
     is_region,
     is_version_like,
     kebab,
@@ -75,7 +76,6 @@ FEATURE_SUBJECTS: dict[str, str] = {
 
 _AVAILABLE = re.compile(r"✅|✔|☑|^\s*yes\s*$", re.IGNORECASE)
 _UNAVAILABLE = {"", "-", "–", "—", "❌", "✖", "no", "n/a", "na"}
-_QUANTITY_CELL = re.compile(r"^\s*\d[\d,.]*\s*[kmb]?\s*$", re.IGNORECASE)
 _REGION_HEADER = re.compile(r"^regions?$", re.IGNORECASE)
 _MODEL_HEADER = re.compile(r"^models?(?:\s+(?:id|name))?$", re.IGNORECASE)
 _REGION_COLUMN = re.compile(r"\bregions?\b|\b(?:model|feature)\s+availability\b", re.IGNORECASE)
@@ -262,7 +262,7 @@ def _is_availability_matrix(header: list[str], body: list[Row], doc: str) -> boo
         for cell in row.cells[1:]:
             if _AVAILABLE.search(cell):
                 marked = True
-            elif _QUANTITY_CELL.match(strip_markup(cell)):  # ``30 M``: the quota matrix
+            elif is_quantity_cell(cell):  # ``30 M``: the quota matrix
                 return False
     if body:
         # ✅ cells state availability; a column of text beside them (``Capacity
