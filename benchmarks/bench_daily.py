@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from extractor.api import Extractor  # noqa: E402
-from extractor.pipeline import expand  # noqa: E402
+from extractor.ingest import expand  # noqa: E402
 
 EXTRACT = [sys.executable, "-c", "from extractor.entry import run; run()"]
 

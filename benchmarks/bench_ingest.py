@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from extractor.api import Extractor  # noqa: E402
-from extractor.pipeline import expand  # noqa: E402
+from extractor.ingest import expand  # noqa: E402
 from extractor.sources.report import parse_report  # noqa: E402
 
 

@@ -19,7 +19,7 @@ from extractor.store.db import Store
 if TYPE_CHECKING:  # loaded by the calls that need them: stats and --version start without them
     import pandas as pd
 
-    from extractor.pipeline import IngestResult
+    from extractor.ingest import IngestResult
     from extractor.render import Rows
 
 WORKERS_ENV = "EXTRACTOR_WORKERS"
@@ -57,7 +57,7 @@ class Extractor:
         machine and input size; 1: no fork). A ``$EXTRACTOR_WORKERS`` that is not a positive
         integer raises ``ValueError``.
         """
-        from extractor.pipeline import ingest
+        from extractor.ingest import ingest
 
         if workers is None:
             workers = env_workers()

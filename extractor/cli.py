@@ -367,7 +367,7 @@ def ingest(obj: Ctx, paths: tuple[Path, ...], date: str | None, git: Path | None
     date, since, until = iso_date(date, "--date"), iso_date(since, "--since"), iso_date(until, "--until")
     if git is None and (since or until or git_paths):
         raise click.UsageError("--since, --until and --paths narrow a walk: give --git REPO")
-    from extractor.pipeline import expand
+    from extractor.ingest import expand
 
     total = sum(1 for _ in expand(paths)) if paths else 0
     show = not obj.quiet and err.is_terminal and total > 1

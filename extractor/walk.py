@@ -8,7 +8,8 @@ events), each chunk in one transaction together with its ``git_commits`` rows, s
 stays flat over long histories and an interrupted walk keeps what it wrote. A second walk
 of the same repository and scope continues after the last commit recorded (when that commit
 is still in the history; otherwise it walks the range again and skips the commits already
-stored). The ingest (``pipeline``) prepares, extracts and loads what ``GitWalk`` yields.
+stored). The ingest (``extractor.ingest.gitwalk``) prepares, extracts and loads what
+``GitWalk`` yields.
 """
 
 from __future__ import annotations
@@ -29,9 +30,6 @@ if TYPE_CHECKING:
     from extractor.store.db import Store
 
 __all__ = ["GitOptions", "GitWalk", "WalkedCommit", "last_walked"]
-
-CHUNK = 1000  # commits loaded together ...
-CHUNK_EVENTS = 20_000  # ... or fewer, once they hold this many events (memory stays flat)
 
 
 @dataclass

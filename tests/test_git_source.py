@@ -554,7 +554,7 @@ def test_a_plain_file_header_is_read_as_the_general_parser_reads_it(head: str, p
 
 def test_commits_holding_many_events_are_loaded_in_smaller_chunks(tmp_path: Path, history: tuple[Path, dict[str, str]],
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    import extractor.pipeline as walk_module
+    import extractor.ingest.gitwalk as walk_module
 
     repo, _ = history
     db, _ = walk(tmp_path / "whole.duckdb", repo)
@@ -563,9 +563,9 @@ def test_commits_holding_many_events_are_loaded_in_smaller_chunks(tmp_path: Path
     db.close()
     assert events == [35, 18, 18, 9, 3, 0]  # (the last commit changes only a readme)
     loads: list[int] = []
-    flush = walk_module._flush_git
-    monkeypatch.setattr(walk_module, "_flush_git", lambda store, pending, *a: (loads.append(len(pending)),
-                                                                           flush(store, pending, *a)))
+    flush = walk_module._flush
+    monkeypatch.setattr(walk_module, "_flush", lambda run, pending, *a: (loads.append(len(pending)),
+                                                                     flush(run, pending, *a)))
     monkeypatch.setattr(walk_module, "GIT_CHUNK_EVENTS", 30)
     db, res = walk(tmp_path / "chunked.duckdb", repo)
     # 35 events: loaded at once; 18 + 18: loaded once the second is read; the rest (12) at the end

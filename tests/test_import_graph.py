@@ -86,8 +86,8 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def test_the_graph_is_read() -> None:
     graph = import_graph()
-    assert "extractor.store.db" in graph["extractor.pipeline"]
-    assert "extractor.pipeline" in graph["extractor.api"]
+    assert "extractor.store.db" in graph["extractor.ingest.context"]
+    assert "extractor.ingest" in graph["extractor.api"]
 
 
 def test_a_cycle_is_found() -> None:

@@ -401,19 +401,22 @@ def test_corpus_retirement_tables() -> None:
 
 
 def test_the_claim_follows_headings_replaced_by_others_of_the_same_length() -> None:
-    from extractor.recognisers import claimant
+    from extractor.recognisers import Claims
 
+    claims = Claims()
     (t,) = tables("## Overview\n\n| Model | Date |\n| --- | --- |\n| gpt-4 | 2025-06-06 |\n", doc="how-to/notes.md")
-    assert t.headings == [(2, "Overview")] and claimant(t) is None
+    assert t.headings == [(2, "Overview")] and claims.of(t) is None
     t.headings = [(2, "Retired models")]  # scope completed from the layout: same length, other text
-    assert isinstance(claimant(t), RetirementRecogniser)
+    assert isinstance(claims.of(t), RetirementRecogniser)
 
 
 def test_a_remembered_claim_is_used_until_the_scope_changes() -> None:
-    from extractor.recognisers import claimant, remember_claim
+    from extractor.recognisers import Claims, claimant
 
+    claims = Claims()
     (t,) = tables("## Overview\n\n| Model | Date |\n| --- | --- |\n| gpt-4 | 2025-06-06 |\n", doc="how-to/notes.md")
-    remember_claim(t, REC)  # what an earlier version of the same table was claimed by
-    assert claimant(t) is REC  # not asked again (on its own it would say None)
+    claims.set(t, REC)  # what an earlier version of the same table was claimed by
+    assert claims.of(t) is REC  # not asked again (on its own it would say None)
+    assert claimant(t) is None and Claims().of(t) is None  # the memo is its own: nothing left on the block
     t.headings = [(2, "Older notes")]
-    assert claimant(t) is None
+    assert claims.of(t) is None

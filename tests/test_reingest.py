@@ -108,7 +108,7 @@ def test_files_in_a_folder_that_are_no_diffs_are_skipped_unparsed(tmp_path: Path
 
 
 def test_an_ingest_leaves_no_cyclic_garbage_and_gives_the_collector_back(tmp_path: Path) -> None:
-    # the collector is paused during a run (see pipeline.collector_paused): that is only
+    # the collector is paused during a run (see extractor.ingest.run.collector_paused): that is only
     # safe while a run makes no reference cycles, which would then pile up until the end
     import gc
 

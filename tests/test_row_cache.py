@@ -1,4 +1,4 @@
-"""Tests of ``pipeline.block_facts``: rows read once, then taken from the cache with their own line.
+"""Tests of ``ingest.extract.block_facts``: rows read once, then taken from the cache with their own line.
 
 Each fixture is a small table or list written here; the facts through the cache must be the
 recogniser's own, line for line, also when the same row comes back at another line, under
@@ -7,8 +7,9 @@ other headings or in another document.
 
 from __future__ import annotations
 
-from extractor import pipeline
 from extractor.blocks.tables import find_blocks, lines_from_text
+from extractor.ingest.caches import RunCache
+from extractor.ingest.extract import block_facts
 from extractor.recognisers import claimant
 from extractor.recognisers.base import Fact
 from extractor.semdiff import diff_facts
@@ -50,14 +51,17 @@ def direct(blk: object) -> list[Fact]:
     return list(rec.extract(blk))  # type: ignore[arg-type]
 
 
+CACHE = RunCache()
+
+
 def cached(blk: object) -> list[Fact]:
     rec = claimant(blk)  # type: ignore[arg-type]
     assert rec is not None
-    return pipeline.block_facts(rec, blk)  # type: ignore[arg-type]
+    return block_facts(rec, blk, CACHE)  # type: ignore[arg-type]
 
 
 def test_a_row_read_again_gives_the_same_facts_at_its_new_line() -> None:
-    pipeline._ROW_FACTS.clear()
+    CACHE.row_facts.clear()
     (first,) = blocks(QUOTA_TABLE, QUOTAS)
     assert facts(cached(first)) == facts(direct(first)) == [
         ("quota", (("model", "gpt-4o"), ("deployment_type", "global-standard"), ("tier", "default"),
@@ -65,16 +69,16 @@ def test_a_row_read_again_gives_the_same_facts_at_its_new_line() -> None:
         ("quota", (("model", "o3"), ("deployment_type", "global-standard"), ("tier", "default"),
                    ("region", None)), "tpm", 1_000_000, "1 M", None, 6),
     ]
-    cached_rows = len(pipeline._ROW_FACTS)
+    cached_rows = len(CACHE.row_facts)
     assert cached_rows == 2
     (moved,) = blocks(QUOTA_TABLE, QUOTAS, first_no=41)  # the same table further down
     assert [f[6] for f in facts(cached(moved))] == [45, 46]
-    assert len(pipeline._ROW_FACTS) == cached_rows  # taken from the cache
+    assert len(CACHE.row_facts) == cached_rows  # taken from the cache
     assert facts(cached(moved)) == facts(direct(moved))
 
 
 def test_the_cache_tells_apart_headings_and_documents() -> None:
-    pipeline._ROW_FACTS.clear()
+    CACHE.row_facts.clear()
     (standard,) = blocks(QUOTA_TABLE.replace("## Global Standard", "## Standard"), QUOTAS)
     (global_,) = blocks(QUOTA_TABLE, QUOTAS)
     assert [f.subject[1][1] for f in cached(standard)] == ["standard", "standard"]
@@ -88,7 +92,7 @@ def test_the_cache_tells_apart_headings_and_documents() -> None:
 
 
 def test_a_repeated_row_still_states_its_facts_once() -> None:
-    pipeline._ROW_FACTS.clear()
+    CACHE.row_facts.clear()
     (matrix,) = blocks(REGION_MATRIX, MATRIX)
     through_cache = cached(matrix)
     assert len(through_cache) == 5 and len(direct(matrix)) == 3  # the recogniser drops the repeat itself
@@ -100,14 +104,14 @@ def test_a_repeated_row_still_states_its_facts_once() -> None:
 
 
 def test_a_table_without_its_header_is_read_whole() -> None:
-    pipeline._ROW_FACTS.clear()
+    CACHE.row_facts.clear()
     rows_only = "| eastus | ✅ | ✅ |\n| westus | ✅ | - |\n"
     (blk,) = blocks(rows_only, MATRIX)
     assert blk.header is None
     rec = claimant(blk)
     assert rec is not None and rec.kind == "region_availability"
-    assert pipeline.block_facts(rec, blk) == list(rec.extract(blk)) == []
-    assert pipeline._ROW_FACTS == {}
+    assert block_facts(rec, blk, CACHE) == list(rec.extract(blk)) == []
+    assert CACHE.row_facts == {}
 
 
 def test_table_rows_are_split_once_and_each_caller_gets_its_own_cells() -> None:

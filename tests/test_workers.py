@@ -16,9 +16,9 @@ import pytest
 from helpers import MATRIX, av, changes, hunk, make_report, report, srt, write_report
 
 import extractor
-from extractor import workers
+from extractor.ingest import workers
+from extractor.ingest.shard import Shard
 from extractor.layout import HeadingEntry, LayoutEntry, LayoutMemory
-from extractor.pipeline import Shard
 
 pytestmark = pytest.mark.skipif(not workers.can_fork(), reason="forked workers need Linux")
 
@@ -110,7 +110,7 @@ def test_a_worker_that_dies_costs_a_second_pass_not_the_run(tmp_path: Path, monk
 
 
 def test_workers_are_chosen_by_flag_environment_and_input_size(monkeypatch: pytest.MonkeyPatch) -> None:
-    from extractor.pipeline import Input
+    from extractor.ingest.inputs import Input
 
     small = [Input(i, Path(f"{i}.md"), False, b"x" * 10, str(i)) for i in range(40)]
     big = [Input(i, Path(f"{i}.md"), False, b"x" * 100_000, str(i)) for i in range(40)]
@@ -199,7 +199,7 @@ def test_a_file_changed_before_the_second_pass_fails_with_a_reason(tmp_path: Pat
 
 
 def test_columns_keep_every_key_and_the_load_order() -> None:
-    from extractor.pipeline import SourceRows, columnar, concat_columns
+    from extractor.ingest.rows import SourceRows, columnar, concat_columns
 
     def rows(sid: str, layouts: list[dict[str, Any]], events: list[str]) -> SourceRows:
         cols = {"event_id": events, "source_id": [sid] * len(events), "line": list(range(len(events)))}

@@ -13,25 +13,33 @@ def recognisers() -> list[Recogniser]:
     return kinds.recognisers()
 
 
-_UNSET = object()
-
-
 def claimant(block: Block) -> Recogniser | None:
-    """The first recogniser that claims ``block``, or None (remembered on the block until
-    its header or headings change: the key is their content, not the lists' identity)."""
-    key = _claim_key(block)
-    cached = block.__dict__.get("_claim", _UNSET)
-    if cached is not _UNSET and cached[0] == key:  # type: ignore[index]
-        return cached[1]  # type: ignore[index,no-any-return]
-    found = next((r for r in kinds.recognisers() if r.claims(block)), None)
-    block.__dict__["_claim"] = (key, found)
-    return found
+    """The first recogniser that claims ``block``, or None."""
+    return next((r for r in kinds.recognisers() if r.claims(block)), None)
 
 
-def remember_claim(block: Block, found: Recogniser | None) -> None:
-    """Record that ``found`` claims ``block`` as it is now (a claim known from an earlier
-    version of the same table), so that ``claimant`` does not ask the recognisers again."""
-    block.__dict__["_claim"] = (_claim_key(block), found)
+class Claims:
+    """Which recogniser claims each block of one source, asked once per block and again only
+    when its header or headings change (the key is their content, not the lists' identity).
+    Blocks are known by identity, so one ``Claims`` lives no longer than its blocks: one per
+    source (``Prepared.claims``)."""
+
+    def __init__(self) -> None:
+        self._memo: dict[int, tuple[tuple[object, ...], Recogniser | None]] = {}
+
+    def of(self, block: Block) -> Recogniser | None:
+        key = _claim_key(block)
+        got = self._memo.get(id(block))
+        if got is not None and got[0] == key:
+            return got[1]
+        found = claimant(block)
+        self._memo[id(block)] = (key, found)
+        return found
+
+    def set(self, block: Block, found: Recogniser | None) -> None:
+        """Record that ``found`` claims ``block`` as it is now (a claim known from an earlier
+        version of the same table), so that ``of`` does not ask the recognisers again."""
+        self._memo[id(block)] = (_claim_key(block), found)
 
 
 def _claim_key(block: Block) -> tuple[object, ...]:
@@ -39,4 +47,4 @@ def _claim_key(block: Block) -> tuple[object, ...]:
     return (None if header is None else tuple(header), tuple(block.headings))
 
 
-__all__ = ["SUBJECT_KEYS", "Fact", "Recogniser", "claimant", "recognisers", "remember_claim", "subject"]
+__all__ = ["SUBJECT_KEYS", "Claims", "Fact", "Recogniser", "claimant", "recognisers", "subject"]

@@ -69,6 +69,6 @@ class Recogniser(Protocol):
 
         What a row gives may depend only on the block's ``doc``, ``header`` and ``headings``
         and on that row's cells, never on other rows or on the row's line (other than as
-        each fact's ``line``): ``pipeline.block_facts`` reads each row once and caches it so.
+        each fact's ``line``): ``ingest.extract.block_facts`` reads each row once and caches it so.
         """
         ...

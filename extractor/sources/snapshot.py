@@ -15,9 +15,9 @@ sides are read whole and every fact of the document is compared.
 A ``Snapshot`` is the document text as a ``str`` that also keeps its lines; the walk
 passes snapshots as ``FileDiff.full_before`` / ``full_after`` (a plain ``str`` works too,
 it is split here). The structure index (headings, fences, rules) of a snapshot is built
-once, with ``str.find`` scans, and shared by the two commits that see that version. A
-table is claimed once per document, header and headings, on the rows first read: the
-walk meets the same table at every commit that edits it.
+once, with ``str.find`` scans, and shared by the two commits that see that version.
+(The ingest claims a snapshot table once per run, document, header and headings, on the
+rows first read: ``extractor.ingest.prepare``.)
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from extractor.blocks.tables import (
     split_row,
 )
 from extractor.diff.model import ADDED, REMOVED, DiffLine, FileDiff, Hunk
-from extractor.recognisers import Recogniser, claimant, remember_claim
+from extractor.recognisers import claimant
 from extractor.recognisers.region_availability import is_feature_doc
 
 __all__ = ["Snapshot", "holds_facts", "make_snapshot", "snapshot_blocks", "snapshot_lines"]
@@ -42,7 +42,6 @@ __all__ = ["Snapshot", "holds_facts", "make_snapshot", "snapshot_blocks", "snaps
 _BULLET = re.compile(r"^\s*[-*+]\s+\S")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 SIDES = ("before", "after")
-_CLAIMS_MAX = 4096
 
 Blocks = dict[str, list[Block]]
 Headings = dict[str, list[tuple[int, int, str]]]
@@ -304,32 +303,11 @@ def holds_facts(doc: str, lines: list[str]) -> bool:
                if isinstance(b, BulletList) or (isinstance(b, Table) and b.header is not None))
 
 
-_claims: dict[tuple[object, ...], Recogniser | None] = {}
-
-
-def _claim(blk: Block) -> None:
-    """Claim a table once per document, header and scope: the next versions of the same
-    table (a walk meets it at every commit) reuse the recogniser found first, without
-    asking every recogniser again. Lists are claimed by their items, so not cached."""
-    header = getattr(blk, "header", None)
-    if not isinstance(blk, Table) or header is None:
-        return
-    key = (blk.doc, tuple(header), tuple(blk.headings))
-    if key in _claims:
-        remember_claim(blk, _claims[key])
-        return
-    if len(_claims) >= _CLAIMS_MAX:
-        _claims.clear()
-    _claims[key] = claimant(blk)
-
-
 def _read(doc: str, side: str, text: str, lines: list[str], a: int, b: int, section: str,
           shown: set[int] | None) -> tuple[list[Block], list[tuple[int, int, str]]]:
     stack, fence = _context(_index(text), a)
     blocks, seen = find_blocks(_view(lines, a, b, shown, fence), doc=doc, side=side, section=section,
                                headings=[(lvl, txt) for _, lvl, txt in stack])
-    for blk in blocks:
-        _claim(blk)
     return blocks, [*stack, *seen]
 
 

@@ -3,7 +3,7 @@
 This process forks one child per extra worker (Linux only; elsewhere, or for small runs,
 everything stays in this process). All of them take the inputs to parse from shared
 ``Tickets``, the largest first, so a process that runs faster takes more. A child holds the
-sources it parsed for the whole run and answers calls of its ``Shard`` (``pipeline.Shard``)
+sources it parsed for the whole run and answers calls of its ``Shard`` (``extractor.ingest.shard.Shard``)
 over a pipe: prepare, sync, prepare deferred, extract. Only small things cross the pipe
 (layout ops, change ids, the finished rows as Arrow columns) and only this process
 touches the database. A child that dies or fails raises ``WorkerLost`` here, and the
@@ -31,7 +31,7 @@ class Sized(Protocol):
     data: bytes
 
 
-# A shard is any object whose methods the child calls by name (``pipeline.Shard``); this
+# A shard is any object whose methods the child calls by name (``extractor.ingest.shard.Shard``); this
 # module knows nothing of the ingest, so that the ingest imports it and not the other way.
 Shard = Any
 

@@ -1,0 +1,27 @@
+"""Ingest: files -> sources -> diff model -> blocks -> recognisers -> semantic diff -> store.
+
+One stage per module, each calling only the stages below it, all driven by one ``Run``
+(``context``: the store, the layout memory, the change matcher, the result, the message
+sink and the run's caches):
+
+* ``inputs``: expand the paths, read and hash the files, skip what is stored;
+* ``prepare``: parse sections into blocks, remember the layouts of fact tables;
+* ``extract``: scope blocks (header, headings), recognise facts, diff them into events;
+* ``rows``: one source's events and records as store rows, a batch as Arrow columns;
+* ``load``: a batch into the store in one transaction (source by source if that fails);
+* ``files`` (the file inputs in three phases over ``shard``s in ``workers`` processes),
+  ``gitwalk`` (the commits of ``extractor.walk.GitWalk``) and ``again`` (stored sources
+  whose documents this run taught a layout of) are what the run consumes;
+* ``run``: the whole ingest.
+
+A file already ingested (same content hash, or same path and file status) is skipped; a
+file that fails is recorded with its line and the others still load.
+"""
+
+from __future__ import annotations
+
+from extractor.ingest.context import IngestResult
+from extractor.ingest.inputs import expand
+from extractor.ingest.run import ingest
+
+__all__ = ["IngestResult", "expand", "ingest"]

@@ -1,0 +1,83 @@
+"""Stored sources to read again, once this run has learnt the layout of their documents: a producer.
+
+A hunk that shows table rows without their header, ingested before any source that
+shows the header, is kept in ``unresolved``. When a later run remembers a table of the
+same document, every stored change showing a diff of that document is read again (when
+its file is still where it was, byte for byte) and extracted with all that is now
+known; its events for those documents replace the old ones, and the rows that now
+resolve leave ``unresolved``. So reports ingested run by run give the events they give
+when ingested in one run.
+
+``stored_again`` yields those sources prepared, each marked with the documents whose
+rows it replaces (``Prepared.revisit``) and keeping its stored change id; the run
+extracts and loads them with its own (``rows.restrict`` keeps only those documents).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+from extractor.ingest.caches import RunCache
+from extractor.ingest.inputs import decode, read_source, sha256, source_ids
+from extractor.ingest.prepare import InputFile, Prepared, prepare, prepare_deferred
+from extractor.layout import LayoutMemory
+from extractor.store import ingest as sql
+from extractor.store.db import Store
+
+log = logging.getLogger("extractor")
+
+
+def stale_docs(store: Store, memory: LayoutMemory) -> dict[str, set[str]]:
+    """``change_id -> docs``: every stored change that shows a diff of a document whose
+    layout this run has learnt more of (a table header, its headings, another version).
+
+    Header-less rows are read with the version of a table nearest in time, off-hunk
+    headings with the version of the document nearest in time, and sections whose rows
+    name no fact are parsed only for documents known to hold fact tables: any of these
+    may now read otherwise, whenever the stored change lies, so all of the document's
+    changes are read again (``benchmarks/bench_daily.py`` measures what that costs).
+    """
+    if not memory.new_tables:
+        return {}
+    docs = sorted({e.doc for e in memory.new_tables})
+    out: dict[str, set[str]] = defaultdict(set)
+    for change_id, doc in sql.changes_showing(store, docs):
+        out[change_id].add(doc)
+    return dict(out)
+
+
+def stored_again(store: Store, memory: LayoutMemory, cache: RunCache, skip: set[str]) -> Iterator[Prepared]:
+    """The stored sources to extract again in this run (see the module docstring). Sources
+    in ``skip`` (this run's own), changes a git walk has read whole (complete: never read
+    again) and files that are gone or changed are left alone."""
+    stale = stale_docs(store, memory)
+    if not stale:
+        return
+    walked: set[str] | None = None
+    for sid, path_text, change_id, observed_at in sql.sources_of(store, sorted(stale)):
+        if sid in skip:
+            continue
+        path = Path(path_text)
+        try:
+            data = path.read_bytes()
+            parsed = read_source(path, decode(data, path), date=observed_at)
+        except Exception:  # it was read once; whatever fails now leaves its rows as they are
+            log.debug("cannot read %s again", path, exc_info=True)
+            continue
+        sources = parsed if isinstance(parsed, list) else [parsed] if parsed is not None else []
+        file_id = sha256(data)
+        for source, one_sid in zip(sources, source_ids(data, file_id, sources), strict=True):
+            if one_sid != sid:
+                continue  # another commit of the file, or the file changed since
+            prep = prepare(InputFile(path, data, sid, False), source, memory, cache)
+            prepare_deferred(prep, memory, cache)
+            source.problems.clear()  # recorded when the source was first loaded
+            prep.change_id = change_id
+            prep.revisit = set(stale[change_id])
+            if walked is None:
+                walked = sql.walked_changes(store)
+            if change_id not in walked:  # (prepared all the same: what it teaches the memory stays)
+                yield prep

@@ -1,0 +1,161 @@
+"""Extract stage: scope each block (its header and headings), let its recogniser read facts, diff them.
+
+A header-less table takes the header of the version of that table nearest in time that
+the layout memory holds; a block whose headings lie outside its hunk takes them from the
+version of the document nearest in time. Rows no layout resolves, and facts whose subject
+is implausible (a date as a model, a header word), become ``unresolved`` rows with the
+reason. Facts of both sides are diffed per document into events (``extractor.semdiff``),
+and facts removed from a document and added to another in the same change become moves.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from extractor.blocks import Block, Table
+from extractor.blocks.tables import split_row
+from extractor.diff.model import DiffLine
+from extractor.ingest.caches import RunCache
+from extractor.ingest.prepare import SIDES, Prepared
+from extractor.layout import LayoutMemory
+from extractor.normalize import implausible_subject
+from extractor.recognisers import Fact, Recogniser
+from extractor.semdiff import Event, carry_moves, diff_facts
+
+_FACTUAL = re.compile(r"✅|^\s*\d[\d,.]*\s*[KMB]\s*$", re.I)
+
+
+@dataclass
+class Extracted:
+    events: list[Event]
+    unresolved: list[dict[str, Any]]
+
+
+def extract(prep: Prepared, memory: LayoutMemory, cache: RunCache) -> Extracted:
+    events: list[Event] = []
+    unresolved: list[dict[str, Any]] = []
+    sid = prep.file.source_id
+    for doc in prep.docs:
+        facts: dict[str, list[Fact]] = {"before": [], "after": []}
+        whole = doc.diff.full_before is not None or doc.diff.full_after is not None  # scope known
+        # A block that starts on a context line is the same table on both sides: the after
+        # view reuses the before view's header and scope, so context rows never differ.
+        scoped: dict[int, tuple[list[str] | None, list[tuple[int, str]]]] = {}
+        for side in SIDES:
+            for blk in doc.blocks[side]:
+                first = blk.rows[0].line if blk.rows else None
+                shared = scoped.get(id(first)) if side == "after" and first is not None else None
+                if shared is not None and not _own_scope(blk):
+                    if isinstance(blk, Table) and blk.header is None and shared[0] is not None:
+                        blk.header, blk.header_source = list(shared[0]), "layout"
+                    blk.headings = list(shared[1])
+                elif not whole and not _scope(blk, memory, sid, prep, unresolved):
+                    continue
+                if side == "before" and first is not None and first.kind == " ":
+                    scoped[id(first)] = (getattr(blk, "header", None), blk.headings)
+                if isinstance(blk, Table) and blk.header is None:
+                    continue
+                rec = prep.claims.of(blk)
+                if rec is None:
+                    continue
+                facts[side].extend(_plausible(prep, blk, block_facts(rec, blk, cache), unresolved))
+        events.extend(diff_facts(doc.diff.doc, facts["before"], facts["after"]))
+    removed_docs = {s.doc for s in prep.source.sections if s.status == "removed"}
+    removed_docs |= {s.old_doc for s in prep.source.sections if s.old_doc}
+    events = carry_moves(events, {d for d in removed_docs if d})
+    return Extracted(events, unresolved)
+
+
+def complete_headings(blk: Block, memory: LayoutMemory, source_id: str, observed_at: str | None = None) -> None:
+    """Add the headings that lie above the block but outside its hunk."""
+    if isinstance(blk, Table) and blk.header is not None:
+        known = memory.headings_for_header(blk.doc, blk.header, blk.start_no, source_id, observed_at)
+    else:
+        known = []
+    if not known:
+        known = memory.headings_above(blk.doc, blk.start_no, source_id, blk.side, observed_at)
+    if not known:
+        return
+    own_min = min((lvl for lvl, _ in blk.headings), default=99)
+    blk.headings = [h for h in known if h[0] < own_min] + blk.headings
+
+
+def block_facts(rec: Recogniser, blk: Block, cache: RunCache) -> list[Fact]:
+    """The facts ``rec`` reads in ``blk``, row by row through the run's row cache.
+
+    What a recogniser reads in a row depends only on the block's document, header and
+    headings and on the row's cells (the contract of ``recognisers.base``), and the same
+    rows come back again and again: a table's context rows at every commit of a walk, the
+    same table in the reports of many days. A row met before costs a lookup; only its line
+    is new. A table whose header is not known is read whole (its first row may be the header).
+    """
+    header = getattr(blk, "header", None)
+    if isinstance(blk, Table) and header is None:
+        return list(rec.extract(blk))
+    cid = cache.context_id((rec.kind, type(blk), blk.doc, None if header is None else tuple(header),
+                            tuple(blk.headings), getattr(blk, "leads", ())))
+    row_facts = cache.row_facts
+    out: list[Fact] = []
+    one: Block | None = None
+    for row in blk.rows:
+        key = (cid, tuple(row.cells))
+        got = row_facts.get(key)
+        if got is None:
+            if one is None:
+                one = copy.copy(blk)
+            one.rows = [row]
+            got = [(f.kind, f.subject, f.attribute, f.value, f.raw, f.qualifier) for f in rec.extract(one)]
+            row_facts[key] = got
+        line = row.line
+        out.extend([Fact(k, subj, attr, value, raw, qual, line) for k, subj, attr, value, raw, qual in got])
+    return out
+
+
+def _plausible(prep: Prepared, blk: Block, facts: list[Fact], unresolved: list[dict[str, Any]]) -> list[Fact]:
+    """The facts whose subject is plausible; the rows of the others become unresolved rows
+    with the reason (``normalize.implausible_subject``), one per row."""
+    out: list[Fact] = []
+    seen: set[int] = set()
+    for f in facts:
+        reason = implausible_subject(f.subject)
+        if reason is None:
+            out.append(f)
+        elif id(f.line) not in seen:
+            seen.add(id(f.line))
+            unresolved.append(_unresolved_row(prep, blk, f.line, len(split_row(f.line.text)), reason))
+    return out
+
+
+def _own_scope(blk: Block) -> bool:
+    """True when the view itself shows the block's header (tables) and a heading."""
+    has_header = not isinstance(blk, Table) or blk.header_source == "view"
+    return has_header and bool(blk.headings)
+
+
+def _scope(blk: Block, memory: LayoutMemory, sid: str, prep: Prepared,
+           unresolved: list[dict[str, Any]]) -> bool:
+    """Resolve a block's header and headings; False when its rows cannot be read."""
+    if isinstance(blk, Table) and blk.header is None:
+        entry = memory.resolve(blk, sid, prep.source.meta.observed_at)
+        if entry is None:
+            if memory.has_doc(blk.doc) or any(_FACTUAL.search(c) for r in blk.rows for c in r.cells):
+                reason = (f"no table with {blk.ncols} columns is known for this document"
+                          if memory.has_doc(blk.doc) else "header outside the hunk and never seen")
+                unresolved.extend(_unresolved_row(prep, blk, r.line, len(r.cells), reason) for r in blk.rows)
+            return False
+        blk.header = list(entry.header)
+        blk.header_source = "layout"
+        if not blk.headings:
+            blk.headings = list(entry.headings)
+    if not blk.headings or blk.headings[0][0] > 1:
+        complete_headings(blk, memory, sid, prep.source.meta.observed_at)
+    return True
+
+
+def _unresolved_row(prep: Prepared, blk: Block, line: DiffLine, ncols: int, reason: str) -> dict[str, Any]:
+    return {"change_id": prep.change_id, "doc": blk.doc, "side": blk.side, "doc_line": line.no(blk.side),
+            "ncols": ncols, "text": line.text, "reason": reason, "section": blk.section,
+            "source_id": prep.file.source_id, "line": line.src_line}

@@ -1,0 +1,198 @@
+"""Inputs stage: expand the paths named, read and hash each file, skip what is already stored.
+
+A file whose path, size, modification time and inode match a file ingested before is not
+even read (``input_files``); one whose hash is stored is read and skipped; one found in a
+folder that is neither report nor patch is counted and skipped; one that cannot be read is
+a failed input with its reason. What stays is an ``Input`` per new file, in command-line order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from extractor.ingest.context import Run
+from extractor.sources.base import Source, SourceError
+from extractor.sources.detect import kind_of
+from extractor.store import ingest as sql
+
+log = logging.getLogger("extractor")
+
+# A file modified this close to the time its row was recorded is read again: within one
+# tick of the file system's clock a change may leave size and modification time alone.
+STAT_SLACK_NS = 2_000_000_000
+
+
+@dataclass
+class Input:
+    """A new input file (not ingested before), read and hashed, in command-line order."""
+
+    idx: int
+    path: Path
+    explicit: bool  # named on the command line (vs found in a folder)
+    data: bytes
+    source_id: str
+    stat: tuple[int, int, int] | None = None  # size, mtime_ns, inode when read
+    gone: str | None = None  # why a second read of the file failed (see reread)
+
+
+def expand(paths: Iterable[str | Path], problems: list[tuple[str, str, str]] | None = None) -> Iterator[tuple[Path, bool]]:
+    """Files named, and the files below folders named (recursively, hidden ones skipped).
+
+    ``problems`` collects ``(path, severity, message)``: an ``error`` for each folder that
+    cannot be read (its files are not there to load), a ``warning`` for a folder named that
+    holds no file to ingest. A path that does not exist is yielded (reading it fails)."""
+    for p in map(Path, paths):
+        if not p.is_dir():
+            yield p, True
+            continue
+        found: list[Path] = []
+        unreadable: list[OSError] = []
+        hidden = False
+        for root, dirs, files in os.walk(p, onerror=unreadable.append):
+            shown = [d for d in dirs if not d.startswith(".")]
+            hidden = hidden or len(shown) < len(dirs) or any(f.startswith(".") for f in files)
+            dirs[:] = sorted(shown)
+            found += [f for f in (Path(root, name) for name in files if not name.startswith(".")) if f.is_file()]
+        yield from ((f, False) for f in sorted(found))
+        if problems is None:
+            continue
+        for exc in unreadable:
+            problems.append((str(exc.filename or p), "error", f"cannot read folder: {exc.strerror or exc}"))
+        if not found and not unreadable:
+            note = " (hidden files and folders are skipped)" if hidden else ""
+            problems.append((str(p), "warning", f"nothing found here: no files to ingest{note}"))
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def source_ids(data: bytes, sid: str, sources: list[Source]) -> list[str]:
+    """The ids of the sources one file gives: the file's hash when it gives one source,
+    else a hash of the file and each commit (``git log -p`` with several commits)."""
+    if len(sources) == 1:
+        return [sid]
+    return [sha256(data + f"\x00{k}\x00{s.meta.head or ''}".encode()) for k, s in enumerate(sources)]
+
+
+def read_source(path: Path, text: str, *, date: str | None = None) -> Source | list[Source] | None:
+    """Tell what ``text`` is by its content and parse it; None when it is no diff at all.
+
+    A patch holding several commits gives a list, one source per commit (``source_ids``)."""
+    from extractor.sources import detect
+
+    return detect.parse(path, text, date=date)
+
+
+def decode(data: bytes, path: Path) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SourceError(f"not UTF-8 text (byte {exc.start})", str(path), line) from exc
+
+
+def read_inputs(run: Run, paths: Iterable[str | Path]) -> list[Input]:
+    """The new inputs among ``paths``: read and hashed, those already ingested (or read
+    earlier in this run) counted and left out, unreadable files and folders recorded."""
+    problems: list[tuple[str, str, str]] = []
+    seen: list[dict[str, Any]] = []
+    inputs = _read_files(run, expand(paths, problems), seen)
+    for path, severity, msg in problems:  # folders that cannot be read, or that hold nothing
+        if severity == "error":
+            run.result.files += 1
+            run.fail_msg(path, None, msg)
+        else:
+            run.warn(path, msg)
+    record_files(run, seen)
+    return inputs
+
+
+def _read_files(run: Run, files: Iterable[tuple[Path, bool]], seen: list[dict[str, Any]]) -> list[Input]:
+    """Read and hash every file (see ``read_inputs``); ``seen`` collects ``input_files``
+    rows for known files that had none."""
+    stats = _trusted_files(run)
+    known, result = run.known, run.result
+    inputs: list[Input] = []
+    for path, explicit in files:
+        result.files += 1
+        stat = _stat(path)
+        cached = stats.get(_file_key(path)) if stat is not None else None
+        if cached is not None and cached[:3] == stat and cached[3] in known:
+            run.tick(1, "parse")
+            result.skipped_known += 1
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            run.tick(1, "parse")
+            run.fail_msg(str(path), None, f"cannot read: {exc.strerror or exc}")
+            continue
+        sid = sha256(data)
+        if sid in known:
+            run.tick(1, "parse")
+            result.skipped_known += 1
+            if stat is not None:
+                seen.append(file_row(path, stat, sid))
+            continue
+        if not explicit and kind_of(data[:8192].decode("utf-8", "ignore")) is None:
+            run.tick(1, "parse")  # found in a folder and neither report nor patch (a README, an image)
+            result.skipped_other.append(str(path))
+            continue
+        known.add(sid)
+        inputs.append(Input(len(inputs), path, explicit, data, sid, stat))
+    return inputs
+
+
+def _trusted_files(run: Run) -> dict[str, tuple[int, int, int, str]]:
+    """Files ingested before whose status can be trusted: path -> (size, mtime_ns, inode, sha256)."""
+    rows = sql.trusted_files(run.store, STAT_SLACK_NS)
+    return {r[0]: (int(r[1]), int(r[2]), int(r[3]), r[4]) for r in rows}
+
+
+def _file_key(path: Path) -> str:
+    return os.path.abspath(path)
+
+
+def _stat(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+def reread(inp: Input) -> None:
+    """Read again an input read earlier in this run; one that cannot be read, or whose bytes
+    changed in between, is marked ``gone`` (it fails with that reason, it is not parsed)."""
+    try:
+        data = inp.path.read_bytes()
+    except OSError as exc:
+        inp.gone = f"cannot read it again during this run: {exc.strerror or exc}"
+        return
+    if sha256(data) != inp.source_id:
+        inp.gone = "changed while it was being ingested; run the ingest again"
+        return
+    inp.data = data
+
+
+def file_row(path: Path, stat: tuple[int, int, int], sid: str) -> dict[str, Any]:
+    return {"path": _file_key(path), "size": stat[0], "mtime_ns": stat[1], "inode": stat[2], "sha256": sid,
+            "recorded_ns": time.time_ns()}
+
+
+def record_files(run: Run, rows: list[dict[str, Any]]) -> None:
+    """Remember files fully ingested, so that the next run skips them unread."""
+    if not rows:
+        return
+    try:
+        sql.record_files(run.store, rows)
+    except Exception:  # only a cache: the next run reads the files again
+        log.debug("cannot record input files", exc_info=True)

@@ -1,0 +1,53 @@
+"""Load stage: a batch of sources' columns into the store in one transaction, source by source if that fails.
+
+The statements are the store's (``extractor.store.ingest.load``); this stage decides what
+goes together, falls back so that a source that cannot be stored does not lose the
+others, and counts what was loaded in the run's result.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from extractor.ingest.context import Run
+from extractor.ingest.rows import KEYS, Columns, SourceRows, only_source
+from extractor.layout import LayoutMemory
+from extractor.store import ingest as sql
+
+log = logging.getLogger("extractor")
+
+
+def heading_rows(memory: LayoutMemory) -> list[dict[str, Any]]:
+    """The headings learnt since the memory was loaded, as rows of ``headings``."""
+    return [{"doc": h.doc, "line_no": h.line_no, "level": h.level, "text": h.text,
+             "source_id": h.source_id, "side": h.side} for h in memory.new_headings]
+
+
+def load_batch(run: Run, batch: list[SourceRows], cols: Columns, headings: list[dict[str, Any]]) -> list[SourceRows]:
+    """Load whole sources (``batch``, in load order; their rows are ``cols``) and ``headings``
+    in one transaction, falling back to one source at a time; returns the sources loaded."""
+    if not batch and not headings:
+        return []
+    result = run.result
+    try:
+        result.events_new += sql.load(run.store, [r for sr in batch for r in sr.replace], cols, KEYS, headings)
+        done = batch
+    except Exception:
+        log.debug("batch load failed; loading source by source", exc_info=True)
+        done = []
+        for i, sr in enumerate(batch):
+            try:
+                result.events_new += sql.load(run.store, sr.replace, only_source(cols, sr.source_id), KEYS,
+                                              headings if i == 0 else [])
+                done.append(sr)
+            except Exception as exc:
+                run.fail(sr.path, sr.source_id, exc)
+    for sr in done:
+        if sr.replace:
+            continue  # a source read again, not loaded by this run
+        result.loaded += 1
+        result.unresolved += sr.unresolved
+        for k, v in sr.kinds.items():
+            result.events[k] = result.events.get(k, 0) + v
+    return done

@@ -1,0 +1,169 @@
+"""Prepare stage: parse a source's sections into blocks and remember the layouts they show.
+
+Sections the prefilter finds no fact word in are dropped; sections only a known layout
+makes useful (header-less rows of a document not yet known to hold fact tables) are
+deferred until every input of the run has been prepared (``prepare_deferred``). Every
+table a recogniser claims is remembered with its header, headings and place, so that
+header-less rows of any report of the same document, earlier or later, can be read.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extractor.blocks import Block, Table, find_blocks
+from extractor.diff.model import DiffError, FileDiff, parse_file_diff, parse_hunks
+from extractor.ingest.caches import TABLE_CLAIMS_MAX, RunCache
+from extractor.layout import HeadingEntry, LayoutEntry, LayoutMemory
+from extractor.prefilter import wanted
+from extractor.recognisers import Claims
+from extractor.sources.base import DocSection, Problem, Source
+
+_SKIP_EXT = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".webp", ".bmp", ".zip", ".pdf"}
+SIDES = ("before", "after")
+
+
+@dataclass
+class InputFile:
+    path: Path
+    data: bytes
+    source_id: str
+    explicit: bool  # named on the command line (vs found in a folder)
+
+
+@dataclass
+class ParsedDoc:
+    diff: FileDiff
+    blocks: dict[str, list[Block]]
+    headings: dict[str, list[tuple[int, int, str]]]
+
+
+@dataclass
+class Prepared:
+    file: InputFile
+    source: Source
+    change_id: str
+    docs: list[ParsedDoc]
+    deferred: list[DocSection] = field(default_factory=list)
+    revisit: set[str] = field(default_factory=set)  # a stored source read again: docs it re-states
+    claims: Claims = field(default_factory=Claims)  # the recogniser of each of its blocks
+
+
+def change_id_of(source: Source, source_id: str) -> str:
+    m = source.meta
+    if m.base and m.head:
+        return f"{m.repo or ''}@{m.base}...{m.head}"
+    if m.head and m.kind in ("patch", "git"):  # one commit whose parent the source does not name
+        return f"{m.repo or ''}@{m.head}^...{m.head}"
+    return f"source:{source_id}"
+
+
+def prepare(file: InputFile, source: Source, memory: LayoutMemory, cache: RunCache) -> Prepared:
+    """Parse the sections a recogniser may need; defer those only a known layout makes useful."""
+    prep = Prepared(file, source, change_id_of(source, file.source_id), [])
+    for sec in source.sections:
+        if sec.status == "renamed" and sec.old_doc:
+            memory.carry(sec.old_doc, sec.doc)
+        if sec.parsed is not None:
+            _add_doc(prep, sec.doc, sec.parsed, memory, cache)
+            continue
+        if not sec.diff_text or os.path.splitext(sec.doc)[1].lower() in _SKIP_EXT:
+            continue
+        verdict = wanted(sec.diff_text)
+        if verdict is None:
+            prep.deferred.append(sec)
+            continue
+        if verdict:
+            _parse_section(prep, sec, memory, cache)
+        sec.drop_text()
+    return prep
+
+
+def prepare_deferred(prep: Prepared, memory: LayoutMemory, cache: RunCache) -> None:
+    """Parse deferred sections of documents that turned out to hold fact tables."""
+    for sec in prep.deferred:
+        if memory.has_doc(sec.doc):
+            _parse_section(prep, sec, memory, cache)
+        sec.drop_text()
+    prep.deferred = []
+
+
+def _parse_section(prep: Prepared, sec: DocSection, memory: LayoutMemory, cache: RunCache) -> None:
+    assert sec.diff_text is not None
+    diff = _parse_tolerant(sec.doc, sec.diff_text, sec.first_line, sec.status, sec.old_doc,
+                           prep.source.problems, str(prep.file.path))
+    _add_doc(prep, sec.doc, diff, memory, cache)
+
+
+def _add_doc(prep: Prepared, doc_path: str, diff: FileDiff, memory: LayoutMemory, cache: RunCache) -> None:
+    doc = parse_doc(doc_path, diff, prep.claims, cache)
+    prep.docs.append(doc)
+    remember(doc, memory, prep.file.source_id, prep.source.meta.observed_at, prep.claims)
+
+
+def parse_doc(section_doc: str, diff: FileDiff, claims: Claims, cache: RunCache) -> ParsedDoc:
+    blocks: dict[str, list[Block]] = {"before": [], "after": []}
+    headings: dict[str, list[tuple[int, int, str]]] = {"before": [], "after": []}
+    if diff.full_before is not None or diff.full_after is not None:
+        from extractor.sources.snapshot import snapshot_blocks
+
+        blocks, headings = snapshot_blocks(section_doc, diff)  # whole tables, no layout needed
+        for side in SIDES:
+            for blk in blocks[side]:
+                _claim_snapshot_table(blk, claims, cache)
+        return ParsedDoc(diff, blocks, headings)
+    for hunk in diff.hunks:
+        for side in SIDES:
+            b, h = find_blocks(hunk.view(side), doc=section_doc, side=side, section=hunk.section)
+            blocks[side].extend(b)
+            headings[side].extend(h)
+    return ParsedDoc(diff, blocks, headings)
+
+
+def _claim_snapshot_table(blk: Block, claims: Claims, cache: RunCache) -> None:
+    """Claim a snapshot table once per run, document, header and scope: the next versions of
+    the same table (a walk meets it at every commit) take the recogniser found first, without
+    asking every recogniser again. Lists are claimed by their items, so not remembered."""
+    header = getattr(blk, "header", None)
+    if not isinstance(blk, Table) or header is None:
+        return
+    key = (blk.doc, tuple(header), tuple(blk.headings))
+    known = cache.table_claims
+    if key in known:
+        claims.set(blk, known[key])
+        return
+    if len(known) >= TABLE_CLAIMS_MAX:
+        known.clear()
+    known[key] = claims.of(blk)
+
+
+def _parse_tolerant(doc: str, text: str, first_line: int, status: str, old_doc: str | None,
+                    problems: list[Problem], path: str) -> FileDiff:
+    """Parse a diff block; a broken hunk is recorded and the others are still read."""
+    try:
+        return parse_file_diff(doc, text, first_line, status, old_doc)
+    except DiffError:
+        pass
+    diff = FileDiff(doc=doc, old_doc=old_doc, status=status)
+    lines = text.split("\n")
+    starts = [i for i, ln in enumerate(lines) if ln.startswith("@@")] + [len(lines)]
+    for a, b in itertools.pairwise(starts):
+        chunk = "\n".join(lines[a:b])
+        try:
+            diff.hunks.extend(parse_hunks(chunk, first_line + a, doc))
+        except DiffError as exc:
+            problems.append(Problem(path, first_line + a, f"{doc}: unreadable hunk: {exc}", "error"))
+    return diff
+
+
+def remember(doc: ParsedDoc, memory: LayoutMemory, source_id: str, observed_at: str, claims: Claims) -> None:
+    for side in SIDES:
+        for line_no, level, text in doc.headings[side]:
+            memory.add_heading(HeadingEntry(doc.diff.doc, line_no, level, text, source_id, side, observed_at))
+        for blk in doc.blocks[side]:
+            if isinstance(blk, Table) and blk.header is not None and claims.of(blk) is not None:
+                memory.add_table(LayoutEntry(blk.doc, tuple(blk.header), blk.start_no,
+                                             tuple(blk.headings), blk.lead, source_id, observed_at, side))

@@ -1,0 +1,126 @@
+"""The part of one run's file inputs that one process prepares and extracts (this process or a forked worker).
+
+Phase one prepares inputs (recording their layout ops) as long as ``tickets`` hands out
+any: every process draws from the same tickets, so a process that runs faster takes
+more. ``sync`` then replaces the shard's memory by the run's merged memory and gives each
+source its resolved change id; phase two parses deferred sections, and after another
+``sync`` phase three extracts what this process prepared. Phase one only adds to the
+memory, and the ops make each process's memory equal to the one a single process would
+build, so the result does not depend on who prepared which input.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from extractor.ingest.caches import RunCache
+from extractor.ingest.inputs import Input, decode, read_source, source_ids
+from extractor.ingest.prepare import InputFile, Prepared, prepare, prepare_deferred
+from extractor.ingest.rows import Columns, Extraction, columnar, extract_one
+from extractor.ingest.workers import Tickets
+from extractor.layout import LayoutMemory, Op
+from extractor.sources.base import SourceError, SourceMeta
+
+log = logging.getLogger("extractor")
+
+
+@dataclass
+class PrepInfo:
+    """What the merge needs of one source a shard prepared (the Prepared stays with the shard)."""
+
+    key: tuple[int, int]  # (input idx, source number within the file)
+    source_id: str
+    meta: SourceMeta
+    change_id: str
+    ops: list[Op]
+
+
+@dataclass
+class FileOutcome:
+    idx: int
+    other: bool = False  # neither report nor patch, found in a folder
+    failed: tuple[int | None, str] | None = None  # SourceError: line, reason
+    crash: str | None = None  # an unexpected exception, as Run.fail words it
+    preps: list[PrepInfo] = field(default_factory=list)
+
+
+class Shard:
+    """See the module docstring; ``workers.Pool`` calls these methods by name in a child."""
+
+    def __init__(self, inputs: list[Input], tickets: Tickets, base: LayoutMemory, date: str | None,
+                 repo: str | None, cache: RunCache) -> None:
+        self.inputs = inputs
+        self.tickets = tickets
+        self.base = base
+        self.memory = base.copy()
+        self.date = date
+        self.repo = repo
+        self.cache = cache
+        self.preps: dict[tuple[int, int], Prepared] = {}
+
+    def prepare_all(self, tick: Callable[[int, str], Any] = lambda n, label: None) -> list[FileOutcome]:
+        out = []
+        while (k := self.tickets.take()) is not None:
+            out.append(self._prepare_one(self.inputs[k]))
+            tick(1, "parse")
+        return out
+
+    def _prepare_one(self, inp: Input) -> FileOutcome:
+        out = FileOutcome(inp.idx)
+        if inp.gone is not None:
+            out.failed = (None, inp.gone)
+            return out
+        try:
+            source = read_source(inp.path, decode(inp.data, inp.path), date=self.date)
+            if source is None:
+                if inp.explicit:
+                    raise SourceError("neither a Diff Insight Report nor a unified diff", str(inp.path), 1)
+                out.other = True
+                return out
+            sources = source if isinstance(source, list) else [source]
+            for k, (one, one_sid) in enumerate(zip(sources, source_ids(inp.data, inp.source_id, sources),
+                                                   strict=True)):
+                if self.repo and one.meta.repo is None and one.meta.kind == "patch":
+                    one.meta.repo = self.repo
+                self.memory.ops = []
+                prep = prepare(InputFile(inp.path, b"", one_sid, inp.explicit), one, self.memory, self.cache)
+                self.preps[(inp.idx, k)] = prep
+                out.preps.append(PrepInfo((inp.idx, k), one_sid, one.meta, prep.change_id, self.memory.ops))
+        except SourceError as exc:
+            out.failed = (exc.line, exc.reason)
+        except Exception as exc:
+            log.debug("unexpected failure on %s", inp.path, exc_info=True)
+            out.crash = f"unexpected {type(exc).__name__}: {exc}"
+        finally:
+            self.memory.ops = None
+            inp.data = b""  # parsed: the bytes are of no more use
+        return out
+
+    def sync(self, ops: list[Op], change_ids: dict[tuple[int, int], str]) -> None:
+        """Take the run's merged memory (the base plus ``ops``) and the resolved change ids;
+        sources left out of ``change_ids`` (seen earlier in the run) are dropped."""
+        self.memory = self.base.copy()
+        self.memory.replay(ops)
+        for key in list(self.preps):
+            if key in change_ids:
+                self.preps[key].change_id = change_ids[key]
+            else:
+                del self.preps[key]
+
+    def prepare_deferred_all(self) -> list[tuple[tuple[int, int], list[Op]]]:
+        out = []
+        for key in sorted(self.preps):
+            self.memory.ops = []
+            prepare_deferred(self.preps[key], self.memory, self.cache)
+            out.append((key, self.memory.ops))
+        self.memory.ops = None
+        return out
+
+    def extract_all(self, positions: dict[tuple[int, int], int]) -> list[tuple[list[Extraction], Columns]]:
+        """Every source's extraction, and their rows as columns (``positions``: load order)."""
+        got = [extract_one(key, prep, self.memory, self.cache) for key, prep in sorted(self.preps.items())]
+        cols = columnar((positions[x.key], x.rows) for x in got if x.rows is not None)
+        return [(got, cols)]
