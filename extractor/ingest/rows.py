@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from extractor.ingest.caches import STRINGS_MAX, RunCache
 from extractor.ingest.extract import Extracted, extract
 from extractor.ingest.prepare import Prepared
+from extractor.kinds.base import EVENT_KEYS
 from extractor.layout import LayoutMemory
 from extractor.semdiff import Event
 from extractor.sources.base import Problem
@@ -27,8 +28,6 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 log = logging.getLogger("extractor")
-
-EVENT_KEYS = ("model", "version", "deployment_type", "tier", "subscription", "region")
 
 # Natural keys: a row whose key is already stored is not stored again.
 KEYS: dict[str, list[str] | None] = {
@@ -143,7 +142,8 @@ def _json(v: Any, cache: RunCache) -> str | None:
 
 def _subject_columns(subject: tuple[tuple[str, str | None], ...],
                      cache: RunCache) -> tuple[str, tuple[str | None, ...]]:
-    """A subject's JSON and its key columns (in ``EVENT_KEYS`` order), computed once per subject."""
+    """A subject's JSON and its key columns (in ``EVENT_KEYS`` order; ``subject`` stored as
+    ``model``), computed once per subject."""
     got = cache.subjects.get(subject)
     if got is None:
         subj = dict(subject)
