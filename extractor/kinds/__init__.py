@@ -11,18 +11,42 @@ Adding a kind is adding a module beside these and its line in ``_BUILTIN``; a te
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Mapping
 
 from extractor.kinds import batch_quota, quota, region_availability, retirement
-from extractor.kinds.base import Attribute, Kind, ValueType
-
-if TYPE_CHECKING:
-    from extractor.recognisers.base import Recogniser
+from extractor.kinds.base import Attribute, Kind, Recogniser, ValueType
 
 _BUILTIN = (quota.KIND, batch_quota.KIND, retirement.KIND, region_availability.KIND)
 # In display order (digest, API, README); recognisers are asked in ``claim_rank`` order.
 REGISTRY: dict[str, Kind] = {k.name: k for k in _BUILTIN}
 _cache: dict[str, object] = {}
+
+
+class _SubjectKeys(Mapping[str, tuple[str, ...]]):
+    """Subject keys per kind, in export order, as the kind registry declares them (live: a
+    kind registered later is in it). Keys a table does not give are None."""
+
+    def __getitem__(self, kind: str) -> tuple[str, ...]:
+        return REGISTRY[kind].subject_keys
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(REGISTRY)
+
+    def __len__(self) -> int:
+        return len(REGISTRY)
+
+
+SUBJECT_KEYS: Mapping[str, tuple[str, ...]] = _SubjectKeys()
+
+
+def subject(kind: str, **keys: str | None) -> tuple[tuple[str, str | None], ...]:
+    """The subject tuple of ``kind`` in its canonical key order; unknown keys are an error."""
+    order = SUBJECT_KEYS[kind]
+    for k in keys:
+        if k not in order:
+            raise KeyError(f"{kind} has no subject keys {sorted(set(keys) - set(order))}")
+    return tuple([(k, keys.get(k)) for k in order])
+
 
 
 def register(kind: Kind) -> Kind:

@@ -1,4 +1,6 @@
-"""What a fact kind declares: its subject keys, typed attributes, prefilter words, titles and
+"""What a fact kind declares, and what its recogniser yields (``Fact``) and must do (``Recogniser``).
+
+A kind declares its subject keys, typed attributes, prefilter words, titles and
 labels for people, and its recogniser. ``extractor.kinds`` lists the kinds; the per-kind views
 (``<kind>_history``, ``<kind>_current``, ``<kind>_as_of``) are generated from these fields."""
 
@@ -6,11 +8,45 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 
 if TYPE_CHECKING:
-    from extractor.recognisers.base import Recogniser
+    from extractor.blocks import Block
+    from extractor.diff.model import DiffLine
+
+@dataclass(slots=True)  # not frozen: a frozen init costs 5x, and facts are made by the ten thousand
+class Fact:
+    kind: str
+    subject: tuple[tuple[str, str | None], ...]
+    attribute: str
+    value: Any  # int, str (ISO date / text) or True
+    raw: str
+    qualifier: str | None
+    line: DiffLine
+
+    @property
+    def key(self) -> tuple[str, tuple[tuple[str, str | None], ...], str]:
+        return self.kind, self.subject, self.attribute
+
+
+class Recogniser(Protocol):
+    kind: ClassVar[str]
+
+    def claims(self, block: Block) -> bool:
+        """True when this block (by its header and headings, then its doc path) is ours."""
+        ...
+
+    def extract(self, block: Block) -> Iterator[Fact]:
+        """The facts the block states. Called only for claimed blocks with a known header.
+
+        What a row gives may depend only on the block's ``doc``, ``header`` and ``headings``
+        and on that row's cells, never on other rows or on the row's line (other than as
+        each fact's ``line``): ``ingest.extract.block_facts`` reads each row once and caches it so.
+        """
+        ...
+
 
 ValueType = Literal["integer", "date", "text", "boolean"]
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
