@@ -144,12 +144,7 @@ class Extractor:
         """``stats`` as plain rows (Python values), for the command line: no pandas to load."""
         from extractor.render import Rows
 
-        con = self.store.con
-        out = {}
-        for name, sql in STATS.items():
-            cur = con.execute(sql)
-            out[name] = Rows([d[0] for d in cur.description], cur.fetchall())
-        return out
+        return {name: Rows(*self.store.result(sql)) for name, sql in STATS.items()}
 
 
 # The queries of ``stats``: one table each.

@@ -476,6 +476,11 @@ class Store:
         """Run a query on the tables (it does not wait for the views) and return its rows."""
         return self._con.execute(sql, params).fetchall() if params is not None else self._con.execute(sql).fetchall()
 
+    def result(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """Run a query (views included) and return its column names and rows as Python values."""
+        cur = self.con.execute(sql)
+        return [d[0] for d in cur.description], cur.fetchall()
+
     def close(self) -> None:
         try:
             self.ready()
