@@ -14,13 +14,16 @@ from typing import TYPE_CHECKING, Any
 
 from extractor import kinds
 from extractor.common import SqlRefused, StoreError, default_db_path
-from extractor.store.db import Store
 
-if TYPE_CHECKING:  # loaded by the calls that need them: stats and --version start without them
+if TYPE_CHECKING:  # loaded by the calls that need them: --version and --help start without them
+    from typing import IO
+
     import pandas as pd
 
     from extractor.ingest import IngestResult
+    from extractor.queries import NamedQuery
     from extractor.render import Rows
+    from extractor.store.db import Store
 
 WORKERS_ENV = "EXTRACTOR_WORKERS"
 
@@ -31,6 +34,8 @@ class Extractor:
     """A fact database. Use as a context manager or call ``close()``."""
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False, wait: float | None = None) -> None:
+        from extractor.store.db import Store
+
         self.path = Path(path) if path is not None and str(path) != ":memory:" else path
         self.store = Store(path if path is not None else default_db_path(), read_only=read_only, wait=wait)
 
@@ -71,6 +76,12 @@ class Extractor:
 
         df = export.flat_frame(self.store)
         return df if include_unchanged else df[df["change"] != "unchanged"].reset_index(drop=True)
+
+    def write_jsonl(self, out: IO[str]) -> int:
+        """Write every event as a JSONL contract record to ``out``; returns how many."""
+        from extractor import export
+
+        return export.write_jsonl(self.store, out)
 
     def records(self) -> list[dict[str, Any]]:
         """Every event as a contract record (the JSONL lines, as dicts)."""
@@ -194,6 +205,57 @@ def _view(kind: str | None, form: str) -> str:
     if kind not in kinds.REGISTRY:
         raise ValueError(f"unknown kind {kind!r}; one of {', '.join(kinds.names())}")
     return f"{kind}_{form}"
+
+
+def count_inputs(paths: Iterable[str | Path]) -> int:
+    """How many files an ingest of ``paths`` would look at (folders expanded)."""
+    from extractor.ingest import expand
+
+    return sum(1 for _ in expand(paths))
+
+
+def read_date(text: str) -> str | None:
+    """``text`` as an ISO date (``2025-02-08``, ``Feb 8, 2025``, ...), or None when it is none."""
+    from extractor.normalize import find_date
+
+    return find_date(text)[0]
+
+
+def parse_date(value: Any, what: str) -> Any:
+    """A query date (``YYYY-MM-DD``, ``today``, ``-7d``) as a date; ``QueryError`` naming ``what``."""
+    from extractor.queries import parse_date as parse
+
+    return parse(value, what)
+
+
+def named_query(name: str) -> NamedQuery:
+    """The named query ``name`` (``queries/*.sql``); ``QueryError`` when there is none."""
+    from extractor.queries import get_query
+
+    return get_query(name)
+
+
+def named_queries() -> Rows:
+    """The named queries as plain rows (name, description, parameters): no pandas to load."""
+    from extractor.queries import list_rows
+
+    return list_rows()
+
+
+def load_report_modules(fmt: str) -> None:
+    """Import what ``Extractor.report`` in ``fmt`` needs (the CLI does it where Ctrl-C is held back)."""
+    import extractor.digest  # noqa: F401
+
+    if fmt == "html":
+        import matplotlib.pyplot  # noqa: F401
+
+
+def kind_names() -> tuple[str, ...]:
+    return kinds.names()
+
+
+def kind_title(name: str) -> str:
+    return kinds.title(name)
 
 
 def connect(path: str | Path | None = None, *, read_only: bool = False, wait: float | None = None) -> Extractor:

@@ -25,7 +25,7 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn
 import click
 
 from extractor import __version__
-from extractor.common import WAIT_ENV, SqlRefused, StoreError, default_db_path
+from extractor.common import WAIT_ENV, QueryError, SqlRefused, StoreError, default_db_path
 from extractor.interrupts import EXIT_INTERRUPTED, interrupts_deferred
 
 if TYPE_CHECKING:  # the commands import what they use: --version and --help load no DuckDB, pandas or rich
@@ -354,12 +354,12 @@ def ingest(obj: Ctx, paths: tuple[Path, ...], date: str | None, git: Path | None
     are skipped. A PATH that does not exist, or a file or folder that cannot be read, fails
     (and is recorded) while the other inputs load; a folder with no files is reported.
     """
-    from extractor.normalize import find_date
+    from extractor import api
 
     def iso_date(value: str | None, hint: str) -> str | None:
         if value is None:
             return None
-        iso, _ = find_date(value)
+        iso = api.read_date(value)
         if iso is None:
             raise click.BadParameter(f"not a date: {value!r}", param_hint=hint)
         return iso
@@ -367,9 +367,7 @@ def ingest(obj: Ctx, paths: tuple[Path, ...], date: str | None, git: Path | None
     date, since, until = iso_date(date, "--date"), iso_date(since, "--since"), iso_date(until, "--until")
     if git is None and (since or until or git_paths):
         raise click.UsageError("--since, --until and --paths narrow a walk: give --git REPO")
-    from extractor.ingest import expand
-
-    total = sum(1 for _ in expand(paths)) if paths else 0
+    total = api.count_inputs(paths) if paths else 0
     show = not obj.quiet and err.is_terminal and total > 1
     failed = 0
 
@@ -411,20 +409,18 @@ def ingest(obj: Ctx, paths: tuple[Path, ...], date: str | None, git: Path | None
 @click.pass_obj
 def export(obj: Ctx, fmt: str, output: Path | None) -> None:
     """Export every event (changes and observations), sorted by date, doc and kind."""
-    from extractor import export as ex
-
     if fmt == "parquet" and output is None:
         raise click.UsageError("--format parquet needs --output FILE")
     with obj.open(read_only=True) as db:
         if fmt == "jsonl":
             if output is None:
                 with writing(None):
-                    n = ex.write_jsonl(db.store, sys.stdout)
+                    n = db.write_jsonl(sys.stdout)
             else:
                 with output_file(output) as fh:
-                    n = ex.write_jsonl(db.store, fh)
+                    n = db.write_jsonl(fh)
         else:
-            df = ex.flat_frame(db.store)
+            df = db.events()
             n = len(df)
             if output is None:
                 with writing(None):
@@ -526,13 +522,13 @@ def query(obj: Ctx, name: str | None, list_queries: bool, params: tuple[str, ...
     extract query current_quotas --param model=o3 --as-of 2025-05-01
     extract query retirement_moves --param since=2025-01-01 --format markdown
     """
-    from extractor.queries import QueryError, get_query, list_rows
+    from extractor import api
 
     if list_queries or name is None:
-        _emit(list_rows(), fmt)
+        _emit(api.named_queries(), fmt)
         return
     try:
-        q = get_query(name)
+        q = api.named_query(name)
         values: dict[str, Any] = dict(_pairs(params))
         if as_of is not None:
             if q.param("as_of") is None:
@@ -572,7 +568,7 @@ def sql_command(obj: Ctx, statement: str, params: tuple[str, ...], as_of: str | 
     """
     import re
 
-    from extractor.queries import QueryError, parse_date
+    from extractor.api import parse_date
 
     values: dict[str, Any] = dict(_pairs(params))
     if as_of is not None:
@@ -600,7 +596,7 @@ def report(obj: Ctx, since: str, until: str | None, fmt: str, output: Path | Non
 
     The HTML is one self-contained file with charts (quota steps, regions per model).
     """
-    from extractor.queries import QueryError, parse_date
+    from extractor.api import load_report_modules, parse_date
 
     try:
         start = parse_date(since, "--since")
@@ -610,9 +606,7 @@ def report(obj: Ctx, since: str, until: str | None, fmt: str, output: Path | Non
     if end is not None and end < start:
         raise click.BadParameter(f"--until {end} is before --since {start}")
     with interrupts_deferred():  # native modules (matplotlib's) are not to be interrupted while they load
-        import extractor.digest  # noqa: F401
-        if fmt == "html":
-            import matplotlib.pyplot  # noqa: F401
+        load_report_modules(fmt)
     with obj.open(read_only=True) as db:
         text = db.report(start, end, fmt=fmt)
     if output is None:
@@ -627,12 +621,12 @@ def report(obj: Ctx, since: str, until: str | None, fmt: str, output: Path | Non
 def _kind_help(*commands: click.Command) -> None:
     """Name the registered kinds in the help texts that list them (``{kind_titles}``,
     ``{kind_names}``)."""
-    from extractor import kinds
+    from extractor import api
 
-    titles = ", ".join(kinds.title(k).lower() for k in kinds.names())
+    titles = ", ".join(api.kind_title(k).lower() for k in api.kind_names())
     for cmd in commands:
         if cmd.help:
-            cmd.help = cmd.help.replace("{kind_titles}", titles).replace("{kind_names}", ", ".join(kinds.names()))
+            cmd.help = cmd.help.replace("{kind_titles}", titles).replace("{kind_names}", ", ".join(api.kind_names()))
 
 
 _kind_help(main, sql_command)

@@ -1,4 +1,4 @@
-"""What the command line needs before DuckDB is loaded: the store's exceptions, its
+"""What the command line needs before DuckDB is loaded: the library's exceptions, the store's
 environment variables and its default path (``extractor.store.db`` re-exports them).
 
 Kept free of heavy imports, so that ``extract --version`` and ``--help`` start fast.
@@ -18,6 +18,10 @@ class StoreError(RuntimeError):
 
 class SqlRefused(ValueError):
     """A statement a read-only (sandboxed) connection does not run, with the reason."""
+
+
+class QueryError(ValueError):
+    """A named query that does not exist, a bad parameter, or a malformed query file."""
 
 
 def default_db_path() -> Path:

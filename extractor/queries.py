@@ -23,6 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from extractor.common import QueryError
 from extractor.paths import sql_dir
 
 if TYPE_CHECKING:  # ``query --list`` prints ``list_rows`` and never loads pandas
@@ -38,10 +39,6 @@ _DESCRIPTION = re.compile(r"^--\s*description:\s*(.+?)\s*$")
 _PARAM = re.compile(r"^--\s*param:\s*([a-z_][a-z0-9_]*)\s+(\w+)\s*(?:=\s*(\S+))?\s*(.*?)\s*$")
 _USED = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _RELATIVE = re.compile(r"^([+-]?\d+)\s*([dw])$")
-
-
-class QueryError(ValueError):
-    """A named query that does not exist, a bad parameter, or a malformed query file."""
 
 
 @dataclass(frozen=True)
