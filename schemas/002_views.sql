@@ -114,11 +114,18 @@ CREATE OR REPLACE MACRO fact_value_text(j) AS
          WHEN try_cast(j AS BIGINT) IS NOT NULL THEN format('{:,}', try_cast(j AS BIGINT))
          ELSE json_extract_string(j, '$') END;
 
-CREATE OR REPLACE MACRO fact_subject_label(kind, model, version, deployment_type, tier, subscription, region) AS
-    model || coalesce(' ' || version, '')
-    || coalesce(' (' || nullif(concat_ws(', ', deployment_type, tier, subscription,
-                                         CASE WHEN kind = 'region_availability' THEN NULL ELSE region END), '')
-                || ')', '');
+-- A subject for people: "o3 2025-04-16 (global standard, default)"; a kind whose subject has
+-- no model is named by its subject's values ("gear"). Boolean kinds (fact_boolean_kind) say
+-- their region in the description instead.
+CREATE OR REPLACE MACRO fact_subject_label(kind, model, version, deployment_type, tier, subscription, region,
+                                           subject_json) AS
+    CASE WHEN model IS NULL
+         THEN array_to_string(list_filter(CAST(json_extract_string(subject_json, '$.*') AS VARCHAR[]),
+                                          lambda x: x IS NOT NULL), ', ')
+         ELSE model || coalesce(' ' || version, '')
+              || coalesce(' (' || nullif(concat_ws(', ', deployment_type, tier, subscription,
+                                                   CASE WHEN fact_boolean_kind(kind) THEN NULL ELSE region END), '')
+                          || ')', '') END;
 
 CREATE OR REPLACE MACRO fact_short_doc(doc) AS
     regexp_replace(doc, '^articles/(ai-services/)?', '');
@@ -258,7 +265,8 @@ GROUP BY e.observed_at, e.change_id, e.doc, e.moved_to;
 CREATE OR REPLACE VIEW fact_changes WITH (DEFER_BINDING) AS
 WITH t AS (
     SELECT *,
-           fact_subject_label(kind, model, version, deployment_type, tier, subscription, region) AS subject_label,
+           fact_subject_label(kind, model, version, deployment_type, tier, subscription, region, subject_json)
+               AS subject_label,
            fact_attribute_label(attribute) AS attribute_label,
            fact_value_text(old_json) AS old_value,
            fact_value_text(new_json) AS new_value,
@@ -269,10 +277,10 @@ WITH t AS (
 SELECT observed_at, kind, doc, model, version, deployment_type, tier, subscription, region, attribute, change,
        old_value, new_value, qualifier,
        CASE
-           WHEN kind = 'region_availability' AND change = 'added'
-               THEN subject_label || ': now available in ' || region
-           WHEN kind = 'region_availability' AND change = 'removed'
-               THEN subject_label || ': no longer listed in ' || region
+           WHEN fact_boolean_kind(kind) AND change = 'added'
+               THEN subject_label || ': now ' || attribute_label || coalesce(' in ' || region, '')
+           WHEN fact_boolean_kind(kind) AND change = 'removed'
+               THEN subject_label || ': no longer listed' || coalesce(' in ' || region, '')
            WHEN change = 'added'
                THEN subject_label || ' ' || attribute_label || ': ' || coalesce(q, '') || new_value || ' (new)'
            WHEN change = 'removed'

@@ -118,6 +118,11 @@ def test_a_kind_registered_alone_is_extracted_and_has_its_views(tmp_path: Path, 
     assert [tuple(r) for r in current.itertuples(index=False)] == [("bolt", 7), ("cog", 5), ("gear", 12)]
     as_of = db.sql("SELECT widget, value FROM widget_size_as_of('2025-01-15') ORDER BY widget")
     assert [tuple(r) for r in as_of.itertuples(index=False)] == [("cog", 5), ("gear", 10)]
+    described = db.sql("SELECT change, description FROM fact_changes ORDER BY description")
+    assert [tuple(r) for r in described.itertuples(index=False)] == [
+        ("added", "bolt Size: 7 (new)"), ("added", "cog Size: 5 (new)"), ("added", "gear Size: 10 (new)"),
+        ("changed", "gear Size: 10 → 12"),
+    ]
     assert db.history("widget_size")["widget"].tolist()  # the API knows the kind
     assert digest.KIND_TITLES["widget_size"] == "Widget sizes"
     assert recognisers()[-1] is WIDGET.recogniser

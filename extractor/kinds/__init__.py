@@ -148,14 +148,17 @@ def kind_views_sql(kind: Kind) -> str:
 
 
 def macros_sql() -> str:
-    """The label macros ``fact_changes`` uses: attribute labels, date attributes, boolean kinds."""
+    """The label macros ``fact_changes`` uses, from the kinds: attribute labels, date attributes, boolean kinds."""
     labels = " ".join(f"WHEN {_quote(a)} THEN {_quote(t)}" for a, t in attribute_labels().items()
                       if t != a.replace("_", " "))
     dates = ", ".join(_quote(a.name) for k in REGISTRY.values() for a in k.attributes if a.type == "date")
+    booleans = ", ".join(_quote(k.name) for k in REGISTRY.values() if k.value_type == "boolean")
     return ("CREATE OR REPLACE MACRO fact_attribute_label(a) AS\n"
             f"    CASE a {labels} ELSE replace(a, '_', ' ') END;\n\n"
             "CREATE OR REPLACE MACRO fact_date_attribute(a) AS\n"
-            f"    a IN ({dates or 'NULL'});\n")
+            f"    a IN ({dates or 'NULL'});\n\n"
+            "CREATE OR REPLACE MACRO fact_boolean_kind(k) AS\n"
+            f"    k IN ({booleans or 'NULL'});\n")
 
 
 def views_sql() -> str:
