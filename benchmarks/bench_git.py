@@ -14,20 +14,20 @@ Then times, over the same range (all of first-parent history), in turns so that 
 sides meet the same state of the machine, ``--repeat`` times each:
 
 * ``git log -p --first-parent`` alone (its output read and thrown away);
-* the walk into a fresh database, in a fresh process so that no cache of an earlier walk
-  helps it (``Extractor.ingest(git=...)``: git, parsing, facts, store);
+* the walk as a whole process, ``extract -q --db FRESH ingest --git REPO`` (git, parsing,
+  facts, store; Python's start and imports included);
 
-and, after 10 more commits, the incremental walk (it must process only those 10).
+and, after 10 more commits, the incremental walk (it must process only those 10). With
+``--export DIR`` each walk's JSONL export is written there, to compare two versions.
 
 Prints best and median of each side and the ratio of the bests (walk / git log -p).
 
-    python benchmarks/bench_git.py [--shape docs|dense|both] [--commits 2000] [--context 3] [--keep DIR]
+    python benchmarks/bench_git.py [--shape docs|dense|both] [--commits 2000] [--keep DIR] [--export DIR]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import statistics
 import subprocess
@@ -36,13 +36,15 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import measure  # noqa: E402
+
 from extractor.api import Extractor  # noqa: E402
-from extractor.sources import git as git_source  # noqa: E402
 
 OPENAI = "articles/ai-services/openai/"
 QUOTAS = OPENAI + "quotas-limits.md"
@@ -247,23 +249,15 @@ def time_git_log(repo: Path) -> float:
     return time.perf_counter() - t0
 
 
-def one_walk(repo: Path, db_path: Path, context: int) -> None:
-    """One timed walk in this (fresh) process into a fresh database; prints its figures as JSON."""
-    git_source.CONTEXT_LINES = context
-    t0 = time.perf_counter()
-    with Extractor(db_path) as db:
-        res = db.ingest(git=repo)
-    print(json.dumps({"seconds": time.perf_counter() - t0, "commits": res.commits, "loaded": res.loaded,
-                      "events_new": res.events_new, "events": res.events, "unresolved": res.unresolved}))
+EXTRACT = [sys.executable, "-c", "from extractor.entry import run; run()"]
 
 
-def _walk_in_a_process(repo: Path, db_path: Path, context: int) -> dict[str, Any]:
-    cmd = [sys.executable, __file__, "--one", str(repo), str(db_path), "--context", str(context)]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])  # type: ignore[no-any-return]
+def walk_process(repo: Path, db_path: Path) -> float:
+    """Seconds of one walk as a whole process (``extract ingest --git``) into ``db_path``."""
+    return measure.run([*EXTRACT, "-q", "--db", str(db_path), "ingest", "--git", str(repo)], sample=False).seconds
 
 
-def run(shape: str, commits: int, repeat: int, context: int, keep: Path | None) -> None:
+def run(shape: str, commits: int, repeat: int, keep: Path | None, export: Path | None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         repo = (keep / shape) if keep else Path(tmp) / "repo"
         t0 = time.perf_counter()
@@ -276,23 +270,27 @@ def run(shape: str, commits: int, repeat: int, context: int, keep: Path | None) 
         for k in range(max(1, repeat)):
             logs.append(time_git_log(repo))
             db_path = Path(tmp) / f"bench{k}.duckdb"
-            res = _walk_in_a_process(repo, db_path, context)
-            walks.append(res["seconds"])
+            walks.append(walk_process(repo, db_path))
+        with Extractor(db_path, read_only=True) as db:
+            events = db.sql("SELECT kind, count(*) AS n FROM events WHERE change <> 'unchanged' "
+                            "GROUP BY kind ORDER BY kind")
+            walked = db.sql("SELECT count(*) AS n FROM git_commits")["n"].iloc[0]
+            if export is not None:
+                export.mkdir(parents=True, exist_ok=True)
+                with open(export / f"walk-{shape}.jsonl", "w", encoding="utf-8") as fh:
+                    db.write_jsonl(fh)
         log_s, walk_s = min(logs), min(walks)
-        kinds = ", ".join(f"{k} {v}" for k, v in sorted(res["events"].items()))
-        print(f"  git log -p:  {log_s:.2f} s best, {statistics.median(logs):.2f} s median of {len(logs)}")
-        print(f"  walk:        {walk_s:.2f} s best, {statistics.median(walks):.2f} s median  ({res['commits']} commits, "
-              f"{res['loaded']} loaded; {res['events_new']} events stored: {kinds}; {res['unresolved']} unresolved)")
-        print(f"  ratio:       {walk_s / log_s:.1f}x  (best walk / best git log -p; medians "
-              f"{statistics.median(walks) / statistics.median(logs):.1f}x)")
-        git_source.CONTEXT_LINES = context
+        kinds = ", ".join(f"{r.kind} {r.n}" for r in events.itertuples(index=False))
+        print(f"  git log -p:  {measure.best_median(logs)}")
+        print(f"  walk:        {measure.best_median(walks)}  (whole process, fresh database; {walked} commits; "
+              f"changes: {kinds})")
+        print(f"  ratio:       {walk_s / log_s:.2f}x best / best, {statistics.median(walks) / statistics.median(logs):.2f}x"
+              " median / median")
         make_repo(repo, 10, docs=docs, first_mark=commits + 1)
-        t0 = time.perf_counter()
-        with Extractor(db_path) as db:
-            res2 = db.ingest(git=repo)
-        inc_s = time.perf_counter() - t0
-        print(f"  incremental: {inc_s:.2f} s after 10 new commits ({res2.commits} commits walked, "
-              f"{res2.loaded} loaded)")
+        inc_s = walk_process(repo, db_path)
+        with Extractor(db_path, read_only=True) as db:
+            now = db.sql("SELECT count(*) AS n FROM git_commits")["n"].iloc[0]
+        print(f"  incremental: {inc_s:.2f} s after 10 new commits (whole process; {now - walked} commits walked)")
 
 
 def main() -> None:
@@ -300,15 +298,12 @@ def main() -> None:
     ap.add_argument("--shape", choices=["docs", "dense", "both"], default="both")
     ap.add_argument("--commits", type=int, default=2000)
     ap.add_argument("--repeat", type=int, default=3, help="runs of each side (best and median are shown)")
-    ap.add_argument("--context", type=int, default=3, help="context lines of the walk's diffs (git log -U)")
     ap.add_argument("--keep", type=Path, default=None, help="build the repositories under this folder and keep them")
-    ap.add_argument("--one", nargs=2, type=Path, default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--export", type=Path, default=None,
+                    help="write each walk's JSONL export to this folder (walk-SHAPE.jsonl), to compare versions")
     args = ap.parse_args()
-    if args.one is not None:
-        one_walk(args.one[0], args.one[1], args.context)
-        return
     for shape in (["docs", "dense"] if args.shape == "both" else [args.shape]):
-        run(shape, args.commits, args.repeat, args.context, args.keep)
+        run(shape, args.commits, args.repeat, args.keep, args.export)
 
 
 if __name__ == "__main__":

@@ -1,54 +1,69 @@
-"""Benchmark: ingest a folder into a fresh database and compare with a bare unidiff pass.
+"""Benchmark: ``extract ingest`` as a whole process against a bare unidiff pass as a process.
 
-Prints files, MB, seconds, MB/s, peak memory, events per kind; then the time of a bare
-pass that only reads the files and parses every diff block with unidiff, the ratio of
-the two, and the time of a re-ingest of the same files (all skipped, unread).
+Both sides run as fresh processes, in turns (so that a busy moment of the machine falls on
+both alike), ``--repeat`` times; best and median are printed and the ratios are taken of
+the bests (and of the medians):
 
-The ingest (each into a fresh database, in a fresh process: no cache of a previous run
-helps it; the imports are done before the clock starts) and the bare pass run
-``--repeat`` times, alternately, so that a busy machine slows both alike; the best and
-the median of each are printed and the ratio is taken of the best. Peak memory is the
-ingest process's and, separately, its largest worker's; a worker shares the parent's
-pages until either writes them, so the two do not simply add up.
+* the bare pass: ``python bench_ingest.py --bare FOLDERS`` starts Python, imports unidiff,
+  reads every file and parses every report diff block with ``unidiff.PatchSet`` (nothing
+  else: no facts, no database);
+* the ingest: ``extract -q --db FRESH ingest FOLDERS``, a fresh database each time;
+* the re-ingest: the same command into the database that already holds the files (the
+  daily case when nothing is new: every file skipped).
 
-    python benchmarks/bench_ingest.py [FOLDER ...] [--repeat N] [--workers N]
+Memory, for the ingest: the peak resident memory of its largest process as
+``/usr/bin/time -v`` reports it, and the peak of the sum over the process and its forked
+workers (sampled; shared pages counted in each process). With ``--scale 4`` the corpus is
+also written four times into a temporary folder (each copy under its own name, its
+front-matter dates moved by two years per copy and its compare range renamed, so that
+every copy is new input) and that ingest's memory is printed too: it must not grow with
+the input.
+
+    python benchmarks/bench_ingest.py [FOLDER ...] [--repeat N] [--workers N] [--scale K]
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
-import json
-import resource
+import hashlib
+import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
-import unidiff
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from measure import Measured, best_median, run  # noqa: E402
 
-from extractor.api import Extractor  # noqa: E402
-from extractor.ingest import expand  # noqa: E402
-from extractor.sources.report import parse_report  # noqa: E402
+EXTRACT = [sys.executable, "-c", "from extractor.entry import run; run()"]
+_DATE = re.compile(r"^(date:\s*'?)(\d{4}-\d{2}-\d{2})", re.M)
+_COMPARE = re.compile(r"(MicrosoftDocs:)([0-9a-f]{7,40})")
 
 
-def bare_pass(files: list[Path]) -> tuple[float, int]:
+def files_of(folders: list[str]) -> list[Path]:
+    out: list[Path] = []
+    for f in map(Path, folders):
+        out += sorted(p for p in f.rglob("*") if p.is_file()) if f.is_dir() else [f]
+    return out
+
+
+def bare_pass(folders: list[str]) -> None:
     """Read every file and parse every report diff block with unidiff (nothing else)."""
+    import unidiff
+
     t0 = time.perf_counter()
     blocks = 0
-    for f in files:
-        text = f.read_bytes().decode("utf-8-sig")
-        lines = text.split("\n")
+    for f in files_of(folders):
+        text = f.read_bytes().decode("utf-8-sig", "replace")
         inside = False
         buf: list[str] = []
         path = "doc.md"
-        for ln in lines:
+        for ln in text.split("\n"):
             if not inside:
                 if ln.startswith("## ") and "{#item-" in ln:
                     path = ln[3:].split("{#", 1)[0]
@@ -63,100 +78,88 @@ def bare_pass(files: list[Path]) -> tuple[float, int]:
                     blocks += 1
                 continue
             buf.append(ln)
-    return time.perf_counter() - t0, blocks
+    print(f"{blocks} blocks in {time.perf_counter() - t0:.3f} s")
 
 
-def _ingest_in_a_process(db_path: Path, folders: list[str], workers: int | None) -> dict[str, Any]:
-    cmd = [sys.executable, __file__, "--one", str(db_path), *folders]
-    if workers is not None:
-        cmd += ["--workers", str(workers)]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+def scaled_copies(files: list[Path], k: int, dest: Path) -> list[str]:
+    """``k`` copies of ``files`` under ``dest``; copy ``i`` is dated ``2 * i`` years later and
+    its compare SHAs are renamed, so that no copy repeats another's sources or changes."""
+    folders = []
+    for i in range(k):
+        folder = dest / f"copy{i}"
+        for n, f in enumerate(files):
+            text = f.read_bytes().decode("utf-8-sig", "replace")
+            if i:
+                text = _DATE.sub(lambda m, i=i: m.group(1) + (date.fromisoformat(m.group(2))
+                                                              + timedelta(days=730 * i)).isoformat(), text)
+                text = _COMPARE.sub(lambda m, i=i: m.group(1) + hashlib.sha1(
+                    f"{i}:{m.group(2)}".encode()).hexdigest()[:len(m.group(2))], text)
+            out = folder / f"{n:04d}-{f.name}"
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(text, encoding="utf-8")
+        folders.append(str(folder))
+    return folders
 
 
-def one_ingest(db_path: Path, folders: list[str], workers: int | None) -> None:
-    """One timed ingest in this (fresh) process; prints its figures as JSON."""
-    parse_report("---\ndate: '2025-01-01'\n---\n# Modified Contents\n", "warm.md")
-    gc.collect()
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    t0 = time.perf_counter()
-    with Extractor(db_path) as db:
-        t1 = time.perf_counter()
-        res = db.ingest(folders, workers=workers)
-        t2 = time.perf_counter()
-    seconds = time.perf_counter() - t0
-    phases = {"open": t1 - t0, **res.seconds, "close": seconds - (t2 - t0)}
-    print(json.dumps({"seconds": seconds, "phases": phases, "rss_before": rss_before,
-                      "rss_after": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                      "rss_child": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-                      "loaded": res.loaded, "skipped_other": res.skipped_other, "failed": res.failed}))
+def _mb(value: float | None) -> str:
+    return f"{value:.0f} MB" if value is not None else "n/a"
+
+
+def memory_line(label: str, m: Measured) -> str:
+    return (f"{label:<16} {_mb(m.max_rss_mb)} largest process (time -v), {_mb(m.sum_rss_mb)} summed over "
+            f"the process and its workers  ({m.seconds:.2f} s)")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("folders", nargs="*", default=[str(ROOT.parent / "shared" / "corpus")])
-    ap.add_argument("--repeat", type=int, default=3, help="runs of each side (best and median are shown)")
+    ap.add_argument("--repeat", type=int, default=5, help="runs of each side (best and median are shown)")
     ap.add_argument("--workers", type=int, default=None, help="ingest processes (default: chosen by extract)")
-    ap.add_argument("--one", type=Path, default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--scale", type=int, default=4, help="also ingest the input this many times over (0: no)")
+    ap.add_argument("--bare", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
-    if args.one is not None:
-        one_ingest(args.one, args.folders, args.workers)
+    if args.bare:
+        bare_pass(args.folders)
         return
-    files = [p for p, _ in expand(args.folders)]
+    files = files_of(args.folders)
     mb = sum(f.stat().st_size for f in files) / 1e6
-    # warm the page cache and the imports so neither side pays for them
-    parse_report("---\ndate: '2025-01-01'\n---\n# Modified Contents\n", "warm.md")
-    for f in files:
+    for f in files:  # the page cache, warm for both sides
         f.read_bytes()
-
-    ingest_times: list[float] = []
-    bare_times: list[float] = []
+    env = {"EXTRACTOR_WORKERS": str(args.workers)} if args.workers else {}
+    bare_cmd = [sys.executable, __file__, "--bare", *args.folders]
+    ingests: list[Measured] = []
+    bares: list[float] = []
+    reingests: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
-        for run in range(max(1, args.repeat)):
-            db_path = Path(tmp) / f"bench{run}.duckdb"
-            one = _ingest_in_a_process(db_path, args.folders, args.workers)
-            ingest_times.append(one["seconds"])
-            if run == 0:
-                first = one
-            if one["seconds"] == min(ingest_times):
-                best = one
-            gc.collect()
-            bare_s, blocks = bare_pass(files)
-            bare_times.append(bare_s)
-        reingest_times: list[float] = []
-        for _ in range(max(1, args.repeat)):  # a no-op each time: best of as many runs as the others
-            t0 = time.perf_counter()
-            with Extractor(db_path) as db:
-                again = db.ingest(args.folders)
-            reingest_times.append(time.perf_counter() - t0)
-        reingest_s = min(reingest_times)
-        with Extractor(db_path, read_only=True) as db:
-            kinds = db.sql("SELECT kind, count(*) FILTER (WHERE change <> 'unchanged') AS changes, "
-                           "count(*) FILTER (WHERE change = 'unchanged') AS observations "
-                           "FROM events GROUP BY kind ORDER BY kind")
-            unresolved = db.sql("SELECT count(*) AS n FROM unresolved")["n"].iloc[0]
-    rss_before, rss_after, rss_child = first["rss_before"], first["rss_after"], first["rss_child"]
-    res = argparse.Namespace(loaded=first["loaded"], skipped_other=first["skipped_other"], failed=first["failed"])
-
-    ingest_s, bare_s = min(ingest_times), min(bare_times)
-    print(f"files            {len(files)} ({res.loaded} loaded, {len(res.skipped_other)} not diffs, "
-          f"{len(res.failed)} failed)")
-    print(f"size             {mb:.1f} MB")
-    print(f"ingest           {ingest_s:.2f} s best, {statistics.median(ingest_times):.2f} s median of "
-          f"{len(ingest_times)}  ({mb / ingest_s:.1f} MB/s)")
-    print("  phases         " + ", ".join(f"{k} {v:.2f}" for k, v in best["phases"].items())
-          + "  (the best run, wall seconds)")
-    print(f"peak memory      {rss_after:.0f} MB RSS in the ingest process ({rss_before:.0f} MB before it, "
-          f"with the libraries loaded); largest worker {rss_child:.0f} MB RSS" if rss_child else
-          f"peak memory      {rss_after:.0f} MB RSS ({rss_before:.0f} MB before the ingest); no workers")
-    print(f"bare unidiff     {bare_s:.2f} s best, {statistics.median(bare_times):.2f} s median  "
-          f"({blocks} diff blocks)")
-    print(f"ratio            {ingest_s / bare_s:.2f}  (best ingest / best bare unidiff pass)")
-    print(f"re-ingest        {reingest_s:.3f} s best, {statistics.median(reingest_times):.3f} s median  "
-          f"({again.skipped_known} skipped)  ratio {reingest_s / bare_s:.3f}")
-    print(f"unresolved rows  {unresolved}")
-    for r in kinds.itertuples(index=False):
-        print(f"events {r.kind:<20} {r.changes} changes, {r.observations} observations")
+        for k in range(max(1, args.repeat)):
+            db = str(Path(tmp) / f"bench{k}.duckdb")
+            bares.append(run(bare_cmd, sample=False).seconds)
+            ingests.append(run([*EXTRACT, "-q", "--db", db, "ingest", *args.folders], env=env))
+            reingests.append(run([*EXTRACT, "-q", "--db", db, "ingest", *args.folders], env=env,
+                                 sample=False).seconds)
+        counts = run([*EXTRACT, "--db", db, "sql", "--format", "csv",
+                      "SELECT kind, count(*) FILTER (WHERE change <> 'unchanged') AS changes, "
+                      "count(*) FILTER (WHERE change = 'unchanged') AS observations FROM events "
+                      "GROUP BY kind ORDER BY kind"], sample=False).stdout
+        scaled = None
+        if args.scale > 1:
+            folders = scaled_copies(files, args.scale, Path(tmp) / "scaled")
+            scaled = run([*EXTRACT, "-q", "--db", str(Path(tmp) / "scaled.duckdb"), "ingest", *folders], env=env)
+    times = [m.seconds for m in ingests]
+    bare_s, ingest_s, reingest_s = min(bares), min(times), min(reingests)
+    print(f"input            {len(files)} files, {mb:.1f} MB")
+    print(f"bare unidiff     {best_median(bares)}  (whole process)")
+    print(f"ingest           {best_median(times)}  (whole process, fresh database)")
+    print(f"  ratio          {ingest_s / bare_s:.2f} best / best, {statistics.median(times) / statistics.median(bares):.2f}"
+          " median / median")
+    print(f"re-ingest        {best_median(reingests)}  (every file skipped)")
+    print(f"  ratio          {reingest_s / bare_s:.3f} best / best bare pass")
+    worst = max(ingests, key=lambda m: m.max_rss_mb or 0)
+    print(memory_line("memory 1x", worst) + "  (the highest of the runs)")
+    if scaled is not None:
+        print(memory_line(f"memory {args.scale}x", scaled) + f"  ({len(files) * args.scale} files, {mb * args.scale:.0f} MB)")
+    print("events by kind   " + "; ".join(line.replace(",", ": ", 1).replace(",", " changes, ") + " observations"
+                                          for line in counts.strip().splitlines()[1:]))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,90 @@
+"""Whole-process measurements the benchmarks share: wall time and peak memory of a command.
+
+``run(argv)`` runs ``argv`` as a fresh process under ``/usr/bin/time -v`` (when present) and
+returns its wall seconds, the peak resident memory of its largest process as ``time -v``
+reports it, and the peak of the summed resident memory of the process and its children
+(forked workers), sampled from ``/proc`` every few milliseconds. The sum counts pages that
+a parent and its forked workers share once per process, so it overstates what they use
+together; it is shown beside the largest process, not instead of it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import statistics
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None  # GNU time, for -v
+_MAX_RSS = re.compile(r"Maximum resident set size \(kbytes\): (\d+)")
+
+
+@dataclass
+class Measured:
+    seconds: float
+    max_rss_mb: float | None  # the largest process (``/usr/bin/time -v``)
+    sum_rss_mb: float | None  # the largest sum over the process tree, sampled
+    stdout: str
+    stderr: str
+
+
+def _tree(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    todo.extend(int(c) for c in fh.read().split())
+        except OSError:
+            continue
+    return out
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def run(argv: list[str], *, env: dict[str, str] | None = None, sample: bool = True) -> Measured:
+    """Run ``argv`` (it must succeed) and measure it; see the module's docstring."""
+    cmd = [TIME, "-v", *argv] if TIME else argv
+    peak = [0]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, **(env or {})})
+    done = threading.Event()
+
+    def sampler() -> None:
+        while not done.is_set():
+            total = sum(_rss_kb(p) for p in _tree(proc.pid) if p != proc.pid or not TIME)
+            peak[0] = max(peak[0], total)
+            done.wait(0.005)
+
+    thread = threading.Thread(target=sampler, daemon=True)
+    if sample and Path("/proc").is_dir():
+        thread.start()
+    out, err = proc.communicate()
+    seconds = time.perf_counter() - t0
+    done.set()
+    if thread.is_alive():
+        thread.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}):\n{err[-2000:]}")
+    m = _MAX_RSS.search(err)
+    return Measured(seconds, int(m.group(1)) / 1024 if m else None, peak[0] / 1024 if peak[0] else None, out, err)
+
+
+def best_median(values: list[float]) -> str:
+    return f"{min(values):.3f} s best, {statistics.median(values):.3f} s median of {len(values)}"
