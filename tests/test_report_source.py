@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from extractor.sources.base import Problem, SourceError
-from extractor.sources.report import looks_like_report, parse_report
+from extractor.sources.detect import looks_like_report
+from extractor.sources.report import parse_report
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 

@@ -7,9 +7,10 @@ changes a result: a run without these caches stores the same rows, only slower.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from extractor.recognisers import Recogniser
+if TYPE_CHECKING:
+    from extractor.recognisers import Recogniser
 
 ROW_FACTS_MAX = 20_000  # rows; a bound on memory (a row and its facts: a few KB at most)
 STRINGS_MAX = 100_000  # JSON texts of strings, and subjects' columns

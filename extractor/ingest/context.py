@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from extractor.ingest.caches import RunCache
-from extractor.layout import HeadingEntry, LayoutMemory
-from extractor.sources.base import Problem
+from extractor.sources.problems import Problem
 from extractor.store import ingest as sql
 from extractor.store.db import Store
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # loaded with the first new input: a run of known files needs neither
+    from extractor.layout import LayoutMemory
     from extractor.sources.identity import ChangeMatcher
 
 log = logging.getLogger("extractor")
@@ -122,6 +122,8 @@ class Run:
 
 
 def load_memory(store: Store) -> LayoutMemory:
+    from extractor.layout import HeadingEntry, LayoutMemory
+
     memory = LayoutMemory()
     cols = ("doc", "header_json", "ncols", "line_no", "headings_json", "lead", "source_id", "observed_at", "side")
     for values in sql.layout_rows(store):

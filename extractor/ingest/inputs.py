@@ -15,12 +15,15 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from extractor.ingest.context import Run
-from extractor.sources.base import Source, SourceError
 from extractor.sources.detect import kind_of
+from extractor.sources.problems import SourceError
 from extractor.store import ingest as sql
+
+if TYPE_CHECKING:
+    from extractor.sources.base import Source
 
 log = logging.getLogger("extractor")
 

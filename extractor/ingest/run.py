@@ -17,7 +17,6 @@ from typing import Any
 
 from extractor.ingest import workers as pool
 from extractor.ingest.context import IngestResult, Run, Say
-from extractor.ingest.files import ingest_files
 from extractor.ingest.inputs import read_inputs, reread
 from extractor.store.db import Store
 
@@ -77,6 +76,8 @@ def _run(run: Run, paths: Iterable[str | Path], git: str | Path | None, since: s
     walked = git is not None
     if not inputs and not walked:
         return
+    from extractor.ingest.files import ingest_files  # the parsing stages: only for new input
+
     n = pool.choose(workers, inputs)
     base = run.memory.copy()
     if n > 1:

@@ -1,5 +1,5 @@
-"""Sources: Diff Insight Reports, unified diffs / patches, and git repositories."""
+"""Sources: Diff Insight Reports, unified diffs / patches, and git repositories.
 
-from extractor.sources.base import DocSection, Problem, Source, SourceError, SourceMeta
-
-__all__ = ["DocSection", "Problem", "Source", "SourceError", "SourceMeta"]
+``base`` holds what every source yields, ``problems`` what can go wrong reading one; the
+package itself imports nothing, so that its light parts load alone.
+"""

@@ -11,17 +11,9 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel, Field
 
 from extractor.diff.model import FileDiff
+from extractor.sources.problems import Problem, SourceError
 
-
-class SourceError(ValueError):
-    """An input that cannot be read as a source; names the file and line."""
-
-    def __init__(self, message: str, file: str, line: int | None = None) -> None:
-        where = f"{file}:{line}" if line else file
-        super().__init__(f"{where}: {message}")
-        self.file = file
-        self.line = line
-        self.reason = message
+__all__ = ["DocSection", "Problem", "Source", "SourceError", "SourceMeta"]
 
 
 class SourceMeta(BaseModel):
@@ -67,16 +59,6 @@ class DocSection:
         if self.diff_text:
             self.dropped = True
         self.diff_text = None
-
-
-@dataclass
-class Problem:
-    """A non-fatal defect in an input: recorded, shown, never stops the other inputs."""
-
-    file: str
-    line: int | None
-    message: str
-    severity: str = "warning"  # "error": part of the input was lost (the rest still loads)
 
 
 @dataclass

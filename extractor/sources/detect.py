@@ -4,16 +4,41 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from extractor.sources.base import Source, SourceError
+from extractor.sources.problems import SourceError
+
+if TYPE_CHECKING:
+    from extractor.sources.base import Source
 
 _PATCH = re.compile(r"^(diff --git |--- \S|\+\+\+ \S|@@ -\d|From [0-9a-f]{7,40} |commit [0-9a-f]{7,40})", re.M)
+_CONTENTS_HEADING = "# Modified Contents"  # as the report parser knows it
+
+
+def looks_like_report(head: str) -> bool:
+    """True when ``head`` (the first few KB of a file) is a report rather than a diff / patch.
+
+    A report opens with ``---`` front matter holding a ``date:`` or ``permalink:`` key, or
+    has a ``# Modified Contents`` heading. Unified diffs and ``git format-patch`` mails open
+    with ``diff``, ``--- a/…`` or ``From …``, and their diff lines are prefixed, so they never
+    hold either at column 0.
+    """
+    lines = head.lstrip("\ufeff").split("\n")
+    first = lines[0].rstrip()
+    if first == "---":
+        for line in lines[1:]:
+            s = line.rstrip()
+            if s in ("---", "..."):
+                break
+            if s.startswith(("date:", "permalink:")):
+                return True
+    if first.startswith(("diff ", "From ", "--- ", "Index: ")):
+        return False
+    return any(line.rstrip() == _CONTENTS_HEADING for line in lines)
 
 
 def kind_of(text: str) -> str | None:
     """``report``, ``patch`` or None, from the first few kilobytes of ``text``."""
-    from extractor.sources.report import looks_like_report
-
     head = text[:8192]
     if looks_like_report(head):
         return "report"

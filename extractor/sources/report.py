@@ -19,7 +19,7 @@ from pathlib import PurePath
 
 from extractor.sources.base import DocSection, Problem, Source, SourceError, SourceMeta
 
-__all__ = ["looks_like_report", "parse_report"]
+__all__ = ["parse_report"]
 
 STATUSES = frozenset({"modified", "added", "removed", "renamed"})
 _SUMMARY_HEADING = "# Summary Table"
@@ -54,31 +54,6 @@ _ESCAPES = {
     "P": "\u2029",
 }
 _HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
-
-
-# --------------------------------------------------------------------------- detection
-
-
-def looks_like_report(head: str) -> bool:
-    """True when ``head`` (the first few KB of a file) is a report rather than a diff / patch.
-
-    A report opens with ``---`` front matter holding a ``date:`` or ``permalink:`` key, or
-    has a ``# Modified Contents`` heading. Unified diffs and ``git format-patch`` mails open
-    with ``diff``, ``--- a/…`` or ``From …``, and their diff lines are prefixed, so they never
-    hold either at column 0.
-    """
-    lines = head.lstrip("\ufeff").split("\n")
-    first = lines[0].rstrip()
-    if first == "---":
-        for line in lines[1:]:
-            s = line.rstrip()
-            if s in ("---", "..."):
-                break
-            if s.startswith(("date:", "permalink:")):
-                return True
-    if first.startswith(("diff ", "From ", "--- ", "Index: ")):
-        return False
-    return any(line.rstrip() == _CONTENTS_HEADING for line in lines)
 
 
 # --------------------------------------------------------------------------- front matter
