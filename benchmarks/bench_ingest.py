@@ -42,6 +42,7 @@ from measure import Measured, best_median, run  # noqa: E402
 
 EXTRACT = [sys.executable, "-c", "from extractor.entry import run; run()"]
 _DATE = re.compile(r"^(date:\s*'?)(\d{4}-\d{2}-\d{2})", re.M)
+_FILE_DATE = re.compile(r"report-(\d{4})(\d{2})(\d{2})")
 _COMPARE = re.compile(r"(MicrosoftDocs:)([0-9a-f]{7,40})")
 
 
@@ -82,8 +83,9 @@ def bare_pass(folders: list[str]) -> None:
 
 
 def scaled_copies(files: list[Path], k: int, dest: Path) -> list[str]:
-    """``k`` copies of ``files`` under ``dest``; copy ``i`` is dated ``2 * i`` years later and
-    its compare SHAs are renamed, so that no copy repeats another's sources or changes."""
+    """``k`` copies of ``files`` under ``dest``; copy ``i`` is dated ``2 * i`` years later (its
+    front matter and the date in its file names) and its compare SHAs are renamed, so that no
+    copy repeats another's sources or changes."""
     folders = []
     for i in range(k):
         folder = dest / f"copy{i}"
@@ -94,7 +96,9 @@ def scaled_copies(files: list[Path], k: int, dest: Path) -> list[str]:
                                                               + timedelta(days=730 * i)).isoformat(), text)
                 text = _COMPARE.sub(lambda m, i=i: m.group(1) + hashlib.sha1(
                     f"{i}:{m.group(2)}".encode()).hexdigest()[:len(m.group(2))], text)
-            out = folder / f"{n:04d}-{f.name}"
+            name = _FILE_DATE.sub(lambda m, i=i: "report-" + (date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+                                                             + timedelta(days=730 * i)).strftime("%Y%m%d"), f.name)
+            out = folder / f"{n:04d}-{name}"
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(text, encoding="utf-8")
         folders.append(str(folder))
