@@ -1,7 +1,8 @@
 """Exports: every event as the JSONL of the fact contract, or as CSV / Parquet.
 
-Rows are sorted by ``observed_at``, ``doc``, ``kind`` (then subject, attribute, change)
-so the same database always exports the same bytes. An event seen through several
+Rows are sorted by ``observed_at``, ``doc``, ``kind`` (then subject, attribute, change, and
+for events of one fact on one day, such as two commits of a walk, the changes' order in time,
+then the event id) so the same database always exports the same bytes. An event seen through several
 sources names the one with the smallest file name.
 """
 
@@ -31,8 +32,9 @@ SELECT e.kind, CAST(e.observed_at AS VARCHAR) AS observed_at, e.doc, e.subject_j
        e.attribute, e.change, e.old_json, e.new_json, e.old_raw, e.new_raw, e.qualifier,
        p.file, p.line, p.repo, p.base, p.head
 FROM events e JOIN prov p USING (event_id)
+LEFT JOIN change_sequence cs USING (change_id)
 {where}
-ORDER BY e.observed_at, e.doc, e.kind, e.subject_json, e.attribute, e.change
+ORDER BY e.observed_at, e.doc, e.kind, e.subject_json, e.attribute, e.change, cs.seq, e.event_id
 """
 
 

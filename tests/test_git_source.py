@@ -572,3 +572,23 @@ def test_commits_holding_many_events_are_loaded_in_smaller_chunks(tmp_path: Path
     assert loads == [1, 2, 3]
     assert (res.commits, res.loaded) == (6, 6)
     assert db.records() == whole
+
+
+def test_same_day_changes_of_one_fact_export_in_commit_order(tmp_path: Path) -> None:
+    repo = init(tmp_path / "repo")
+    commit(repo, "2025-03-01", "quotas", {QUOTAS: quotas(QUOTA_ROWS)})
+    rows = list(QUOTA_ROWS)
+    for tpm in ("7 M", "9 M", "6 M"):  # three commits of one day (same time), one row each
+        rows[1] = ("o3-mini", "Default", tpm, "500")
+        commit(repo, "2025-03-02", f"o3-mini default {tpm}", {QUOTAS: quotas(rows)})
+    db, _ = walk(tmp_path / "x.duckdb", repo)
+    steps = [(r["old"], r["new"]) for r in db.records()
+             if r["observed_at"] == "2025-03-02" and r["attribute"] == "tpm" and r["change"] == "changed"]
+    assert steps == [(5_000_000, 7_000_000), (7_000_000, 9_000_000), (9_000_000, 6_000_000)]
+    with (tmp_path / "a.jsonl").open("w", encoding="utf-8") as fh:
+        db.write_jsonl(fh)
+    again = extractor.connect(tmp_path / "y.duckdb")
+    again.ingest(git=repo)
+    with (tmp_path / "b.jsonl").open("w", encoding="utf-8") as fh:
+        again.write_jsonl(fh)
+    assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
