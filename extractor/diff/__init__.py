@@ -1,5 +1,7 @@
-"""Diff model: documents changed by a source, as hunks with before / after views."""
+"""Diff model: documents changed by a source, as hunks with before / after views, and the
+one reader of unified-diff hunks (``extractor.diff.hunks``)."""
 
-from extractor.diff.model import DiffError, DiffLine, FileDiff, Hunk, parse_file_diff
+from extractor.diff.hunks import read_block
+from extractor.diff.model import DiffLine, FileDiff, Hunk
 
-__all__ = ["DiffError", "DiffLine", "FileDiff", "Hunk", "parse_file_diff"]
+__all__ = ["DiffLine", "FileDiff", "Hunk", "read_block"]

@@ -1,34 +1,26 @@
 """The diff model every source feeds: one ``FileDiff`` per document, made of ``Hunk``s.
 
 A hunk gives a *before* view (context + removed lines) and an *after* view (context +
-added lines). Each line keeps its line number in the input file (for provenance) and in
-the old / new document (for locating tables). Parsing is done by ``unidiff``; report
-diff blocks lack ``---``/``+++`` headers, so they are added here.
+added lines). Each line keeps a source line number (for provenance) and its line number
+in the old / new document (for locating tables). Hunks are read by ``extractor.diff.hunks``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import unidiff
-from unidiff.errors import UnidiffParseError
+from unidiff.constants import LINE_TYPE_ADDED as ADDED
+from unidiff.constants import LINE_TYPE_CONTEXT as CONTEXT
+from unidiff.constants import LINE_TYPE_REMOVED as REMOVED
 
-CONTEXT, ADDED, REMOVED = " ", "+", "-"
-
-
-class DiffError(ValueError):
-    """A diff block that cannot be parsed; carries the input line where it failed."""
-
-    def __init__(self, message: str, line: int | None = None) -> None:
-        super().__init__(message)
-        self.line = line
+__all__ = ["ADDED", "CONTEXT", "REMOVED", "DiffLine", "FileDiff", "Hunk"]
 
 
 @dataclass(slots=True)
 class DiffLine:
     kind: str  # " ", "+" or "-"
     text: str
-    src_line: int  # line number in the input file (report / patch)
+    src_line: int  # line in the input file (report / patch), or in the document (git walk)
     old_no: int | None
     new_no: int | None
 
@@ -72,41 +64,3 @@ class FileDiff:
     # Full text of the document on either side, when the source knows it (git walk).
     full_before: str | None = None
     full_after: str | None = None
-
-
-def parse_hunks(diff_text: str, first_line: int, path: str = "doc.md") -> list[Hunk]:
-    """Parse header-less hunks (a report's diff block) whose first line is ``first_line``.
-
-    ``diff_text`` must use ``\\n`` line ends with any ``\\r`` already stripped.
-    """
-    text = f"--- a/{path}\n+++ b/{path}\n{diff_text}"
-    if not text.endswith("\n"):
-        text += "\n"
-    try:
-        patch = unidiff.PatchSet(text)
-    except UnidiffParseError as exc:
-        raise DiffError(str(exc), first_line) from exc
-    offset = first_line - 3
-    return [_hunk(h, offset) for pf in patch for h in pf]
-
-
-def _hunk(h: unidiff.Hunk, offset: int) -> Hunk:
-    lines = [
-        DiffLine(ln.line_type, ln.value.rstrip("\n").rstrip("\r"), offset + ln.diff_line_no,
-                 ln.source_line_no, ln.target_line_no)
-        for ln in h
-        if ln.line_type in (CONTEXT, ADDED, REMOVED)
-    ]
-    return Hunk(h.source_start, h.source_length, h.target_start, h.target_length,
-                (h.section_header or "").strip(), lines)
-
-
-def parse_file_diff(doc: str, diff_text: str, first_line: int, status: str = "modified",
-                    old_doc: str | None = None) -> FileDiff:
-    return FileDiff(doc=doc, old_doc=old_doc, status=status,
-                    hunks=parse_hunks(diff_text, first_line, doc))
-
-
-def hunks_from_patched_file(pf: unidiff.PatchedFile, offset: int) -> list[Hunk]:
-    """Hunks of a file from a full unidiff ``PatchSet`` (patch and git sources)."""
-    return [_hunk(h, offset) for h in pf]

@@ -9,13 +9,13 @@ header-less rows of any report of the same document, earlier or later, can be re
 
 from __future__ import annotations
 
-import itertools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from extractor.blocks import Block, Table, find_blocks
-from extractor.diff.model import DiffError, FileDiff, parse_file_diff, parse_hunks
+from extractor.diff.hunks import read_block
+from extractor.diff.model import FileDiff
 from extractor.ingest.caches import TABLE_CLAIMS_MAX, RunCache
 from extractor.layout import HeadingEntry, LayoutEntry, LayoutMemory
 from extractor.prefilter import wanted
@@ -93,8 +93,11 @@ def prepare_deferred(prep: Prepared, memory: LayoutMemory, cache: RunCache) -> N
 
 def _parse_section(prep: Prepared, sec: DocSection, memory: LayoutMemory, cache: RunCache) -> None:
     assert sec.diff_text is not None
-    diff = _parse_tolerant(sec.doc, sec.diff_text, sec.first_line, sec.status, sec.old_doc,
-                           prep.source.problems, str(prep.file.path))
+    hunks, broken = read_block(sec.diff_text, sec.first_line)
+    for line, why in broken:  # a broken hunk is recorded and the others are still read
+        prep.source.problems.append(Problem(str(prep.file.path), line, f"{sec.doc}: unreadable hunk: {why}",
+                                            "error"))
+    diff = FileDiff(doc=sec.doc, old_doc=sec.old_doc, status=sec.status, hunks=hunks)
     _add_doc(prep, sec.doc, diff, memory, cache)
 
 
@@ -138,25 +141,6 @@ def _claim_snapshot_table(blk: Block, claims: Claims, cache: RunCache) -> None:
     if len(known) >= TABLE_CLAIMS_MAX:
         known.clear()
     known[key] = claims.of(blk)
-
-
-def _parse_tolerant(doc: str, text: str, first_line: int, status: str, old_doc: str | None,
-                    problems: list[Problem], path: str) -> FileDiff:
-    """Parse a diff block; a broken hunk is recorded and the others are still read."""
-    try:
-        return parse_file_diff(doc, text, first_line, status, old_doc)
-    except DiffError:
-        pass
-    diff = FileDiff(doc=doc, old_doc=old_doc, status=status)
-    lines = text.split("\n")
-    starts = [i for i, ln in enumerate(lines) if ln.startswith("@@")] + [len(lines)]
-    for a, b in itertools.pairwise(starts):
-        chunk = "\n".join(lines[a:b])
-        try:
-            diff.hunks.extend(parse_hunks(chunk, first_line + a, doc))
-        except DiffError as exc:
-            problems.append(Problem(path, first_line + a, f"{doc}: unreadable hunk: {exc}", "error"))
-    return diff
 
 
 def remember(doc: ParsedDoc, memory: LayoutMemory, source_id: str, observed_at: str, claims: Claims) -> None:

@@ -39,7 +39,8 @@ try:
 except ImportError:  # pragma: no cover - not a POSIX system
     fcntl = None  # type: ignore[assignment]
 
-from extractor.diff.model import ADDED, CONTEXT, REMOVED, DiffLine, FileDiff, Hunk
+from extractor.diff.hunks import DOCUMENT, build
+from extractor.diff.model import FileDiff
 from extractor.sources.base import DocSection, Problem, Source, SourceError, SourceMeta
 from extractor.sources.patch import FilePatch, parse_files, unquote_path
 from extractor.sources.snapshot import Snapshot, holds_facts, make_snapshot
@@ -405,7 +406,8 @@ class Walk:
             self._snaps.pop(old_key, None)
         if after is not None and f.new_path:
             self._snaps[f.new_path] = after
-        sec.parsed = FileDiff(doc=f.doc, old_doc=sec.old_doc, status=f.status, hunks=_hunks(f, lines),
+        hunks = [build(lines, h, DOCUMENT) for h in f.hunks]
+        sec.parsed = FileDiff(doc=f.doc, old_doc=sec.old_doc, status=f.status, hunks=hunks,
                               full_before=before if f.status != "added" else None, full_after=after)
         return sec
 
@@ -487,25 +489,3 @@ def _apply(old: list[str], f: FilePatch, lines: list[str]) -> list[str] | None:
             return None
         new[i0:i0 + h.old_len] = new_part
     return new
-
-
-def _hunks(f: FilePatch, lines: list[str]) -> list[Hunk]:
-    out = []
-    for h in f.hunks:
-        o, n = h.old_start, h.new_start
-        dl: list[DiffLine] = []
-        for ln in lines[h.start + 1:h.end]:
-            c = ln[:1]
-            t = ln[1:-1] if ln.endswith("\r") else ln[1:]
-            if c == " ":
-                dl.append(DiffLine(CONTEXT, t, n, o, n))
-                o += 1
-                n += 1
-            elif c == "-":
-                dl.append(DiffLine(REMOVED, t, o, o, None))
-                o += 1
-            elif c == "+":
-                dl.append(DiffLine(ADDED, t, n, None, n))
-                n += 1
-        out.append(Hunk(h.old_start, h.old_len, h.new_start, h.new_len, h.section, dl))
-    return out

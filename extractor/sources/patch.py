@@ -11,7 +11,8 @@ stripped, so CRLF files and CRLF patches read alike); the pipeline parses it lik
 diff block. Renames (``rename from`` / ``rename to``), new and deleted files, copies, mode
 changes, binary markers and ``\\ No newline at end of file`` are understood. Hunks are read
 by their ``@@`` counts, so a mail signature (``-- ``) or a following commit is never taken
-for a diff line; a hunk cut short is a ``Problem``, not a lost file.
+for a diff line; a hunk cut short is a ``Problem``, not a lost file. Hunks are located and
+read by ``extractor.diff.hunks``, the reader every source shares.
 
 The low-level reader (``parse_files``) is shared with the git walk (``extractor.sources.git``).
 """
@@ -24,11 +25,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from extractor.diff.hunks import HunkSpan, header, locate
 from extractor.sources.base import DocSection, Problem, Source, SourceError, SourceMeta
 
-__all__ = ["FilePatch", "HunkSpan", "looks_like_patch", "parse_files", "parse_patch", "unquote_path"]
+__all__ = ["FilePatch", "looks_like_patch", "parse_files", "parse_patch", "unquote_path"]
 
-HUNK_RE = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)$")
 _COMMIT_RE = re.compile(r"^commit ([0-9a-f]{7,40})((?: [0-9a-f]{7,40})*)(?: \(.*\))?\s*$")
 _MBOX_RE = re.compile(r"^From ([0-9a-f]{40}) Mon Sep 17 00:00:00 2001\s*$")
 _PREFIX_RE = re.compile(r"^[abciow]/")
@@ -45,20 +46,6 @@ def looks_like_patch(text: str) -> bool:
 
 
 # --------------------------------------------------------------------------- low level
-
-
-@dataclass(slots=True)
-class HunkSpan:
-    """One hunk: lines ``start`` (its ``@@`` line) to ``end`` (exclusive) of the input."""
-
-    start: int
-    end: int
-    old_start: int
-    old_len: int
-    new_start: int
-    new_len: int
-    section: str
-    complete: bool = True
 
 
 @dataclass
@@ -143,9 +130,9 @@ def _git_header_paths(rest: str) -> tuple[str | None, str | None]:
     return parts[0], parts[-1] if len(parts) > 1 else None
 
 
-def parse_files(lines: list[str], start: int = 0, end: int | None = None,
-                problems: list[tuple[int, str]] | None = None) -> list[FilePatch]:
-    """Every file diff in ``lines[start:end]``; ``problems`` gets ``(line index, message)``."""
+def parse_files(lines: list[str], start: int = 0, end: int | None = None) -> list[FilePatch]:
+    """Every file diff in ``lines[start:end]``, each hunk located by its counts (one cut
+    short keeps the lines it has, ``HunkSpan.complete`` False: the pipeline reports it)."""
     end = len(lines) if end is None else end
     files: list[FilePatch] = []
     cur: FilePatch | None = None
@@ -154,15 +141,17 @@ def parse_files(lines: list[str], start: int = 0, end: int | None = None,
     while i < end:
         line = lines[i]
         c = line[:1]
-        if c == "@" and line.startswith("@@ "):
-            m = HUNK_RE.match(line.rstrip("\r"))
-            if m is not None:
-                if cur is None:  # header-less hunks (a bare hunk list)
-                    cur = FilePatch(header_line=i)
-                    files.append(cur)
-                in_header = False
-                i = _read_hunk(lines, i, end, m, cur, problems)
-                continue
+        if c == "@" and (m := header(line)) is not None:
+            if cur is None:  # header-less hunks (a bare hunk list)
+                cur = FilePatch(header_line=i)
+                files.append(cur)
+            in_header = False
+            span = locate(lines, i, end, m)
+            cur.hunks.append(span)
+            cur.added += span.added
+            cur.deleted += span.removed
+            i = span.end
+            continue
         elif c == "d" and line.startswith("diff "):
             if line.startswith("diff --git "):
                 a, b = _git_header_paths(line[11:])
@@ -244,44 +233,6 @@ def _finish(f: FilePatch) -> None:
         f.status, f.copied, f.old_path = "added", True, None
     else:
         f.status = "modified"
-
-
-def _read_hunk(lines: list[str], i: int, end: int, m: re.Match[str], cur: FilePatch,
-               problems: list[tuple[int, str]] | None) -> int:
-    old_start, new_start = int(m.group(1)), int(m.group(3))
-    old_len = int(m.group(2)) if m.group(2) is not None else 1
-    new_len = int(m.group(4)) if m.group(4) is not None else 1
-    ol, nl = old_len, new_len
-    j = i + 1
-    while j < end and (ol > 0 or nl > 0):
-        c = lines[j][:1]
-        if c == " " or c == "" or lines[j] == "\r":
-            if ol <= 0 or nl <= 0:
-                break
-            ol -= 1
-            nl -= 1
-        elif c == "-":
-            if ol <= 0:
-                break
-            ol -= 1
-            cur.deleted += 1
-        elif c == "+":
-            if nl <= 0:
-                break
-            nl -= 1
-            cur.added += 1
-        elif c != "\\":
-            break
-        j += 1
-    while j < end and lines[j][:1] == "\\":
-        j += 1
-    complete = ol == 0 and nl == 0
-    if not complete and problems is not None:
-        problems.append((i, f"{cur.doc or 'diff'}: hunk at this line is cut short "
-                            f"({ol} old and {nl} new lines missing)"))
-    cur.hunks.append(HunkSpan(i, j, old_start, old_len, new_start, new_len,
-                              m.group(5).strip(), complete))
-    return j
 
 
 # --------------------------------------------------------------------------- commits and dates
