@@ -7,12 +7,13 @@ the git walk turning the hunks it follows into ``Hunk``s (``build``, from
 ``extractor.sources.git``).
 
 From ``unidiff`` it takes the hunk-header grammar (``RE_HUNK_HEADER``), the line types
-(``LINE_TYPE_*``, also the kinds of ``DiffLine``) and, for blocks, the wording of its parse
-errors, so a broken hunk is reported as before ("Hunk is shorter than expected", ...).
-``unidiff.PatchSet`` itself is not called: it wants ``---``/``+++`` headers, gives up on a
-whole block at its first broken hunk, reads a hunk by lines rather than counts in a stream
-where a signature or the next commit may follow, and builds a ``Line`` per diff line, which
-the walk, reading thousands of commits, does without. Added around the grammar:
+(``LINE_TYPE_*``, also the kinds of ``DiffLine``) and the wording of its parse errors, so a
+broken hunk of a block is reported as it always was ("Hunk is shorter than expected", ...).
+``unidiff.PatchSet`` itself is not called: it needs ``---``/``+++`` headers, stops at a
+block's first broken hunk (so every hunk had to be parsed again on its own), drops a whole
+hunk for a stray line after it (a ``+++ `` line, a ``\\`` marker after prose), cannot say
+where a hunk stopped, and matches a regex and builds a ``Line`` per diff line (reading the
+corpus's report blocks takes three times as long). Added around the grammar:
 
 * locating a hunk by its ``@@`` counts (``locate``): the hunk ends when its counts are met
   (then any ``\\ No newline at end of file`` lines), so a mail signature (``-- ``) or a
