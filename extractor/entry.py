@@ -18,9 +18,20 @@ from extractor.interrupts import EXIT_INTERRUPTED, interrupts_deferred
 
 
 def _quit(code: int) -> None:
-    """Exit with ``code``; Ctrl-C during the interpreter's own shutdown is ignored."""
+    """Exit with ``code``; Ctrl-C during the interpreter's own shutdown is ignored.
+
+    An interrupted run leaves by ``os._exit``: when the Ctrl-C was raised inside code that
+    ``exec`` runs from a string (dataclasses and namedtuples are made so while a module
+    loads), CPython keeps it marked as unhandled even though it was caught, and under
+    ``python -m`` it then ends the process by SIGINT instead of with this status. Everything
+    that had to be closed (the database, the workers) was closed on the way here."""
     with suppress(ValueError, OSError):
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if code == EXIT_INTERRUPTED:
+        for stream in (sys.stdout, sys.stderr):
+            with suppress(Exception):
+                stream.flush()
+        os._exit(code)
     sys.exit(code)
 
 
