@@ -12,14 +12,14 @@ the bests (and of the medians):
   daily case when nothing is new: every file skipped).
 
 Memory, for the ingest: the peak resident memory of its largest process as
-``/usr/bin/time -v`` reports it, and the peak of the sum over the process and its forked
-workers (sampled; shared pages counted in each process). With ``--scale 4`` the corpus is
+``/usr/bin/time -v`` reports it, and the sampled peak of the sum over the process and any
+children it starts (see ``measure``). With ``--scale 4`` the corpus is
 also written four times into a temporary folder (each copy under its own name, its
 front-matter dates moved by two years per copy and its compare range renamed, so that
 every copy is new input) and that ingest's memory is printed too: it must not grow with
 the input.
 
-    python benchmarks/bench_ingest.py [FOLDER ...] [--repeat N] [--workers N] [--scale K]
+    python benchmarks/bench_ingest.py [FOLDER ...] [--repeat N] [--scale K]
 """
 
 from __future__ import annotations
@@ -111,14 +111,13 @@ def _mb(value: float | None) -> str:
 
 def memory_line(label: str, m: Measured) -> str:
     return (f"{label:<16} {_mb(m.max_rss_mb)} largest process (time -v), {_mb(m.sum_rss_mb)} summed over "
-            f"the process and its workers  ({m.seconds:.2f} s)")
+            f"the process and its children  ({m.seconds:.2f} s)")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("folders", nargs="*", default=[str(ROOT.parent / "shared" / "corpus")])
     ap.add_argument("--repeat", type=int, default=5, help="runs of each side (best and median are shown)")
-    ap.add_argument("--workers", type=int, default=None, help="ingest processes (default: chosen by extract)")
     ap.add_argument("--scale", type=int, default=4, help="also ingest the input this many times over (0: no)")
     ap.add_argument("--bare", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -129,7 +128,6 @@ def main() -> None:
     mb = sum(f.stat().st_size for f in files) / 1e6
     for f in files:  # the page cache, warm for both sides
         f.read_bytes()
-    env = {"EXTRACTOR_WORKERS": str(args.workers)} if args.workers else {}
     bare_cmd = [sys.executable, __file__, "--bare", *args.folders]
     ingests: list[Measured] = []
     bares: list[float] = []
@@ -138,9 +136,8 @@ def main() -> None:
         for k in range(max(1, args.repeat)):
             db = str(Path(tmp) / f"bench{k}.duckdb")
             bares.append(run(bare_cmd, sample=False).seconds)
-            ingests.append(run([*EXTRACT, "-q", "--db", db, "ingest", *args.folders], env=env))
-            reingests.append(run([*EXTRACT, "-q", "--db", db, "ingest", *args.folders], env=env,
-                                 sample=False).seconds)
+            ingests.append(run([*EXTRACT, "-q", "--db", db, "ingest", *args.folders]))
+            reingests.append(run([*EXTRACT, "-q", "--db", db, "ingest", *args.folders], sample=False).seconds)
         counts = run([*EXTRACT, "--db", db, "sql", "--format", "csv",
                       "SELECT kind, count(*) FILTER (WHERE change <> 'unchanged') AS changes, "
                       "count(*) FILTER (WHERE change = 'unchanged') AS observations FROM events "
@@ -148,7 +145,7 @@ def main() -> None:
         scaled = None
         if args.scale > 1:
             folders = scaled_copies(files, args.scale, Path(tmp) / "scaled")
-            scaled = run([*EXTRACT, "-q", "--db", str(Path(tmp) / "scaled.duckdb"), "ingest", *folders], env=env)
+            scaled = run([*EXTRACT, "-q", "--db", str(Path(tmp) / "scaled.duckdb"), "ingest", *folders])
     times = [m.seconds for m in ingests]
     bare_s, ingest_s, reingest_s = min(bares), min(times), min(reingests)
     print(f"input            {len(files)} files, {mb:.1f} MB")

@@ -2,10 +2,10 @@
 
 ``run(argv)`` runs ``argv`` as a fresh process under ``/usr/bin/time -v`` (when present) and
 returns its wall seconds, the peak resident memory of its largest process as ``time -v``
-reports it, and the peak of the summed resident memory of the process and its children
-(forked workers), sampled from ``/proc`` every few milliseconds. The sum counts pages that
-a parent and its forked workers share once per process, so it overstates what they use
-together; it is shown beside the largest process, not instead of it.
+reports it, and the peak of the summed resident memory of the process and its children,
+sampled from ``/proc`` every few milliseconds. The sum counts pages that a parent and its
+forked children share once per process, so it overstates what they use together; it is
+shown beside the largest process, not instead of it.
 """
 
 from __future__ import annotations

@@ -7,7 +7,6 @@ The CLI is a thin layer over this module. A read-only connection is a sandbox: i
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,8 +23,6 @@ if TYPE_CHECKING:  # loaded by the calls that need them: --version and --help st
     from extractor.queries import NamedQuery
     from extractor.render import Rows
     from extractor.store.db import Store
-
-WORKERS_ENV = "EXTRACTOR_WORKERS"
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
 
@@ -52,23 +49,18 @@ class Extractor:
                progress: Callable[[int, str], Any] | None = None,
                on_problem: Callable[[str, int | None, str, str], None] | None = None,
                git: str | Path | None = None, since: str | None = None, until: str | None = None,
-               git_paths: Iterable[str] = (), repo: str | None = None, workers: int | None = None) -> IngestResult:
+               git_paths: Iterable[str] = (), repo: str | None = None) -> IngestResult:
         """Ingest files / folders; with no paths (and no ``git``), the sample shipped in the package.
 
         ``git``: walk that repository commit by commit (``since`` / ``until`` commit dates,
         ``git_paths`` globs); a second walk continues after the last commit ingested.
         ``repo`` (``OWNER/NAME``) names the repository of patches and of the walk.
-        ``workers``: processes parsing the files (None: ``$EXTRACTOR_WORKERS``, else chosen by
-        machine and input size; 1: no fork). A ``$EXTRACTOR_WORKERS`` that is not a positive
-        integer raises ``ValueError``.
         """
         from extractor.ingest import ingest
 
-        if workers is None:
-            workers = env_workers()
         targets = list(paths) if paths else ([] if git is not None else [SAMPLE_DIR])
         return ingest(self.store, targets, date=date, progress=progress, on_problem=on_problem,
-                      git=git, since=since, until=until, git_paths=git_paths, repo=repo, workers=workers)
+                      git=git, since=since, until=until, git_paths=git_paths, repo=repo)
 
     def events(self, *, include_unchanged: bool = True) -> pd.DataFrame:
         """Every event as flat rows, in export order."""
@@ -186,16 +178,6 @@ def _frame(store: Store, sql: str, params: Any = None) -> pd.DataFrame:
     """A query's result as a DataFrame, integer columns as nullable ``Int64`` (not float);
     on a read-only store, run as any SQL is there (``Store.read``)."""
     return store.read(sql, params)
-
-
-def env_workers() -> int | None:
-    """``$EXTRACTOR_WORKERS`` as a number of processes; None when unset or empty."""
-    env = os.environ.get(WORKERS_ENV, "").strip()
-    if not env:
-        return None
-    if not env.isdigit() or int(env) < 1:
-        raise ValueError(f"${WORKERS_ENV}: expected a positive integer (processes), got {env!r}")
-    return int(env)
 
 
 def _view(kind: str | None, form: str) -> str:

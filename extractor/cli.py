@@ -338,14 +338,10 @@ def _progress(enabled: bool, total: int) -> Iterator[Any]:
               help="With --git: only commits touching these paths (git glob pathspecs; repeat the option).")
 @click.option("--repo", default=None, metavar="OWNER/NAME",
               help="Repository the patches and the walk belong to [default for --git: its origin remote].")
-@click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N", envvar="EXTRACTOR_WORKERS",
-              show_envvar=True,
-              help="Processes that parse the files; 1 never forks [default: one per CPU (up to 4) when there "
-              "are at least 16 new files and 2 MB].")
 @common_options
 @click.pass_obj
 def ingest(obj: Ctx, paths: tuple[Path, ...], date: str | None, git: Path | None, since: str | None,
-           until: str | None, git_paths: tuple[str, ...], repo: str | None, workers: int | None) -> None:
+           until: str | None, git_paths: tuple[str, ...], repo: str | None) -> None:
     """Ingest Diff Insight Reports and unified diffs (files or folders, recursively), and
     git repositories (--git).
 
@@ -385,7 +381,7 @@ def ingest(obj: Ctx, paths: tuple[Path, ...], date: str | None, git: Path | None
                 bar.update(task, advance=n, description=label)
 
         res = db.ingest(list(paths) or None, date=date, progress=tick, on_problem=on_problem, git=git,
-                        since=since, until=until, git_paths=git_paths, repo=repo, workers=workers)
+                        since=since, until=until, git_paths=git_paths, repo=repo)
         failed = len(res.failed)
     log.debug("seconds per phase: %s", ", ".join(f"{k} {v:.3f}" for k, v in res.seconds.items()))
     if not obj.quiet:

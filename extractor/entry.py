@@ -24,7 +24,7 @@ def _quit(code: int) -> None:
     ``exec`` runs from a string (dataclasses and namedtuples are made so while a module
     loads), CPython keeps it marked as unhandled even though it was caught, and under
     ``python -m`` it then ends the process by SIGINT instead of with this status. Everything
-    that had to be closed (the database, the workers) was closed on the way here."""
+    that had to be closed (the database) was closed on the way here."""
     with suppress(ValueError, OSError):
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     if code == EXIT_INTERRUPTED:

@@ -81,7 +81,7 @@ class LayoutMemory:
     new_tables: list[LayoutEntry] = field(default_factory=list)
     new_headings: list[HeadingEntry] = field(default_factory=list)
     # When a list, every change is also appended here as an op that ``replay`` can apply to
-    # another memory: the parallel ingest merges its workers' memories this way, in input order.
+    # another memory: the file ingest rebuilds its memory this way, in input order.
     ops: list[Op] | None = None
     # new_tables by source: (entries indexed, the last of them, the index); see new_tables_of
     _new_index: tuple[int, LayoutEntry | None, dict[str, list[LayoutEntry]]] | None = field(

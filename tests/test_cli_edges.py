@@ -303,24 +303,6 @@ def test_an_empty_folder_says_nothing_was_found(tmp_path: Path) -> None:
     assert "0 files" in res.stderr
 
 
-@pytest.mark.parametrize("value, why", [("abc", "'abc' is not a valid integer"), ("0", "0 is not in the range"),
-                                        ("-2", "is not in the range"), ("1.5", "'1.5' is not a valid integer")])
-def test_an_invalid_workers_variable_is_a_usage_error(tmp_path: Path, value: str, why: str) -> None:
-    db = tmp_path / "x.duckdb"
-    res = extract("--db", str(db), "ingest", env={"EXTRACTOR_WORKERS": value})
-    assert res.exit_code == 2
-    assert "Invalid value for '--workers' (env var: 'EXTRACTOR_WORKERS')" in res.stderr and why in res.stderr
-    assert not db.exists()
-
-
-def test_workers_variable_in_the_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("EXTRACTOR_WORKERS", "many")
-    with extractor.connect(tmp_path / "x.duckdb") as db, pytest.raises(ValueError, match="EXTRACTOR_WORKERS"):
-        db.ingest()
-    monkeypatch.setenv("EXTRACTOR_WORKERS", "")
-    assert extract("--db", str(tmp_path / "y.duckdb"), "-q", "ingest").exit_code == 0  # empty: unset
-
-
 def test_an_invalid_wait_is_a_usage_error(db_path: Path) -> None:
     res = extract("--db", str(db_path), "stats", env={"EXTRACTOR_WAIT": "soon"})
     assert res.exit_code == 2 and "Invalid value for '--wait' (env var: 'EXTRACTOR_WAIT')" in res.stderr

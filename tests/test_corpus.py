@@ -118,16 +118,3 @@ def test_seed_0621_quota_table_gives_only_real_changes(tmp_path: Path) -> None:
         ("o3-pro", "enterprise", "global-standard", "tpm", "added", 16_000_000, "16 M"),
     ]
     assert unchanged == {"o4-mini", "o3", "o3-mini", "o1", "o1-preview", "o1-mini"}
-
-
-def test_one_process_stores_what_the_parallel_run_stores(corpus_db: extractor.Extractor,
-                                                         tmp_path: Path) -> None:
-    """The module's database is built with as many workers as the machine offers."""
-    single = extractor.connect(tmp_path / "single.duckdb")
-    res = single.ingest([CORPUS, SEEDS], workers=1)
-    assert res.loaded == 379 and not res.failed
-    assert single.records() == corpus_db.records()
-    for table in ("doc_changes", "unresolved", "layouts", "headings"):
-        a = single.sql(f"select * from {table} order by all")
-        b = corpus_db.sql(f"select * from {table} order by all")
-        assert a.equals(b), table

@@ -55,7 +55,7 @@ def held_ingest(tmp_path: Path) -> Iterator[tuple[Path, subprocess.Popen[str], P
     db, fifo = tmp_path / "facts.duckdb", tmp_path / "second.md"
     os.mkfifo(fifo)
     proc = subprocess.Popen(command("--db", str(db), "ingest", str(FIRST), str(fifo)), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env={**os.environ, "EXTRACTOR_WORKERS": "1"})
+                            stderr=subprocess.PIPE, text=True)
     try:
         wait_until_writing(db, proc)
         yield db, proc, fifo

@@ -128,12 +128,11 @@ def test_an_ingest_leaves_no_cyclic_garbage_and_gives_the_collector_back(tmp_pat
     db.close()
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_an_ingest_times_its_phases(tmp_path: Path, workers: int) -> None:
+def test_an_ingest_times_its_phases(tmp_path: Path) -> None:
     _folder(tmp_path)
     db = extractor.connect(tmp_path / "x.duckdb")
-    first = db.ingest([tmp_path / "in"], workers=workers)
+    first = db.ingest([tmp_path / "in"])
     assert list(first.seconds) == ["read", "prepare", "deferred", "extract", "load"]
     assert all(v >= 0 for v in first.seconds.values())
-    again = db.ingest([tmp_path / "in"], workers=workers)  # nothing new: only the files are looked at
+    again = db.ingest([tmp_path / "in"])  # nothing new: only the files are looked at
     assert (again.loaded, list(again.seconds)) == (0, ["read"])

@@ -39,7 +39,7 @@ def module_containers() -> dict[tuple[str, str], int]:
 
 def records(tmp_path: Path, name: str, paths: list[Path]) -> list[dict[str, object]]:
     with extractor.connect(tmp_path / f"{name}.duckdb") as db:
-        db.ingest(paths, workers=1)
+        db.ingest(paths)
         return db.records()
 
 

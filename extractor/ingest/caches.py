@@ -1,7 +1,7 @@
 """What one ingest run remembers to avoid doing the same work twice: bounded, and gone with the run.
 
-A ``RunCache`` belongs to one run (a forked worker works on its own copy). Nothing here
-changes a result: a run without these caches stores the same rows, only slower.
+A ``RunCache`` belongs to one run. Nothing here changes a result: a run without these
+caches stores the same rows, only slower.
 """
 
 from __future__ import annotations

@@ -94,10 +94,6 @@ class Run:
             self._matcher = load_matcher(self.store)
         return self._matcher
 
-    def forget_matcher(self) -> None:
-        """Load the matcher from the store again when next needed (after a failed attempt)."""
-        self._matcher = None
-
     def fail(self, path: str, source_id: str | None, exc: Exception) -> None:
         """An input that failed unexpectedly (the traceback goes to the debug log)."""
         log.debug("unexpected failure on %s", path, exc_info=True)

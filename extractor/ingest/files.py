@@ -1,100 +1,79 @@
-"""The file inputs of a run, in three phases over ``n`` processes, then one load in date order.
+"""The file inputs of a run, in three phases in this process, then one load in date order.
 
-Phase one prepares every input (``Shard.prepare_all``, shared out by tickets) and merges
-what the shards learnt in input order: layout ops, resolved change ids, failures. Phase
-two parses the sections that only a now-known layout makes useful, and takes the stored
-sources to read again (``again.stored_again``). Phase three extracts, and the whole batch
-is loaded in one transaction in date order (``load.load_batch``).
+Phase one prepares every input (``Shard.prepare_all``) and merges what was learnt in
+input order: layout ops, resolved change ids, failures. Phase two parses the sections
+that only a now-known layout makes useful, and takes the stored sources to read again
+(``again.stored_again``). Phase three extracts, and the whole batch is loaded in one
+transaction in date order (``load.load_batch``).
 """
 
 from __future__ import annotations
 
 import time
 
-from extractor.ingest import workers as pool
 from extractor.ingest.again import stored_again
 from extractor.ingest.context import Run
 from extractor.ingest.inputs import Input, file_row, record_files
 from extractor.ingest.load import heading_rows, load_batch
 from extractor.ingest.rows import SourceRows, columnar, concat_columns, extract_one
 from extractor.ingest.shard import Shard
-from extractor.layout import LayoutMemory, Op
+from extractor.layout import Op
 from extractor.sources.base import SourceMeta
 
 
-def ingest_files(run: Run, inputs: list[Input], base: LayoutMemory, n: int, *, walked: bool = False) -> None:
-    """Parse, extract and load ``inputs`` with ``n`` processes (this one included).
+def ingest_files(run: Run, inputs: list[Input], *, walked: bool = False) -> None:
+    """Parse, extract and load ``inputs``, starting from the run's layout memory (left as it is).
     ``walked``: a git walk ran first in this run (the stored sources it taught a layout
     of are to be read again even when no file is new)."""
     result, known, matcher = run.result, run.known, run.matcher
     t = time.perf_counter()
-    order = sorted(inputs, key=lambda i: (-len(i.data), i.idx))  # the largest first: the last to go are small
-    tickets = pool.Tickets(len(order), shared=n > 1)
-    own = Shard(order, tickets, base, run.date, run.repo, run.cache)
-    with pool.Pool([Shard(order, tickets, base, run.date, run.repo, run.cache) for _ in range(n - 1)]) as others:
-        # phase one: prepare; merged in input order (layout ops, change ids, failures)
-        others.start("prepare_all")
-        outcomes = own.prepare_all(run.tick)
-        theirs = others.results("prepare_all")
-        run.tick(len(theirs), "parse")
-        outcomes += theirs
-        by_input = {i.idx: i for i in inputs}
-        ops: list[Op] = []
-        change_ids: dict[tuple[int, int], str] = {}
-        metas: dict[tuple[int, int], tuple[SourceMeta, str, str]] = {}
-        for out in sorted(outcomes, key=lambda o: o.idx):
-            inp = by_input[out.idx]
-            for info in out.preps:
-                if info.source_id != inp.source_id:
-                    if info.source_id in known:
-                        continue
-                    known.add(info.source_id)
-                change_ids[info.key] = matcher.resolve(info.meta, info.change_id,
-                                                       single_commit=info.meta.kind != "report")
-                metas[info.key] = (info.meta, str(inp.path), info.source_id)
-                ops.extend(info.ops)
-            if out.other:
-                result.skipped_other.append(str(inp.path))
-                known.discard(inp.source_id)
-            elif out.failed is not None:
-                line, reason = out.failed
-                run.fail_msg(str(inp.path), inp.source_id, reason, line)
-            elif out.crash is not None:
-                run.fail_msg(str(inp.path), inp.source_id, out.crash)
-        t = result.lap("prepare", t)
-        if not metas and not walked:
-            return
-        # phase two: deferred sections of documents now known to hold fact tables
-        others.start("sync", ops, change_ids)  # a child answers calls in order: no need to wait
-        others.start("prepare_deferred_all")
-        own.sync(ops, change_ids)
-        deferred = own.prepare_deferred_all()
-        others.results("sync")
-        deferred += others.results("prepare_deferred_all")
-        for _key, more in sorted(deferred, key=lambda d: d[0]):
-            ops.extend(more)
-        own.sync(ops, change_ids)
-        memory = own.memory
-        memory.ops = ops
-        mine = {info.source_id for out in outcomes for info in out.preps if info.key in metas}
-        again = list(stored_again(run.store, memory, run.cache, mine))
-        memory.ops = None
-        result.read_again = len(again)
-        t = result.lap("deferred", t)
-        # phase three: extract, then load in date order
-        again_keys = [(len(inputs) + k, 0) for k in range(len(again))]
-        for key, prep in zip(again_keys, again, strict=True):
-            metas[key] = (prep.source.meta, str(prep.file.path), prep.file.source_id)
-        positions = {key: i for i, key in enumerate(sorted(metas, key=lambda k: (metas[k][0].observed_at,
-                                                                                 metas[k][1], k)))}
-        others.start("sync", ops, change_ids)
-        others.start("extract_all", positions)
-        parts = own.extract_all(positions)
-        others.results("sync")
-        parts += others.results("extract_all")
-    extractions = [x for got, _cols in parts for x in got]
+    order = sorted(inputs, key=lambda i: (-len(i.data), i.idx))  # the largest first
+    shard = Shard(order, run.memory, run.date, run.repo, run.cache)
+    # phase one: prepare; merged in input order (layout ops, change ids, failures)
+    outcomes = shard.prepare_all(run.tick)
+    by_input = {i.idx: i for i in inputs}
+    ops: list[Op] = []
+    change_ids: dict[tuple[int, int], str] = {}
+    metas: dict[tuple[int, int], tuple[SourceMeta, str, str]] = {}
+    for out in sorted(outcomes, key=lambda o: o.idx):
+        inp = by_input[out.idx]
+        for info in out.preps:
+            if info.source_id != inp.source_id:
+                if info.source_id in known:
+                    continue
+                known.add(info.source_id)
+            change_ids[info.key] = matcher.resolve(info.meta, info.change_id,
+                                                   single_commit=info.meta.kind != "report")
+            metas[info.key] = (info.meta, str(inp.path), info.source_id)
+            ops.extend(info.ops)
+        if out.other:
+            result.skipped_other.append(str(inp.path))
+            known.discard(inp.source_id)
+        elif out.failed is not None:
+            line, reason = out.failed
+            run.fail_msg(str(inp.path), inp.source_id, reason, line)
+        elif out.crash is not None:
+            run.fail_msg(str(inp.path), inp.source_id, out.crash)
+    t = result.lap("prepare", t)
+    if not metas and not walked:
+        return
+    # phase two: deferred sections of documents now known to hold fact tables
+    shard.sync(ops, change_ids)
+    shard.prepare_deferred_all()
+    memory = shard.memory
+    mine = {info.source_id for out in outcomes for info in out.preps if info.key in metas}
+    again = list(stored_again(run.store, memory, run.cache, mine))
+    result.read_again = len(again)
+    t = result.lap("deferred", t)
+    # phase three: extract, then load in date order
+    again_keys = [(len(inputs) + k, 0) for k in range(len(again))]
+    for key, prep in zip(again_keys, again, strict=True):
+        metas[key] = (prep.source.meta, str(prep.file.path), prep.file.source_id)
+    positions = {key: i for i, key in enumerate(sorted(metas, key=lambda k: (metas[k][0].observed_at,
+                                                                             metas[k][1], k)))}
+    extractions, cols = shard.extract_all(positions)
     read_again = [extract_one(key, prep, memory, run.cache) for key, prep in zip(again_keys, again, strict=True)]
-    parts.append((read_again, columnar((positions[x.key], x.rows) for x in read_again if x.rows is not None)))
+    again_cols = columnar((positions[x.key], x.rows) for x in read_again if x.rows is not None)
     extractions += read_again
     t = result.lap("extract", t)
     order_loaded = sorted(extractions, key=lambda x: positions[x.key])
@@ -108,8 +87,8 @@ def ingest_files(run: Run, inputs: list[Input], base: LayoutMemory, n: int, *, w
         batch.append(x.rows)
         run.report_problems(x.problems)
     if batch:
-        cols = concat_columns(c for _got, c in parts)
-        done = {sr.source_id for sr in load_batch(run, batch, cols, heading_rows(memory))}
+        done = {sr.source_id for sr in load_batch(run, batch, concat_columns([cols, again_cols]),
+                                                  heading_rows(memory))}
         bad = {metas[x.key][1] for x in order_loaded if x.rows is None or x.rows.source_id not in done}
         bad |= {str(by_input[o.idx].path) for o in outcomes if o.crash is not None or o.failed is not None}
         loaded = {metas[x.key][1] for x in order_loaded if x.key[0] < len(inputs)} - bad

@@ -42,7 +42,6 @@ class Input:
     data: bytes
     source_id: str
     stat: tuple[int, int, int] | None = None  # size, mtime_ns, inode when read
-    gone: str | None = None  # why a second read of the file failed (see reread)
 
 
 def expand(paths: Iterable[str | Path], problems: list[tuple[str, str, str]] | None = None) -> Iterator[tuple[Path, bool]]:
@@ -170,20 +169,6 @@ def _stat(path: Path) -> tuple[int, int, int] | None:
     except OSError:
         return None
     return st.st_size, st.st_mtime_ns, st.st_ino
-
-
-def reread(inp: Input) -> None:
-    """Read again an input read earlier in this run; one that cannot be read, or whose bytes
-    changed in between, is marked ``gone`` (it fails with that reason, it is not parsed)."""
-    try:
-        data = inp.path.read_bytes()
-    except OSError as exc:
-        inp.gone = f"cannot read it again during this run: {exc.strerror or exc}"
-        return
-    if sha256(data) != inp.source_id:
-        inp.gone = "changed while it was being ingested; run the ingest again"
-        return
-    inp.data = data
 
 
 def file_row(path: Path, stat: tuple[int, int, int], sid: str) -> dict[str, Any]:

@@ -2,8 +2,8 @@
 
 ``source_rows`` builds everything a source adds (events column by column: there are
 many; the other tables as row dicts), ``columnar`` turns a batch of them into one Arrow
-table per store table where they were extracted (a worker, in parallel), so that only
-columns cross to the loader. Every row carries its source's place in the load order.
+table per store table, which the loader writes in bulk. Every row carries its source's
+place in the load order.
 """
 
 from __future__ import annotations
@@ -223,7 +223,7 @@ def columnar(batch: Iterable[tuple[int, SourceRows]]) -> Columns:
 
 
 def concat_columns(parts: Iterable[Columns]) -> Columns:
-    """Columns of several workers (or batches) as one, table by table."""
+    """Columns of several batches as one, table by table."""
     import pyarrow as pa
 
     by_table: dict[str, list[pa.Table]] = {}

@@ -1,43 +1,35 @@
 """The whole ingest run: a git walk (when asked), then the file inputs, driven by one ``Run``.
 
-The cyclic garbage collector is paused for the run (``collector_paused``). A parallel
-attempt that loses a worker is run again in one process from the state before it.
+The cyclic garbage collector is paused for the run (``collector_paused``).
 """
 
 from __future__ import annotations
 
 import gc
-import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from extractor.ingest import workers as pool
 from extractor.ingest.context import IngestResult, Run, Say
-from extractor.ingest.inputs import read_inputs, reread
+from extractor.ingest.inputs import read_inputs
 from extractor.store.db import Store
-
-log = logging.getLogger("extractor")
 
 
 def ingest(store: Store, paths: Iterable[str | Path], *, date: str | None = None,
            progress: Callable[[int, str], Any] | None = None, on_problem: Say | None = None,
            git: str | Path | None = None, since: str | None = None, until: str | None = None,
-           git_paths: Iterable[str] = (), repo: str | None = None, workers: int | None = None) -> IngestResult:
+           git_paths: Iterable[str] = (), repo: str | None = None) -> IngestResult:
     """Ingest files and folders into ``store``; see ``extractor.ingest``.
 
     ``git``: also walk that repository (``since`` / ``until`` / ``git_paths`` narrow the
     walk; see ``extractor.walk``), before the files, so their layouts serve the files.
     ``repo`` (``OWNER/NAME``) names the repository of patches and of the walk.
-    ``workers``: processes that parse and extract the files (see ``extractor.ingest.workers``);
-    None chooses by the machine and the amount of new input, 1 never forks.
     """
     run = Run(store, say=on_problem, tick=progress, date=date, repo=repo)
     with collector_paused():
-        _run(run, paths, git, since, until, git_paths, workers)
+        _run(run, paths, git, since, until, git_paths)
     return run.result
 
 
@@ -49,8 +41,8 @@ def collector_paused() -> Iterator[None]:
     (cells, facts, rows) and makes no reference cycles (a test checks that it leaves no
     cyclic garbage). With the collector on, the growing population triggers full
     collections that scan all of it again and again and free nothing; paused, memory is
-    still freed by reference counting. Forked workers inherit the pause. The switch is
-    process-wide: other threads' cycles wait for the end of the run.
+    still freed by reference counting. The switch is process-wide: other threads' cycles
+    wait for the end of the run.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -62,7 +54,7 @@ def collector_paused() -> Iterator[None]:
 
 
 def _run(run: Run, paths: Iterable[str | Path], git: str | Path | None, since: str | None, until: str | None,
-         git_paths: Iterable[str], workers: int | None) -> None:
+         git_paths: Iterable[str]) -> None:
     result = run.result
     t = time.perf_counter()
     if git is not None:
@@ -78,20 +70,4 @@ def _run(run: Run, paths: Iterable[str | Path], git: str | Path | None, since: s
         return
     from extractor.ingest.files import ingest_files  # the parsing stages: only for new input
 
-    n = pool.choose(workers, inputs)
-    base = run.memory.copy()
-    if n > 1:
-        before = (replace(result, failed=list(result.failed), warnings=list(result.warnings),
-                          skipped_other=list(result.skipped_other), events=dict(result.events),
-                          seconds=dict(result.seconds)), set(run.known))
-        try:
-            ingest_files(run, inputs, base, n, walked=walked)
-            return
-        except pool.WorkerLost as exc:
-            log.warning("parallel ingest failed (%s); ingesting again in one process", exc)
-            run.result, run.known = before
-            run.forget_matcher()
-            for inp in inputs:  # the first pass let go of the bytes it had parsed
-                if not inp.data:
-                    reread(inp)
-    ingest_files(run, inputs, base, 1, walked=walked)
+    ingest_files(run, inputs, walked=walked)

@@ -1,12 +1,10 @@
-"""The part of one run's file inputs that one process prepares and extracts (this process or a forked worker).
+"""The file inputs of one run as this process prepares, completes and extracts them.
 
-Phase one prepares inputs (recording their layout ops) as long as ``tickets`` hands out
-any: every process draws from the same tickets, so a process that runs faster takes
-more. ``sync`` then replaces the shard's memory by the run's merged memory and gives each
-source its resolved change id; phase two parses deferred sections, and after another
-``sync`` phase three extracts what this process prepared. Phase one only adds to the
-memory, and the ops make each process's memory equal to the one a single process would
-build, so the result does not depend on who prepared which input.
+Phase one prepares the inputs, the largest first, recording the layout ops each source
+adds. ``sync`` then rebuilds the memory from the base with the ops of the sources kept,
+in input order (a source seen earlier in the run adds nothing), and gives each source its
+resolved change id; so the memory does not depend on the order the inputs were prepared
+in. Phase two parses deferred sections with that memory, and phase three extracts.
 """
 
 from __future__ import annotations
@@ -20,7 +18,6 @@ from extractor.ingest.caches import RunCache
 from extractor.ingest.inputs import Input, decode, read_source, source_ids
 from extractor.ingest.prepare import InputFile, Prepared, prepare, prepare_deferred
 from extractor.ingest.rows import Columns, Extraction, columnar, extract_one
-from extractor.ingest.workers import Tickets
 from extractor.layout import LayoutMemory, Op
 from extractor.sources.base import SourceError, SourceMeta
 
@@ -29,7 +26,7 @@ log = logging.getLogger("extractor")
 
 @dataclass
 class PrepInfo:
-    """What the merge needs of one source a shard prepared (the Prepared stays with the shard)."""
+    """What the merge needs of one source the shard prepared (the Prepared stays with the shard)."""
 
     key: tuple[int, int]  # (input idx, source number within the file)
     source_id: str
@@ -48,12 +45,11 @@ class FileOutcome:
 
 
 class Shard:
-    """See the module docstring; ``workers.Pool`` calls these methods by name in a child."""
+    """See the module docstring; ``inputs`` in the order to prepare them."""
 
-    def __init__(self, inputs: list[Input], tickets: Tickets, base: LayoutMemory, date: str | None,
+    def __init__(self, inputs: list[Input], base: LayoutMemory, date: str | None,
                  repo: str | None, cache: RunCache) -> None:
         self.inputs = inputs
-        self.tickets = tickets
         self.base = base
         self.memory = base.copy()
         self.date = date
@@ -63,16 +59,13 @@ class Shard:
 
     def prepare_all(self, tick: Callable[[int, str], Any] = lambda n, label: None) -> list[FileOutcome]:
         out = []
-        while (k := self.tickets.take()) is not None:
-            out.append(self._prepare_one(self.inputs[k]))
+        for inp in self.inputs:
+            out.append(self._prepare_one(inp))
             tick(1, "parse")
         return out
 
     def _prepare_one(self, inp: Input) -> FileOutcome:
         out = FileOutcome(inp.idx)
-        if inp.gone is not None:
-            out.failed = (None, inp.gone)
-            return out
         try:
             source = read_source(inp.path, decode(inp.data, inp.path), date=self.date)
             if source is None:
@@ -100,8 +93,8 @@ class Shard:
         return out
 
     def sync(self, ops: list[Op], change_ids: dict[tuple[int, int], str]) -> None:
-        """Take the run's merged memory (the base plus ``ops``) and the resolved change ids;
-        sources left out of ``change_ids`` (seen earlier in the run) are dropped."""
+        """Rebuild the memory from the base plus ``ops`` (in input order) and take the resolved
+        change ids; sources left out of ``change_ids`` (seen earlier in the run) are dropped."""
         self.memory = self.base.copy()
         self.memory.replay(ops)
         for key in list(self.preps):
@@ -110,17 +103,12 @@ class Shard:
             else:
                 del self.preps[key]
 
-    def prepare_deferred_all(self) -> list[tuple[tuple[int, int], list[Op]]]:
-        out = []
+    def prepare_deferred_all(self) -> None:
         for key in sorted(self.preps):
-            self.memory.ops = []
             prepare_deferred(self.preps[key], self.memory, self.cache)
-            out.append((key, self.memory.ops))
-        self.memory.ops = None
-        return out
 
-    def extract_all(self, positions: dict[tuple[int, int], int]) -> list[tuple[list[Extraction], Columns]]:
+    def extract_all(self, positions: dict[tuple[int, int], int]) -> tuple[list[Extraction], Columns]:
         """Every source's extraction, and their rows as columns (``positions``: load order)."""
         got = [extract_one(key, prep, self.memory, self.cache) for key, prep in sorted(self.preps.items())]
         cols = columnar((positions[x.key], x.rows) for x in got if x.rows is not None)
-        return [(got, cols)]
+        return got, cols

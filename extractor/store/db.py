@@ -661,7 +661,7 @@ def _first_by(data: pa.Table, key: list[str], order: str) -> pa.Table:
     n = len(data)
     pos = data[order]
     if n > 1 and not pc.all(pc.greater_equal(pos.slice(1), pos.slice(0, n - 1))).as_py():
-        data = data.take(pc.sort_indices(pos))  # a stable sort (rows of several workers)
+        data = data.take(pc.sort_indices(pos))  # a stable sort (rows extracted in input order)
     if n < 2 or pc.count_distinct(data[key[0]], mode="all").as_py() == n:
         return data  # no two rows share a key (a first column that is distinct makes the whole key so)
     if len(key) > 1:  # equal keys join equal; unequal ones may too (a \x1f in a value): the exact pass then runs

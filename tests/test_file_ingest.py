@@ -1,0 +1,110 @@
+"""The file ingest (extractor.ingest.files): inputs prepared largest first, merged in input order.
+
+Each source's layout ops are recorded and the memory is rebuilt by replaying them in input
+order, so a header seen in one report resolves rows read in another, whatever order the
+files were parsed in; failures are still named and recorded.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from helpers import MATRIX, av, changes, hunk, make_report, report, srt, write_report
+
+import extractor
+from extractor.layout import HeadingEntry, LayoutEntry, LayoutMemory
+
+DOC = MATRIX + "datazone-standard.md"
+DZ = "data-zone-standard"
+HEADER = hunk("""
+     | **Region** | **gpt-4o**, **2024-05-13** | **o1**, **2024-12-17** |
+     |:---|:---:|:---:|
+     | eastus | ✅ | - |
+    -| eastus2 | ✅ | - |
+    +| eastus2 | ✅ | ✅ |
+     | francecentral | - | ✅ |
+""", old=1)
+ROWS_ONLY = hunk("""
+     | francecentral | - | ✅ |
+    -| swedencentral | ✅ | ✅ |
+    +| swedencentral | ✅ | - |
+     | westus | - | - |
+""", old=5)
+ROWS_LATER = hunk("""
+     | eastus | ✅ | ✅ |
+    -| westus | - | - |
+    +| westus | ✅ | - |
+""", old=3)
+
+
+def _inputs(folder: Path) -> Path:
+    folder.mkdir()
+    report(folder, "2024-10-01", [(DOC, "modified", ROWS_ONLY)], name="a-rows-only.md")
+    header = make_report("2024-11-01", [(DOC, "modified", HEADER)])
+    write_report(folder, header, name="b-header.md")
+    write_report(folder, header, name="c-same-bytes.md")  # a copy: already ingested in this run
+    report(folder, "2024-12-01", [(DOC, "modified", ROWS_LATER)], name="d-rows-later.md")
+    (folder / "e-notes.txt").write_text("just notes\n", encoding="utf-8")
+    (folder / "f-bad.md").write_text("---\ndate: someday\n---\n# Modified Contents\n", encoding="utf-8")
+    return folder
+
+
+EXPECTED = srt([
+    ("region_availability", av("o1", "swedencentral", DZ, "2024-12-17"), "available", "removed", True, None, None),
+    ("region_availability", av("o1", "eastus2", DZ, "2024-12-17"), "available", "added", None, True, None),
+    ("region_availability", av("gpt-4o", "westus", DZ, "2024-05-13"), "available", "added", None, True, None),
+])
+
+
+def test_rows_read_before_their_header_take_it_and_failures_are_recorded(tmp_path: Path) -> None:
+    _inputs(tmp_path / "in")
+    db = extractor.connect(tmp_path / "one.duckdb")
+    res = db.ingest([tmp_path / "in"])
+    # rows of the first and last reports take the header the second report shows
+    assert changes(db) == EXPECTED
+    assert int(db.sql("select count(*) as n from unresolved")["n"][0]) == 0
+    assert (res.files, res.loaded, res.skipped_known) == (6, 3, 1)
+    assert [Path(p).name for p in res.skipped_other] == ["e-notes.txt"]
+    assert [(Path(p).name, line) for p, line, _ in res.failed] == [("f-bad.md", 2)]
+    assert int(db.sql("select count(*) as n from errors")["n"][0]) == 1
+
+
+def test_recorded_layout_ops_replayed_elsewhere_give_the_same_memory() -> None:
+    base = LayoutMemory()
+    base.add_table(LayoutEntry("old.md", ("Region", "o1"), 3, ((2, "Data zone"),), "", "s0", "2025-01-01"), new=False)
+    a = base.copy()
+    a.ops = []
+    a.add_heading(HeadingEntry("old.md", 1, 2, "Data zone", "s1"))
+    a.carry("old.md", "new.md")  # a rename: one op standing for the adds it makes
+    a.add_table(LayoutEntry("new.md", ("Region", "o1"), 3, ((2, "Data zone"),), "", "s0", "2025-01-01"))
+    assert [op[0] for op in a.ops] == ["h", "c", "t"]
+    b = base.copy()
+    b.replay(a.ops)
+    assert dict(b.tables) == dict(a.tables) and dict(b.headings) == dict(a.headings)
+    assert b.new_tables == a.new_tables == [LayoutEntry("new.md", ("Region", "o1"), 3, ((2, "Data zone"),), "",
+                                                        "s0", "2025-01-01")]
+    assert [h.doc for h in b.new_headings] == ["old.md", "new.md"]
+    assert not base.has_doc("new.md")  # copies are independent
+
+
+def test_columns_keep_every_key_and_the_load_order() -> None:
+    from extractor.ingest.rows import SourceRows, columnar, concat_columns
+
+    def rows(sid: str, layouts: list[dict[str, Any]], events: list[str]) -> SourceRows:
+        cols = {"event_id": events, "source_id": [sid] * len(events), "line": list(range(len(events)))}
+        return SourceRows(f"{sid}.md", sid, {"layouts": layouts}, cols, len(events), 0, {})
+
+    a = columnar([(1, rows("a", [{"doc": "x.md"}, {"doc": "y.md", "lead": "above"}], ["e1", "e2"]))])
+    b = columnar([(0, rows("b", [{"doc": "z.md"}], ["e1"]))])
+    cols = concat_columns([a, b])
+    assert cols["layouts"].to_pylist() == [
+        {"doc": "x.md", "lead": None, "_pos": 1, "_src": "a"},  # a key only a later row has is kept
+        {"doc": "y.md", "lead": "above", "_pos": 1, "_src": "a"},
+        {"doc": "z.md", "lead": None, "_pos": 0, "_src": "b"},
+    ]
+    assert cols["event_sources"].to_pylist() == [
+        {"event_id": "e1", "source_id": "a", "line": 0, "_pos": 1, "_src": "a"},
+        {"event_id": "e2", "source_id": "a", "line": 1, "_pos": 1, "_src": "a"},
+        {"event_id": "e1", "source_id": "b", "line": 0, "_pos": 0, "_src": "b"},
+    ]
