@@ -15,13 +15,8 @@ side switches the mechanism off by monkeypatching (no product code is changed), 
 ingests the way the CLI does (``Extractor(db).ingest([...])`` or ``.ingest(git=repo)``):
 both sides pay the same start-up. The mechanisms and how they are switched off:
 
-* ``workers``: worker processes for the file ingest (``ingest.workers.choose``, forking
-  ``Pool``); without = ``workers=1``;
 * ``gc``: the pause of the cyclic garbage collector (``ingest.run.collector_paused``);
   without = a context manager that does nothing;
-* ``tickets``: inputs shared out dynamically, largest first (``ingest.workers.Tickets``);
-  without = a static split: process i (0 this one, 1.. the workers in fork order, known
-  by wrapping ``workers._fork``) takes the inputs i, i+n, i+2n, ... of the same order;
 * ``cache-rows`` / ``cache-strings`` / ``cache-claims``: the run's caches
   (``ingest.caches.RunCache``: row_facts and row_contexts; json_str and subjects;
   table_claims); without = the class ``ingest.context.Run`` creates is replaced by a
@@ -36,7 +31,7 @@ both sides pay the same start-up. The mechanisms and how they are switched off:
 
 Before the timed runs, each pair runs once more with ``--check``: observers (the same on
 both sides, never in the timed runs) show that the patch takes effect (processes forked,
-collections during the ingest, tickets taken per process, cache sizes, lru_cache calls,
+collections during the ingest, cache sizes, lru_cache calls,
 the pipe's size, the reader thread) and each side's JSONL export is compared: a mechanism
 must not change results ("same export" / "DIFFERENT EXPORT").
 
@@ -72,7 +67,7 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 
 # (mechanism, input): the input is "corpus" or a generated repository's shape
 COMPARISONS: list[tuple[str, str]] = [
-    ("workers", "corpus"), ("tickets", "corpus"), ("gc", "corpus"), ("cache-rows", "corpus"),
+    ("gc", "corpus"), ("cache-rows", "corpus"),
     ("cache-strings", "corpus"), ("lru", "corpus"),  # no cache-claims: reports hold no snapshot tables
     ("gc", "dense"), ("cache-rows", "dense"), ("cache-strings", "dense"), ("cache-claims", "dense"),
     ("pipe", "dense"), ("pump", "dense"),
@@ -84,14 +79,6 @@ LRU_HOMES = ("extractor.normalize", "extractor.layout", "extractor.recognisers")
 
 
 # --- the child: patch a mechanism off (or not), then ingest as the CLI does ------------------------
-
-
-class _Proc:
-    """This process's number in the run (0: the parent; 1..: workers in fork order) and how
-    many processes the run has (``workers.choose``); set by the ``tickets`` patch."""
-
-    index = 0
-    count = 1
 
 
 class NoKeep(dict[Any, Any]):
@@ -139,8 +126,8 @@ def _lru_functions() -> list[tuple[Any, str, Any]]:
 
 
 def patch_off(mechanism: str) -> None:
-    """Switch ``mechanism`` off in this process (``workers`` is switched off by its argument)."""
-    from extractor.ingest import context, workers
+    """Switch ``mechanism`` off in this process."""
+    from extractor.ingest import context
     from extractor.ingest import run as ingest_run
     from extractor.sources import git
 
@@ -150,38 +137,6 @@ def patch_off(mechanism: str) -> None:
             yield
 
         ingest_run.collector_paused = not_paused
-    elif mechanism == "tickets":
-        choose, fork = workers.choose, workers._fork
-        forks = [0]
-
-        def counted_choose(w: int | None, inputs: Any) -> int:
-            _Proc.count = choose(w, inputs)
-            return _Proc.count
-
-        def numbered_fork() -> int:
-            forks[0] += 1
-            pid = fork()
-            if pid == 0:
-                _Proc.index = forks[0]
-            return pid
-
-        class StaticTickets(workers.Tickets):
-            """Process i takes i, i+n, i+2n, ... (n processes; one when not shared)."""
-
-            def __init__(self, n: int, *, shared: bool = True) -> None:
-                super().__init__(n, shared=shared)
-                self._stride = _Proc.count if shared else 1
-                self._taken = 0  # after the fork, each process counts its own
-
-            def take(self) -> int | None:
-                first = _Proc.index if self._stride > 1 else 0
-                k = first + self._taken * self._stride
-                self._taken += 1
-                return k if k < self.n else None
-
-        workers.choose = counted_choose
-        workers._fork = numbered_fork
-        workers.Tickets = StaticTickets  # type: ignore[misc]
     elif mechanism in CACHE_GROUPS:
         names = CACHE_GROUPS[mechanism]
         base = context.RunCache
@@ -204,7 +159,7 @@ def patch_off(mechanism: str) -> None:
     elif mechanism == "lru":
         for mod, attr, fn in _lru_functions():
             setattr(mod, attr, fn.__wrapped__)
-    elif mechanism != "workers":
+    else:
         raise SystemExit(f"unknown mechanism {mechanism!r}")
 
 
@@ -214,32 +169,10 @@ def observe(report: dict[str, Any], tickets_log: str, lru: list[Any]) -> Callabl
     import fcntl
     import gc
 
-    from extractor.ingest import context, workers
+    from extractor.ingest import context
     from extractor.sources import git
 
-    choose, fork = workers.choose, workers._fork
-    report.update(processes=None, forks=0, collections=[0, 0, 0], pipe_size=[], reader_thread=None, chunks=0)
-
-    def seen_choose(w: int | None, inputs: Any) -> int:
-        report["processes"] = choose(w, inputs)
-        return report["processes"]
-
-    def seen_fork() -> int:
-        report["forks"] += 1
-        return fork()
-
-    workers.choose, workers._fork = seen_choose, seen_fork
-    fd = os.open(tickets_log, os.O_WRONLY | os.O_CREAT | os.O_APPEND)  # inherited by the workers
-    tickets = workers.Tickets
-    take = tickets.take
-
-    def seen_take(self: Any) -> int | None:
-        k = take(self)
-        if k is not None:
-            os.write(fd, f"{os.getpid()} {k}\n".encode())
-        return k
-
-    tickets.take = seen_take  # type: ignore[method-assign]
+    report.update( collections=[0, 0, 0], pipe_size=[], reader_thread=None, chunks=0)
 
     def on_gc(phase: str, info: dict[str, int]) -> None:
         if phase == "start" and report.get("ingesting"):
@@ -279,7 +212,6 @@ def observe(report: dict[str, Any], tickets_log: str, lru: list[Any]) -> Callabl
     def finish() -> None:
         report["ingesting"] = False
         gc.callbacks.remove(on_gc)
-        os.close(fd)
         if caches:
             report["cache_sizes"] = {f.name: len(getattr(caches[0], f.name)) for f in dataclasses.fields(caches[0])}
         report["cache_dropped"] = NoKeep.dropped
@@ -296,7 +228,6 @@ def child(mechanism: str, side: str, db: str, target: str, check: str | None) ->
     lru = list({id(fn): fn for _mod, _attr, fn in _lru_functions()}.values())
     if side == "without":
         patch_off(mechanism)
-    workers = 1 if side == "without" and mechanism == "workers" else None
     report: dict[str, Any] = {}
     finish = observe(report, check + ".tickets", lru) if check else None
     from extractor.api import Extractor
@@ -304,7 +235,7 @@ def child(mechanism: str, side: str, db: str, target: str, check: str | None) ->
     with Extractor(db) as x:
         report["ingesting"] = True
         walk = Path(target, ".git").exists()
-        res = x.ingest(git=target, workers=workers) if walk else x.ingest([target], workers=workers)
+        res = x.ingest(git=target) if walk else x.ingest([target])
         if finish is not None and check is not None:
             finish()
             with open(check + ".jsonl", "w", encoding="utf-8") as fh:
@@ -327,16 +258,6 @@ class Side:
 
 def _check_line(mechanism: str, w: dict[str, Any], wo: dict[str, Any], wt: list[list[int]], wot: list[list[int]]) -> str:
     """What the observers saw on each side: evidence that the patch takes effect."""
-    if mechanism == "workers":
-        return (f"processes with {w['processes']} ({w['forks']} forked), without {wo['processes']} "
-                f"({wo['forks']} forked)")
-    if mechanism == "tickets":
-        def split(groups: list[list[int]]) -> str:
-            n = len(groups)
-            total = sum(len(g) for g in groups)
-            strided = all(sorted(g) == list(range(min(g), total, n)) for g in groups) if groups else False
-            return f"{[len(g) for g in groups]} inputs per process, strided {'yes' if strided else 'no'}"
-        return f"tickets with: {split(wt)}; without: {split(wot)}"
     if mechanism == "gc":
         return f"collections during the ingest (gen 0/1/2, main process) with {w['collections']}, without {wo['collections']}"
     if mechanism in CACHE_GROUPS:
