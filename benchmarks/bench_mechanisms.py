@@ -22,9 +22,6 @@ both sides pay the same start-up. The mechanisms and how they are switched off:
   table_claims); without = the class ``ingest.context.Run`` creates is replaced by a
   subclass whose dicts of that group keep nothing (``__setitem__``, ``setdefault`` and
   ``update`` do nothing);
-* ``pipe``: the git reader's 1 MB pipe (``sources.git._widen_pipe``); without = a no-op;
-* ``pump``: the git reader's read-ahead thread (``sources.git._pumped``); without = a
-  generator that reads ``read1(1 << 20)`` in the walk's own thread until empty;
 * ``lru``: the module-level ``functools.lru_cache``s of ``normalize``, ``layout`` and
   ``recognisers.*``; without = each replaced by its ``__wrapped__`` in every loaded
   ``extractor`` module that holds it.
@@ -32,7 +29,7 @@ both sides pay the same start-up. The mechanisms and how they are switched off:
 Before the timed runs, each pair runs once more with ``--check``: observers (the same on
 both sides, never in the timed runs) show that the patch takes effect (processes forked,
 collections during the ingest, cache sizes, lru_cache calls,
-the pipe's size, the reader thread) and each side's JSONL export is compared: a mechanism
+) and each side's JSONL export is compared: a mechanism
 must not change results ("same export" / "DIFFERENT EXPORT").
 
     python benchmarks/bench_mechanisms.py [CORPUS] [--repeat 5] [--commits 2000] [--only MECH[@INPUT],...]
@@ -51,12 +48,11 @@ import pkgutil
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -70,8 +66,7 @@ COMPARISONS: list[tuple[str, str]] = [
     ("gc", "corpus"), ("cache-rows", "corpus"),
     ("cache-strings", "corpus"), ("lru", "corpus"),  # no cache-claims: reports hold no snapshot tables
     ("gc", "dense"), ("cache-rows", "dense"), ("cache-strings", "dense"), ("cache-claims", "dense"),
-    ("pipe", "dense"), ("pump", "dense"),
-    ("cache-rows", "docs"), ("pipe", "docs"), ("pump", "docs"),
+    ("cache-rows", "docs"),
 ]
 CACHE_GROUPS = {"cache-rows": ("row_facts", "row_contexts"), "cache-strings": ("json_str", "subjects"),
                 "cache-claims": ("table_claims",)}
@@ -129,7 +124,6 @@ def patch_off(mechanism: str) -> None:
     """Switch ``mechanism`` off in this process."""
     from extractor.ingest import context
     from extractor.ingest import run as ingest_run
-    from extractor.sources import git
 
     if mechanism == "gc":
         @contextlib.contextmanager
@@ -148,14 +142,6 @@ def patch_off(mechanism: str) -> None:
                     setattr(self, name, NoKeep())
 
         context.RunCache = Forgetful  # type: ignore[misc]
-    elif mechanism == "pipe":
-        git._widen_pipe = lambda stream: None
-    elif mechanism == "pump":
-        def same_thread(stream: IO[bytes], depth: int = 64) -> Iterator[bytes]:
-            while chunk := stream.read1(1 << 20):  # type: ignore[attr-defined]
-                yield chunk
-
-        git._pumped = same_thread
     elif mechanism == "lru":
         for mod, attr, fn in _lru_functions():
             setattr(mod, attr, fn.__wrapped__)
@@ -166,13 +152,11 @@ def patch_off(mechanism: str) -> None:
 def observe(report: dict[str, Any], tickets_log: str, lru: list[Any]) -> Callable[[], None]:
     """Observers for ``--check`` (installed after any patch, the same on both sides); the
     function returned fills ``report`` once the ingest is done."""
-    import fcntl
     import gc
 
     from extractor.ingest import context
-    from extractor.sources import git
 
-    report.update( collections=[0, 0, 0], pipe_size=[], reader_thread=None, chunks=0)
+    report.update(collections=[0, 0, 0])
 
     def on_gc(phase: str, info: dict[str, int]) -> None:
         if phase == "start" and report.get("ingesting"):
@@ -190,24 +174,6 @@ def observe(report: dict[str, Any], tickets_log: str, lru: list[Any]) -> Callabl
             caches.append(self)
 
     context.RunCache = Recorded  # type: ignore[misc]
-    widen = git._widen_pipe
-
-    def seen_widen(stream: IO[bytes] | None) -> None:
-        widen(stream)
-        if stream is not None:
-            report["pipe_size"].append(fcntl.fcntl(stream.fileno(), 1032))  # F_GETPIPE_SZ
-
-    git._widen_pipe = seen_widen
-    pumped = git._pumped
-
-    def seen_pumped(stream: IO[bytes], depth: int = 64) -> Iterator[bytes]:
-        for chunk in pumped(stream, depth):
-            if report["reader_thread"] is None:
-                report["reader_thread"] = any(t.name == "extractor-git-reader" for t in threading.enumerate())
-            report["chunks"] += 1
-            yield chunk
-
-    git._pumped = seen_pumped
 
     def finish() -> None:
         report["ingesting"] = False
@@ -264,11 +230,6 @@ def _check_line(mechanism: str, w: dict[str, Any], wo: dict[str, Any], wt: list[
         names = CACHE_GROUPS[mechanism]
         sizes = "; ".join(f"{n} {w['cache_sizes'][n]} / {wo['cache_sizes'][n]}" for n in names)
         return f"entries kept with / without (main process): {sizes}; stores refused without: {wo['cache_dropped']}"
-    if mechanism == "pipe":
-        return f"git's pipe size with {w['pipe_size']}, without {wo['pipe_size']} bytes"
-    if mechanism == "pump":
-        return (f"reader thread alive with {w['reader_thread']} ({w['chunks']} chunks), "
-                f"without {wo['reader_thread']} ({wo['chunks']} chunks)")
     if mechanism == "lru":
         return (f"lru_cache bindings in extractor modules with {w['lru_bound']}, without {wo['lru_bound']}; "
                 f"calls through the {w['lru_cached_functions']} caches (main process) with {w['lru_calls']}, "
