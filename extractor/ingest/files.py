@@ -27,8 +27,7 @@ def ingest_files(run: Run, inputs: list[Input], *, walked: bool = False) -> None
     of are to be read again even when no file is new)."""
     result, known, matcher = run.result, run.known, run.matcher
     t = time.perf_counter()
-    order = sorted(inputs, key=lambda i: (-len(i.data), i.idx))  # the largest first
-    shard = Shard(order, run.memory, run.date, run.repo, run.cache)
+    shard = Shard(sorted(inputs, key=lambda i: i.idx), run.memory, run.date, run.repo, run.cache)
     # phase one: prepare; merged in input order (layout ops, change ids, failures)
     outcomes = shard.prepare_all(run.tick)
     by_input = {i.idx: i for i in inputs}

@@ -1,6 +1,6 @@
 """The file inputs of one run as this process prepares, completes and extracts them.
 
-Phase one prepares the inputs, the largest first, recording the layout ops each source
+Phase one prepares the inputs in input order, recording the layout ops each source
 adds. ``sync`` then rebuilds the memory from the base with the ops of the sources kept,
 in input order (a source seen earlier in the run adds nothing), and gives each source its
 resolved change id; so the memory does not depend on the order the inputs were prepared
