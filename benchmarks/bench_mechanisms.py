@@ -3,9 +3,8 @@
 For every mechanism, the same work is run as a fresh process into a fresh database WITH
 the mechanism and WITHOUT it, in turns (with, without, with, without, ...), ``--repeat``
 times each, and best and median of each side are printed with the gain (time without /
-time with, of the bests and of the medians) and the peak resident memory of the largest
-process (``/usr/bin/time -v``; for the worker processes also the sampled sum over the
-process tree). The work is the ingest of the corpus (``../shared/corpus``) or the git walk
+time with, of the bests and of the medians) and the peak resident memory of the process
+(``/usr/bin/time -v``). The work is the ingest of the corpus (``../shared/corpus``) or the git walk
 of a generated 2,000-commit repository (``bench_git.make_repo``, shapes ``docs`` and
 ``dense``).
 
@@ -149,7 +148,7 @@ def patch_off(mechanism: str) -> None:
         raise SystemExit(f"unknown mechanism {mechanism!r}")
 
 
-def observe(report: dict[str, Any], tickets_log: str, lru: list[Any]) -> Callable[[], None]:
+def observe(report: dict[str, Any], lru: list[Any]) -> Callable[[], None]:
     """Observers for ``--check`` (installed after any patch, the same on both sides); the
     function returned fills ``report`` once the ingest is done."""
     import gc
@@ -195,7 +194,7 @@ def child(mechanism: str, side: str, db: str, target: str, check: str | None) ->
     if side == "without":
         patch_off(mechanism)
     report: dict[str, Any] = {}
-    finish = observe(report, check + ".tickets", lru) if check else None
+    finish = observe(report, lru) if check else None
     from extractor.api import Extractor
 
     with Extractor(db) as x:
@@ -219,10 +218,9 @@ def child(mechanism: str, side: str, db: str, target: str, check: str | None) ->
 class Side:
     seconds: list[float] = dataclasses.field(default_factory=list)
     max_rss: list[float] = dataclasses.field(default_factory=list)
-    sum_rss: list[float] = dataclasses.field(default_factory=list)
 
 
-def _check_line(mechanism: str, w: dict[str, Any], wo: dict[str, Any], wt: list[list[int]], wot: list[list[int]]) -> str:
+def _check_line(mechanism: str, w: dict[str, Any], wo: dict[str, Any]) -> str:
     """What the observers saw on each side: evidence that the patch takes effect."""
     if mechanism == "gc":
         return f"collections during the ingest (gen 0/1/2, main process) with {w['collections']}, without {wo['collections']}"
@@ -235,14 +233,6 @@ def _check_line(mechanism: str, w: dict[str, Any], wo: dict[str, Any], wt: list[
                 f"calls through the {w['lru_cached_functions']} caches (main process) with {w['lru_calls']}, "
                 f"without {wo['lru_calls']}")
     return ""
-
-
-def _tickets(path: Path) -> list[list[int]]:
-    by_pid: dict[str, list[int]] = {}
-    if path.exists():
-        for pid, k in (ln.split() for ln in path.read_text().splitlines()):
-            by_pid.setdefault(pid, []).append(int(k))
-    return sorted(by_pid.values(), key=min)
 
 
 def _digest(path: Path, *, ordered: bool) -> str:
@@ -273,11 +263,9 @@ def compare(measure: Any, mechanism: str, target: str, inputs: dict[str, Path], 
     reports: dict[str, dict[str, Any]] = {}
     for side in ("with", "without"):
         check = tmp / f"check-{mechanism}-{target}-{side}.json"
-        Path(str(check) + ".tickets").unlink(missing_ok=True)
         measure.run(argv(side, fresh(side), check), sample=False)
         reports[side] = json.loads(check.read_text())
         reports[side]["export"] = Path(str(check) + ".jsonl")
-        reports[side]["tickets"] = _tickets(Path(str(check) + ".tickets"))
     w, wo = reports["with"], reports["without"]
     same = _digest(w["export"], ordered=False) == _digest(wo["export"], ordered=False)
     in_order = _digest(w["export"], ordered=True) == _digest(wo["export"], ordered=True)
@@ -286,27 +274,21 @@ def compare(measure: Any, mechanism: str, target: str, inputs: dict[str, Path], 
     for r in (w, wo):
         r["export"].unlink()
     sides = {"with": Side(), "without": Side()}
-    sample = mechanism == "workers"
     for k in range(repeat):
         for side in ("with", "without"):
-            m = measure.run(argv(side, fresh(f"{side}{k}")), sample=sample)
+            m = measure.run(argv(side, fresh(f"{side}{k}")), sample=False)
             s = sides[side]
             s.seconds.append(m.seconds)
             if m.max_rss_mb is not None:
                 s.max_rss.append(m.max_rss_mb)
-            if m.sum_rss_mb is not None:
-                s.sum_rss.append(m.sum_rss_mb)
             fresh(f"{side}{k}")
     a, b = sides["with"], sides["without"]
     gain_best = min(b.seconds) / min(a.seconds)
     gain_median = statistics.median(b.seconds) / statistics.median(a.seconds)
-    mem = f"{_mb(a.max_rss)} / {_mb(b.max_rss)}"
-    if sample:
-        mem += f"  (summed over the tree {_mb(a.sum_rss)} / {_mb(b.sum_rss)})"
     return [f"{mechanism:<14} {target:<7} {min(a.seconds):6.2f} {statistics.median(a.seconds):6.2f}   "
             f"{min(b.seconds):6.2f} {statistics.median(b.seconds):6.2f}   {gain_best:5.2f}x {gain_median:5.2f}x   "
-            f"{mem}",
-            f"    check: {_check_line(mechanism, w, wo, w['tickets'], wo['tickets'])}; {verdict}"]
+            f"{_mb(a.max_rss)} / {_mb(b.max_rss)}",
+            f"    check: {_check_line(mechanism, w, wo)}; {verdict}"]
 
 
 def main() -> None:
