@@ -1,6 +1,7 @@
 """Cold start: what each command loads, and that the light paths print what the frames did.
 
-``--version`` and ``--help`` load none of DuckDB, pandas, pyarrow, rich; ``stats`` and
+``--version`` and ``--help`` load none of DuckDB, pandas, pyarrow, rich; an ingest loads
+neither pandas nor pyarrow (its rows reach DuckDB as NumPy arrays); ``stats`` and
 ``query --list`` print from plain rows (no pandas), byte for byte as before (the golden
 files in ``tests/golden`` are the output of ``extract stats`` on the shipped sample as it
 was printed from DataFrames).
@@ -67,6 +68,14 @@ def test_stats_loads_no_pandas(sample_db: Path) -> None:
     assert code == 0
     assert out == (GOLDEN / "stats_sample.json").read_text(encoding="utf-8")
     assert mods == {"duckdb"}
+
+
+def test_an_ingest_loads_neither_pandas_nor_pyarrow(tmp_path: Path) -> None:
+    db = str(tmp_path / "x.duckdb")
+    code, _out, mods = loaded("-q", "--db", db, "ingest")  # the shipped sample: new rows in every table
+    assert code == 0 and mods == {"duckdb", "numpy"}
+    code, out, mods = loaded("--db", db, "stats", "--json")
+    assert code == 0 and sum(k["changes"] for k in json.loads(out)["events"]) > 0
 
 
 def test_query_list_loads_no_duckdb_nor_pandas() -> None:

@@ -178,24 +178,22 @@ def test_sample_ships_with_the_package() -> None:
 
 
 def test_insert_new_keeps_the_first_row_of_a_key_by_load_order(tmp_path: Path) -> None:
-    import pyarrow as pa
-
     store = Store(tmp_path / "x.duckdb")
     try:
-        rows = pa.table({"change_id": ["c1", "c2", "c1", "c3"], "repo": ["late", "b", "early", "c"],
+        rows = {"change_id": ["c1", "c2", "c1", "c3"], "repo": ["late", "b", "early", "c"],
                          "base": [None] * 4, "head": [None] * 4,
-                         "observed_at": ["2025-01-01"] * 4, "_pos": [5, 1, 2, 3]})
+                         "observed_at": ["2025-01-01"] * 4, "_pos": [5, 1, 2, 3]}
         assert store.insert_new("changes", rows, ["change_id"], order="_pos") == 3
         assert store.rows("SELECT change_id, repo FROM changes ORDER BY change_id") == [
             ("c1", "early"), ("c2", "b"), ("c3", "c")]
-        in_order = pa.table({"change_id": ["c3", "c4", "c5"], "repo": ["again", "d", "e"], "base": [None] * 3,
-                             "head": [None] * 3, "observed_at": ["2025-01-02"] * 3, "_pos": [0, 1, 2]})
+        in_order = {"change_id": ["c3", "c4", "c5"], "repo": ["again", "d", "e"], "base": [None] * 3,
+                             "head": [None] * 3, "observed_at": ["2025-01-02"] * 3, "_pos": [0, 1, 2]}
         assert store.insert_new("changes", in_order, ["change_id"], order="_pos") == 2  # c3 is stored
         assert store.rows("SELECT repo FROM changes WHERE change_id = 'c3'") == [("c",)]
-        two_keys = pa.table({"change_id": ["c1", "c1", "c1"], "doc": ["a.md", "b.md", "a.md"],
+        two_keys = {"change_id": ["c1", "c1", "c1"], "doc": ["a.md", "b.md", "a.md"],
                              "old_doc": [None] * 3, "status": ["modified", "added", "removed"],
                              "added": [1, 2, 3], "deleted": [0, 0, 0], "has_diff": [True] * 3,
-                             "source_id": ["s"] * 3, "line": [1, 2, 3], "_pos": [0, 1, 2]})
+                             "source_id": ["s"] * 3, "line": [1, 2, 3], "_pos": [0, 1, 2]}
         assert store.insert_new("doc_changes", two_keys, ["change_id", "doc"], order="_pos") == 2
         assert store.rows("SELECT doc, status FROM doc_changes ORDER BY doc") == [("a.md", "modified"), ("b.md", "added")]
     finally:
@@ -262,18 +260,24 @@ def test_a_new_database_is_made_with_plain_keys_and_skips_their_repair(tmp_path:
         store.close()
 
 
-def test_insert_new_casts_only_columns_whose_arrow_type_differs(tmp_path: Path) -> None:
-    import pyarrow as pa
-
+def test_insert_new_casts_every_value_to_its_column_type(tmp_path: Path) -> None:
     store = Store(tmp_path / "x.duckdb")
     try:
-        as_text = pa.table({"change_id": ["c1"], "repo": [None], "base": ["a"], "head": ["b"],
-                            "observed_at": ["2025-01-10"]})  # a null column and a date as text: cast
-        as_date = pa.table({"change_id": ["c2"], "repo": ["o/r"], "base": ["a"], "head": ["b"],
-                            "observed_at": pa.array([dt.date(2025, 1, 11)], pa.date32())})  # as they are
-        assert store.insert_new("changes", as_text, ["change_id"]) == 1
-        assert store.insert_new("changes", as_date, ["change_id"]) == 1
-        assert store.rows("SELECT change_id, repo, observed_at, typeof(observed_at) FROM changes ORDER BY 1") == [
-            ("c1", None, dt.date(2025, 1, 10), "DATE"), ("c2", "o/r", dt.date(2025, 1, 11), "DATE")]
+        n = 3000
+        changes = {"change_id": [f"c{i}" for i in range(n)], "repo": [None] * n, "base": ["a"] * n,
+                   "head": ["b"] * n, "observed_at": ["2025-01-10"] * (n - 1) + [dt.date(2025, 1, 11)]}
+        assert store.insert_new("changes", changes, ["change_id"]) == n  # NULLs only, dates as text and as dates
+        assert store.rows("SELECT count(repo), min(observed_at), max(observed_at), typeof(any_value(observed_at)) "
+                          "FROM changes") == [(0, dt.date(2025, 1, 10), dt.date(2025, 1, 11), "DATE")]
+        # a wide integer and a lone text far past the rows DuckDB would otherwise sample to type a column
+        files = {"path": [f"/f{i}" for i in range(n)], "size": [1] * (n - 1) + [2**40],
+                 "mtime_ns": [2**62] * n, "inode": [7] * n, "sha256": ["h"] * n, "recorded_ns": [0] * n}
+        errors = {"source_id": [None] * n, "path": ["p"] * n, "line": [1] * n, "severity": ["error"] * n,
+                  "message": [f"m{i}" for i in range(n)], "logged_at": [dt.datetime(2025, 1, 1)] * n}
+        errors["source_id"][n - 7] = "s1"
+        assert store.insert_new("input_files", files, ["path"]) == n
+        assert store.insert_new("errors", errors) == n
+        assert store.rows("SELECT max(size), max(mtime_ns) FROM input_files") == [(2**40, 2**62)]
+        assert store.rows("SELECT count(source_id), max(source_id) FROM errors") == [(1, "s1")]
     finally:
         store.close()

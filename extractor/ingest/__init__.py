@@ -7,7 +7,7 @@ sink and the run's caches):
 * ``inputs``: expand the paths, read and hash the files, skip what is stored;
 * ``prepare``: parse sections into blocks, remember the layouts of fact tables;
 * ``extract``: scope blocks (header, headings), recognise facts, diff them into events;
-* ``rows``: one source's events and records as store rows, a batch as Arrow columns;
+* ``rows``: one source's events and records as store rows, a batch as columns;
 * ``load``: a batch into the store in one transaction (source by source if that fails);
 * ``files`` (the file inputs in three phases over one ``shard``),
   ``gitwalk`` (the commits of ``extractor.walk.GitWalk``) and ``again`` (stored sources

@@ -1,8 +1,8 @@
-"""Rows stage: one source's events and records as store rows, then several sources' rows as Arrow columns.
+"""Rows stage: one source's events and records as store rows, then several sources' rows as columns.
 
 ``source_rows`` builds everything a source adds (events column by column: there are
-many; the other tables as row dicts), ``columnar`` turns a batch of them into one Arrow
-table per store table, which the loader writes in bulk. Every row carries its source's
+many; the other tables as row dicts), ``columnar`` turns a batch of them into columns
+(plain lists) per store table, which the store writes in bulk. Every row carries its source's
 place in the load order.
 """
 
@@ -14,7 +14,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from extractor.ingest.caches import STRINGS_MAX, RunCache
 from extractor.ingest.extract import Extracted, extract
@@ -23,9 +23,6 @@ from extractor.kinds.base import EVENT_KEYS
 from extractor.layout import LayoutMemory
 from extractor.semdiff import Event
 from extractor.sources.base import Problem
-
-if TYPE_CHECKING:
-    import pyarrow as pa
 
 log = logging.getLogger("extractor")
 
@@ -43,7 +40,13 @@ KEYS: dict[str, list[str] | None] = {
     "git_commits": ["repo_path", "scope", "commit_sha"],
 }
 
-Columns = dict[str, "pa.Table"]  # table name -> its new rows, each with _pos and _src (see columnar)
+Table = dict[str, list[Any]]  # column name -> its values, every column as long
+Columns = dict[str, Table]  # table name -> its new rows, each with _pos and _src (see columnar)
+
+
+def height(data: Table) -> int:
+    """The number of rows of ``data``."""
+    return len(next(iter(data.values()), ()))
 
 
 @dataclass
@@ -183,16 +186,14 @@ def event_columns(prep: Prepared, events: list[Event], cache: RunCache) -> dict[
 
 
 def columnar(batch: Iterable[tuple[int, SourceRows]]) -> Columns:
-    """The rows of several sources as one Arrow table per store table.
+    """The rows of several sources as columns, one set per store table.
 
     Each row carries ``_pos``, its source's place in the load order (of rows sharing a
     natural key the one of the earliest source is kept), and ``_src``, its source id (to
     load source by source when a batch fails). The row dicts are released.
     """
-    import pyarrow as pa
-
     gathered: dict[str, tuple[list[dict[str, Any]], list[int], list[str]]] = {}
-    events: dict[str, list[Any]] = {}
+    events: Table = {}
     for pos, sr in batch:
         for table, rows in sr.tables.items():
             if rows:
@@ -209,33 +210,35 @@ def columnar(batch: Iterable[tuple[int, SourceRows]]) -> Columns:
         sr.tables, sr.event_cols = {}, {}
     out: Columns = {}
     for table, (rows, pos_list, src) in gathered.items():
-        width = len(rows[0])
-        if all(len(r) == width for r in rows):  # one row builder per table: the usual case
-            data = pa.Table.from_pylist(rows)  # (it takes the columns of the first row)
-        else:
-            names = list(dict.fromkeys(k for r in rows for k in r))
-            data = pa.table({n: [r.get(n) for r in rows] for n in names})
-        out[table] = data.append_column("_pos", pa.array(pos_list, pa.int64())).append_column("_src", pa.array(src))
+        names = dict.fromkeys(k for r in rows for k in r)
+        out[table] = {**{n: [r.get(n) for r in rows] for n in names}, "_pos": pos_list, "_src": src}
     if events:
-        out["events"] = pa.table(events)
-        out["event_sources"] = out["events"].select(["event_id", "source_id", "line", "_pos", "_src"])
+        out["events"] = events
+        out["event_sources"] = {n: events[n] for n in ("event_id", "source_id", "line", "_pos", "_src")}
     return out
 
 
 def concat_columns(parts: Iterable[Columns]) -> Columns:
-    """Columns of several batches as one, table by table."""
-    import pyarrow as pa
-
-    by_table: dict[str, list[pa.Table]] = {}
+    """Columns of several batches as one, table by table (a column one part lacks is NULL there)."""
+    by_table: dict[str, list[Table]] = {}
     for part in parts:
         for table, data in part.items():
             by_table.setdefault(table, []).append(data)
-    return {t: v[0] if len(v) == 1 else pa.concat_tables(v, promote_options="default") for t, v in by_table.items()}
+    out: Columns = {}
+    for table, datas in by_table.items():
+        if len(datas) == 1:
+            out[table] = datas[0]
+            continue
+        names = dict.fromkeys(n for d in datas for n in d)
+        out[table] = {n: [v for d in datas for v in d.get(n, [None] * height(d))] for n in names}
+    return out
 
 
 def only_source(cols: Columns, source_id: str) -> Columns:
     """The rows of one source."""
-    import pyarrow.compute as pc
-
-    out = {t: data.filter(pc.equal(data["_src"], source_id)) for t, data in cols.items()}
-    return {t: data for t, data in out.items() if len(data)}
+    out: Columns = {}
+    for table, data in cols.items():
+        keep = [i for i, s in enumerate(data["_src"]) if s == source_id]
+        if keep:
+            out[table] = {n: [values[i] for i in keep] for n, values in data.items()}
+    return out

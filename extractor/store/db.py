@@ -1,7 +1,7 @@
 """The DuckDB store: opening with clear errors, migrations from ``schemas/``, bulk writes,
 and the sandbox that read-only connections run in.
 
-Writes go through Arrow tables registered with DuckDB and ``INSERT … SELECT`` with an
+Writes go through columns registered with DuckDB and ``INSERT … SELECT`` with an
 anti-join, never row-by-row, so re-loading the same rows is a no-op. A locked file, a
 database written by a newer extractor or a file that is not an extractor database each
 raise ``StoreError`` with a message meant for a person; opening can wait for another
@@ -22,9 +22,8 @@ import os
 import re
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -355,39 +354,41 @@ class Store:
         for r in rows:
             first.setdefault(tuple([r.get(c) for c in cols]), r)
         kept = list(first.values()) if len(first) < len(rows) else rows
-        import pyarrow as pa
+        return self.insert_new(table, {n: [r.get(n) for r in kept] for n in names}, key, unique=True)
 
-        return self.insert_new(table, pa.table({n: [r.get(n) for r in kept] for n in names}), key, unique=True)
-
-    def insert_new(self, table: str, data: pa.Table | pd.DataFrame | None,
+    def insert_new(self, table: str, data: Mapping[str, list[Any]] | None,
                    key: Sequence[str] | None = None, *, unique: bool = False, order: str | None = None) -> int:
-        """Bulk-insert the rows of ``data`` whose ``key`` is not already in ``table``.
+        """Bulk-insert the rows of ``data`` (columns: name -> values) whose ``key`` is not already in ``table``.
 
         With no key, rows equal in every column to a stored row are skipped. Values are
         cast to the table's column types; columns whose names start with ``_`` are not
         stored. Of rows of ``data`` that share a key one is kept: the first by the column
         ``order`` when given; ``unique`` says that no two do, which saves the work of
         finding them. Returns the number of rows inserted.
-        """
-        if data is None or len(data) == 0:
-            return 0
-        import pyarrow as pa
 
-        names = list(data.column_names) if isinstance(data, pa.Table) else list(data.columns)
-        cols = [c for c in names if not c.startswith("_")]
-        if order is not None and isinstance(data, pa.Table):
+        The columns reach DuckDB as NumPy object arrays (its NumPy scan): that loads neither
+        pyarrow nor pandas, about 0.5 s of an ingest process's start-up.
+        """
+        n = len(next(iter(data.values()), ())) if data else 0
+        if not data or n == 0:
+            return 0
+        import numpy as np
+
+        cols = [c for c in data if not c.startswith("_")]
+        if order is not None:
             data, unique = _first_by(data, list(key) if key else cols, order), True
         types = dict(self.columns(table))
         # natural keys are NOT NULL (plain equality joins fastest); whole rows may hold NULLs
         cmp = "=" if key else "IS NOT DISTINCT FROM"
         key = list(key) if key else cols
         name = f"_staging_{table}"
-        self._con.register(name, data)
+        height = len(data[cols[0]])
+        # every value is looked at to type an object column (by default only a sample is)
+        self._con.execute(f"SET pandas_analyze_sample = {max(height, 1000)}")
+        self._con.register(name, {c: np.fromiter(data[c], dtype=object, count=height) for c in cols})
         try:
             col_list = ", ".join(cols)
-            arrow = data.schema if isinstance(data, pa.Table) else None
-            casts = ", ".join(c if arrow is not None and _same_type().get(types[c]) == arrow.field(c).type
-                              else f"CAST({c} AS {types[c]}) AS {c}" for c in cols)
+            casts = ", ".join(f"CAST({c} AS {types[c]}) AS {c}" for c in cols)
             cond = " AND ".join(f"t.{k} {cmp} s.{k}" for k in key)
             part = ", ".join(key)
             if unique:
@@ -402,6 +403,7 @@ class Store:
             return int(rows[0][0]) if rows else 0
         finally:
             self._con.unregister(name)
+            self._con.execute("RESET pandas_analyze_sample")
 
     def merge_shared_heads(self) -> int:
         """One change shown by compare ranges that share a head is stored once.
@@ -641,40 +643,21 @@ def _pylist(col: pa.ChunkedArray) -> list[Any]:
         return col.to_pylist()
 
 
-# Arrow types that need no CAST into a column of the DuckDB type (binding a cast costs
-# about 0.1 ms, and a table has up to 23 columns; most are already strings).
-@cache
-def _same_type() -> dict[str, pa.DataType]:
-    import pyarrow as pa
-
-    return {"VARCHAR": pa.string(), "BIGINT": pa.int64(), "INTEGER": pa.int32(), "BOOLEAN": pa.bool_(),
-            "DOUBLE": pa.float64(), "DATE": pa.date32(), "TIMESTAMP": pa.timestamp("us")}
-
-
-def _first_by(data: pa.Table, key: list[str], order: str) -> pa.Table:
+def _first_by(data: Mapping[str, list[Any]], key: list[str], order: str) -> Mapping[str, list[Any]]:
     """The rows of ``data`` in ``order``, keeping of the rows that share ``key`` the one with
-    the lowest ``order`` (the first on a tie). Sorting, and the checks that tell whether any
-    rows share a key, run in Arrow; only when some do are the keys compared in Python."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    n = len(data)
+    the lowest ``order`` (the first on a tie)."""
     pos = data[order]
-    if n > 1 and not pc.all(pc.greater_equal(pos.slice(1), pos.slice(0, n - 1))).as_py():
-        data = data.take(pc.sort_indices(pos))  # a stable sort (rows extracted in input order)
-    if n < 2 or pc.count_distinct(data[key[0]], mode="all").as_py() == n:
-        return data  # no two rows share a key (a first column that is distinct makes the whole key so)
-    if len(key) > 1:  # equal keys join equal; unequal ones may too (a \x1f in a value): the exact pass then runs
-        parts = [pc.cast(data[k], pa.string()) for k in key]
-        joined = pc.binary_join_element_wise(*parts, "\x1f", null_handling="replace", null_replacement="\x00")
-        if pc.count_distinct(joined, mode="all").as_py() == n:
-            return data
-    cols = [data.column(c).to_pylist() for c in key]
-    keys = cols[0] if len(cols) == 1 else list(zip(*cols, strict=True))
+    n = len(pos)
+    idx = list(range(n))
+    if any(pos[i] > pos[i + 1] for i in range(n - 1)):
+        idx.sort(key=pos.__getitem__)  # a stable sort (rows extracted in input order)
+    keys = data[key[0]] if len(key) == 1 else list(zip(*[data[k] for k in key], strict=True))
     seen: set[Any] = set()
     keep: list[int] = []
-    for i, k in enumerate(keys):
-        if k not in seen:
-            seen.add(k)
+    for i in idx:
+        if keys[i] not in seen:
+            seen.add(keys[i])
             keep.append(i)
-    return data if len(keep) == n else data.take(keep)
+    if keep == list(range(n)):
+        return data
+    return {c: [values[i] for i in keep] for c, values in data.items()}

@@ -92,7 +92,7 @@ def load(store: Store, replace: Iterable[tuple[str, str]], tables: Mapping[str, 
          keys: Mapping[str, Sequence[str] | None], headings: list[dict[str, Any]]) -> int:
     """Load whole sources in one transaction: what the changes in ``replace`` said of their
     documents goes first; each table of ``keys`` (in that order) gets its new rows
-    (``tables``: Arrow tables with a ``_pos`` load order; ``headings``: dict rows); a change
+    (``tables``: columns with a ``_pos`` load order; ``headings``: dict rows); a change
     shown by ranges sharing a head is stored once. Returns the number of new events."""
     with store.transaction():
         new_events = 0
