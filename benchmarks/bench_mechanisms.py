@@ -16,11 +16,11 @@ both sides pay the same start-up. The mechanisms and how they are switched off:
 
 * ``gc``: the pause of the cyclic garbage collector (``ingest.run.collector_paused``);
   without = a context manager that does nothing;
-* ``cache-rows`` / ``cache-strings`` / ``cache-claims``: the run's caches
-  (``ingest.caches.RunCache``: row_facts and row_contexts; json_str and subjects;
-  table_claims); without = the class ``ingest.context.Run`` creates is replaced by a
-  subclass whose dicts of that group keep nothing (``__setitem__``, ``setdefault`` and
-  ``update`` do nothing);
+* ``cache-rows`` / ``cache-strings``: the run's caches
+  (``ingest.caches.RunCache``: row_facts and row_contexts; json_str and subjects);
+  without = the class ``ingest.context.Run`` creates is replaced by a subclass whose
+  dicts of that group keep nothing (``__setitem__``, ``setdefault`` and ``update`` do
+  nothing);
 * ``lru``: the module-level ``functools.lru_cache``s of ``normalize``, ``layout`` and
   ``recognisers.*``; without = each replaced by its ``__wrapped__`` in every loaded
   ``extractor`` module that holds it.
@@ -63,12 +63,11 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 # (mechanism, input): the input is "corpus" or a generated repository's shape
 COMPARISONS: list[tuple[str, str]] = [
     ("gc", "corpus"), ("cache-rows", "corpus"),
-    ("cache-strings", "corpus"), ("lru", "corpus"),  # no cache-claims: reports hold no snapshot tables
-    ("gc", "dense"), ("cache-rows", "dense"), ("cache-strings", "dense"), ("cache-claims", "dense"),
+    ("cache-strings", "corpus"), ("lru", "corpus"),
+    ("gc", "dense"), ("cache-rows", "dense"), ("cache-strings", "dense"),
     ("cache-rows", "docs"),
 ]
-CACHE_GROUPS = {"cache-rows": ("row_facts", "row_contexts"), "cache-strings": ("json_str", "subjects"),
-                "cache-claims": ("table_claims",)}
+CACHE_GROUPS = {"cache-rows": ("row_facts", "row_contexts"), "cache-strings": ("json_str", "subjects")}
 LRU_HOMES = ("extractor.normalize", "extractor.layout", "extractor.recognisers")
 
 

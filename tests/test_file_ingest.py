@@ -98,13 +98,8 @@ def test_columns_keep_every_key_and_the_load_order() -> None:
     a = columnar([(1, rows("a", [{"doc": "x.md"}, {"doc": "y.md", "lead": "above"}], ["e1", "e2"]))])
     b = columnar([(0, rows("b", [{"doc": "z.md"}], ["e1"]))])
     cols = concat_columns([a, b])
-    assert cols["layouts"].to_pylist() == [
-        {"doc": "x.md", "lead": None, "_pos": 1, "_src": "a"},  # a key only a later row has is kept
-        {"doc": "y.md", "lead": "above", "_pos": 1, "_src": "a"},
-        {"doc": "z.md", "lead": None, "_pos": 0, "_src": "b"},
-    ]
-    assert cols["event_sources"].to_pylist() == [
-        {"event_id": "e1", "source_id": "a", "line": 0, "_pos": 1, "_src": "a"},
-        {"event_id": "e2", "source_id": "a", "line": 1, "_pos": 1, "_src": "a"},
-        {"event_id": "e1", "source_id": "b", "line": 0, "_pos": 0, "_src": "b"},
-    ]
+    assert cols["layouts"] == {  # a key only a later row has is kept
+        "doc": ["x.md", "y.md", "z.md"], "lead": [None, "above", None], "_pos": [1, 1, 0], "_src": ["a", "a", "b"]}
+    assert cols["event_sources"] == {
+        "event_id": ["e1", "e2", "e1"], "source_id": ["a", "a", "b"], "line": [0, 1, 0],
+        "_pos": [1, 1, 0], "_src": ["a", "a", "b"]}

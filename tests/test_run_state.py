@@ -58,4 +58,4 @@ def test_each_run_has_its_own_cache(tmp_path: Path) -> None:
     with extractor.connect(tmp_path / "x.duckdb") as db:
         one, two = Run(db.store), Run(db.store)
     assert isinstance(one.cache, RunCache) and one.cache is not two.cache
-    assert one.cache.row_facts == {} and one.cache.table_claims == {}
+    assert one.cache.row_facts == {} and one.cache.subjects == {}

@@ -20,7 +20,6 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
-from extractor.ingest.caches import RunCache
 from extractor.ingest.inputs import decode, read_source, sha256, source_ids
 from extractor.ingest.prepare import InputFile, Prepared, prepare, prepare_deferred
 from extractor.layout import LayoutMemory
@@ -49,7 +48,7 @@ def stale_docs(store: Store, memory: LayoutMemory) -> dict[str, set[str]]:
     return dict(out)
 
 
-def stored_again(store: Store, memory: LayoutMemory, cache: RunCache, skip: set[str]) -> Iterator[Prepared]:
+def stored_again(store: Store, memory: LayoutMemory, skip: set[str]) -> Iterator[Prepared]:
     """The stored sources to extract again in this run (see the module docstring). Sources
     in ``skip`` (this run's own), changes a git walk has read whole (complete: never read
     again) and files that are gone or changed are left alone."""
@@ -72,8 +71,8 @@ def stored_again(store: Store, memory: LayoutMemory, cache: RunCache, skip: set[
         for source, one_sid in zip(sources, source_ids(data, file_id, sources), strict=True):
             if one_sid != sid:
                 continue  # another commit of the file, or the file changed since
-            prep = prepare(InputFile(path, data, sid, False), source, memory, cache)
-            prepare_deferred(prep, memory, cache)
+            prep = prepare(InputFile(path, data, sid, False), source, memory)
+            prepare_deferred(prep, memory)
             source.problems.clear()  # recorded when the source was first loaded
             prep.change_id = change_id
             prep.revisit = set(stale[change_id])

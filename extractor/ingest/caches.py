@@ -7,14 +7,10 @@ caches stores the same rows, only slower.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from extractor.recognisers import Recogniser
+from typing import Any
 
 ROW_FACTS_MAX = 20_000  # rows; a bound on memory (a row and its facts: a few KB at most)
 STRINGS_MAX = 100_000  # JSON texts of strings, and subjects' columns
-TABLE_CLAIMS_MAX = 4096  # tables of full-text snapshots
 
 
 @dataclass
@@ -28,9 +24,6 @@ class RunCache:
     # a subject's JSON and its key columns
     subjects: dict[tuple[tuple[str, str | None], ...], tuple[str, tuple[str | None, ...]]] = \
         field(default_factory=dict)
-    # the recogniser of a snapshot table, by (doc, header, headings): the next versions of the
-    # same table (a walk meets it at every commit) take the claim found first
-    table_claims: dict[tuple[object, ...], Recogniser | None] = field(default_factory=dict)
 
     def context_id(self, ctx: tuple[Any, ...]) -> int:
         """A number for a block context, so that a row's key hashes only its cells."""

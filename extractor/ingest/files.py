@@ -61,7 +61,7 @@ def ingest_files(run: Run, inputs: list[Input], *, walked: bool = False) -> None
     shard.prepare_deferred_all()
     memory = shard.memory
     mine = {info.source_id for out in outcomes for info in out.preps if info.key in metas}
-    again = list(stored_again(run.store, memory, run.cache, mine))
+    again = list(stored_again(run.store, memory, mine))
     result.read_again = len(again)
     t = result.lap("deferred", t)
     # phase three: extract, then load in date order

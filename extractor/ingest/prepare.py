@@ -16,7 +16,6 @@ from pathlib import Path
 from extractor.blocks import Block, Table, find_blocks
 from extractor.diff.hunks import read_block
 from extractor.diff.model import FileDiff
-from extractor.ingest.caches import TABLE_CLAIMS_MAX, RunCache
 from extractor.layout import HeadingEntry, LayoutEntry, LayoutMemory
 from extractor.prefilter import wanted
 from extractor.recognisers import Claims
@@ -61,14 +60,14 @@ def change_id_of(source: Source, source_id: str) -> str:
     return f"source:{source_id}"
 
 
-def prepare(file: InputFile, source: Source, memory: LayoutMemory, cache: RunCache) -> Prepared:
+def prepare(file: InputFile, source: Source, memory: LayoutMemory) -> Prepared:
     """Parse the sections a recogniser may need; defer those only a known layout makes useful."""
     prep = Prepared(file, source, change_id_of(source, file.source_id), [])
     for sec in source.sections:
         if sec.status == "renamed" and sec.old_doc:
             memory.carry(sec.old_doc, sec.doc)
         if sec.parsed is not None:
-            _add_doc(prep, sec.doc, sec.parsed, memory, cache)
+            _add_doc(prep, sec.doc, sec.parsed, memory)
             continue
         if not sec.diff_text or os.path.splitext(sec.doc)[1].lower() in _SKIP_EXT:
             continue
@@ -77,46 +76,43 @@ def prepare(file: InputFile, source: Source, memory: LayoutMemory, cache: RunCac
             prep.deferred.append(sec)
             continue
         if verdict:
-            _parse_section(prep, sec, memory, cache)
+            _parse_section(prep, sec, memory)
         sec.drop_text()
     return prep
 
 
-def prepare_deferred(prep: Prepared, memory: LayoutMemory, cache: RunCache) -> None:
+def prepare_deferred(prep: Prepared, memory: LayoutMemory) -> None:
     """Parse deferred sections of documents that turned out to hold fact tables."""
     for sec in prep.deferred:
         if memory.has_doc(sec.doc):
-            _parse_section(prep, sec, memory, cache)
+            _parse_section(prep, sec, memory)
         sec.drop_text()
     prep.deferred = []
 
 
-def _parse_section(prep: Prepared, sec: DocSection, memory: LayoutMemory, cache: RunCache) -> None:
+def _parse_section(prep: Prepared, sec: DocSection, memory: LayoutMemory) -> None:
     assert sec.diff_text is not None
     hunks, broken = read_block(sec.diff_text, sec.first_line)
     for line, why in broken:  # a broken hunk is recorded and the others are still read
         prep.source.problems.append(Problem(str(prep.file.path), line, f"{sec.doc}: unreadable hunk: {why}",
                                             "error"))
     diff = FileDiff(doc=sec.doc, old_doc=sec.old_doc, status=sec.status, hunks=hunks)
-    _add_doc(prep, sec.doc, diff, memory, cache)
+    _add_doc(prep, sec.doc, diff, memory)
 
 
-def _add_doc(prep: Prepared, doc_path: str, diff: FileDiff, memory: LayoutMemory, cache: RunCache) -> None:
-    doc = parse_doc(doc_path, diff, prep.claims, cache)
+def _add_doc(prep: Prepared, doc_path: str, diff: FileDiff, memory: LayoutMemory) -> None:
+    doc = parse_doc(doc_path, diff)
     prep.docs.append(doc)
     remember(doc, memory, prep.file.source_id, prep.source.meta.observed_at, prep.claims)
 
 
-def parse_doc(section_doc: str, diff: FileDiff, claims: Claims, cache: RunCache) -> ParsedDoc:
+def parse_doc(section_doc: str, diff: FileDiff) -> ParsedDoc:
     blocks: dict[str, list[Block]] = {"before": [], "after": []}
     headings: dict[str, list[tuple[int, int, str]]] = {"before": [], "after": []}
     if diff.full_before is not None or diff.full_after is not None:
         from extractor.sources.snapshot import snapshot_blocks
 
         blocks, headings = snapshot_blocks(section_doc, diff)  # whole tables, no layout needed
-        for side in SIDES:
-            for blk in blocks[side]:
-                _claim_snapshot_table(blk, claims, cache)
         return ParsedDoc(diff, blocks, headings)
     for hunk in diff.hunks:
         for side in SIDES:
@@ -124,23 +120,6 @@ def parse_doc(section_doc: str, diff: FileDiff, claims: Claims, cache: RunCache)
             blocks[side].extend(b)
             headings[side].extend(h)
     return ParsedDoc(diff, blocks, headings)
-
-
-def _claim_snapshot_table(blk: Block, claims: Claims, cache: RunCache) -> None:
-    """Claim a snapshot table once per run, document, header and scope: the next versions of
-    the same table (a walk meets it at every commit) take the recogniser found first, without
-    asking every recogniser again. Lists are claimed by their items, so not remembered."""
-    header = getattr(blk, "header", None)
-    if not isinstance(blk, Table) or header is None:
-        return
-    key = (blk.doc, tuple(header), tuple(blk.headings))
-    known = cache.table_claims
-    if key in known:
-        claims.set(blk, known[key])
-        return
-    if len(known) >= TABLE_CLAIMS_MAX:
-        known.clear()
-    known[key] = claims.of(blk)
 
 
 def remember(doc: ParsedDoc, memory: LayoutMemory, source_id: str, observed_at: str, claims: Claims) -> None:

@@ -79,7 +79,7 @@ class Shard:
                 if self.repo and one.meta.repo is None and one.meta.kind == "patch":
                     one.meta.repo = self.repo
                 self.memory.ops = []
-                prep = prepare(InputFile(inp.path, b"", one_sid, inp.explicit), one, self.memory, self.cache)
+                prep = prepare(InputFile(inp.path, b"", one_sid, inp.explicit), one, self.memory)
                 self.preps[(inp.idx, k)] = prep
                 out.preps.append(PrepInfo((inp.idx, k), one_sid, one.meta, prep.change_id, self.memory.ops))
         except SourceError as exc:
@@ -105,7 +105,7 @@ class Shard:
 
     def prepare_deferred_all(self) -> None:
         for key in sorted(self.preps):
-            prepare_deferred(self.preps[key], self.memory, self.cache)
+            prepare_deferred(self.preps[key], self.memory)
 
     def extract_all(self, positions: dict[tuple[int, int], int]) -> tuple[list[Extraction], Columns]:
         """Every source's extraction, and their rows as columns (``positions``: load order)."""
