@@ -189,6 +189,39 @@ def _view(kind: str | None, form: str) -> str:
     return f"{kind}_{form}"
 
 
+def ingested_already(db: str | Path, paths: Iterable[str | Path] | None = None) -> IngestResult | None:
+    """What an ingest of ``paths`` (none: the shipped sample) into the database ``db`` would
+    report when it holds every file already, unchanged: told from beside the database
+    without opening it (``extractor.store.seen``). None when an ingest may have work to do."""
+    from extractor.ingest.result import IngestResult
+    from extractor.sources.detect import kind_of
+    from extractor.sources.found import expand, file_key, file_stat
+    from extractor.store import seen
+
+    held = seen.listed(db)
+    if held is None:
+        return None
+    problems: list[tuple[str, str, str]] = []
+    res = IngestResult()
+    for path, explicit in expand(list(paths or []) or [SAMPLE_DIR], problems):
+        res.files += 1
+        stat = file_stat(path)
+        if stat is not None and held.get(file_key(path)) == stat:
+            res.skipped_known += 1
+            continue
+        if explicit:
+            return None
+        try:  # found in a folder: neither report nor patch is skipped, as the ingest does
+            with open(path, "rb") as fh:
+                head = fh.read(8192)
+        except OSError:
+            return None
+        if kind_of(head.decode("utf-8", "ignore")) is not None:
+            return None
+        res.skipped_other.append(str(path))
+    return res if res.files and not problems else None
+
+
 def count_inputs(paths: Iterable[str | Path]) -> int:
     """How many files an ingest of ``paths`` would look at (folders expanded)."""
     from extractor.ingest import expand

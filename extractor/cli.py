@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # the commands import what they use: --version and --help loa
     from rich.console import Console
 
     from extractor.api import Extractor
+    from extractor.ingest.result import IngestResult
 
 log = logging.getLogger("extractor")
 
@@ -363,6 +364,11 @@ def ingest(obj: Ctx, paths: tuple[Path, ...], date: str | None, git: Path | None
     date, since, until = iso_date(date, "--date"), iso_date(since, "--since"), iso_date(until, "--until")
     if git is None and (since or until or git_paths):
         raise click.UsageError("--since, --until and --paths narrow a walk: give --git REPO")
+    if git is None:
+        known = api.ingested_already(obj.db, paths)
+        if known is not None:  # nothing new: said without opening the database
+            _ingest_summary(obj, known, walked=False)
+            return
     total = api.count_inputs(paths) if paths else 0
     show = not obj.quiet and err.is_terminal and total > 1
     failed = 0
@@ -384,16 +390,21 @@ def ingest(obj: Ctx, paths: tuple[Path, ...], date: str | None, git: Path | None
                         since=since, until=until, git_paths=git_paths, repo=repo)
         failed = len(res.failed)
     log.debug("seconds per phase: %s", ", ".join(f"{k} {v:.3f}" for k, v in res.seconds.items()))
-    if not obj.quiet:
-        kinds = ", ".join(f"{k} {v}" for k, v in sorted(res.events.items())) or "none"
-        walked = f"{res.commits} commits walked; " if git is not None else ""
-        obj.info(f"{walked}{res.files} files: {res.loaded} loaded, {res.skipped_known} already ingested, "
-                 f"{len(res.skipped_other)} not diffs, {failed} failed; "
-                 f"{res.events_new} new events (extracted: {kinds}); {res.unresolved} unresolved rows"
-                 + (f"; {res.read_again} stored sources read again" if res.read_again else "")
-                 + f" -> {obj.db}")
+    _ingest_summary(obj, res, walked=git is not None)
     if failed:
         raise SystemExit(1)
+
+
+def _ingest_summary(obj: Ctx, res: IngestResult, *, walked: bool) -> None:
+    if obj.quiet:
+        return
+    kinds = ", ".join(f"{k} {v}" for k, v in sorted(res.events.items())) or "none"
+    commits = f"{res.commits} commits walked; " if walked else ""
+    obj.info(f"{commits}{res.files} files: {res.loaded} loaded, {res.skipped_known} already ingested, "
+             f"{len(res.skipped_other)} not diffs, {len(res.failed)} failed; "
+             f"{res.events_new} new events (extracted: {kinds}); {res.unresolved} unresolved rows"
+             + (f"; {res.read_again} stored sources read again" if res.read_again else "")
+             + f" -> {obj.db}")
 
 
 @main.command()

@@ -20,8 +20,21 @@ file that fails is recorded with its line and the others still load.
 
 from __future__ import annotations
 
-from extractor.ingest.context import IngestResult
-from extractor.ingest.inputs import expand
-from extractor.ingest.run import ingest
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from extractor.ingest.result import IngestResult
+    from extractor.ingest.run import ingest
+    from extractor.sources.found import expand
 
 __all__ = ["IngestResult", "expand", "ingest"]
+# each name from its module when first asked for: ``found`` and ``result`` load no DuckDB
+_HOMES = {"IngestResult": "extractor.ingest.result", "expand": "extractor.sources.found",
+          "ingest": "extractor.ingest.run"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        return getattr(import_module(_HOMES[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,12 +9,11 @@ message in the result, record failures in the store and show it through ``say``.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from extractor.ingest.caches import RunCache
+from extractor.ingest.result import IngestResult
 from extractor.sources.problems import Problem
 from extractor.store import ingest as sql
 from extractor.store.db import Store
@@ -27,33 +26,6 @@ log = logging.getLogger("extractor")
 
 Say = Callable[[str, int | None, str, str], None]  # path, line, severity, message
 Tick = Callable[[int, str], Any]  # progress: how many more, and of which phase
-
-
-@dataclass
-class IngestResult:
-    files: int = 0
-    loaded: int = 0
-    skipped_known: int = 0
-    skipped_other: list[str] = field(default_factory=list)
-    failed: list[tuple[str, int | None, str]] = field(default_factory=list)
-    warnings: list[tuple[str, int | None, str]] = field(default_factory=list)
-    events: dict[str, int] = field(default_factory=dict)
-    events_new: int = 0
-    unresolved: int = 0
-    commits: int = 0  # git commits walked (loaded or already known)
-    read_again: int = 0  # stored sources read again because this run taught their documents' layout
-    # wall seconds per phase of the run: walk, read, prepare, deferred, extract, load
-    seconds: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed
-
-    def lap(self, phase: str, since: float) -> float:
-        """Add the time since ``since`` (``time.perf_counter()``) to ``phase``; returns now."""
-        now = time.perf_counter()
-        self.seconds[phase] = self.seconds.get(phase, 0.0) + now - since
-        return now
 
 
 def _silent(*_args: Any) -> None:

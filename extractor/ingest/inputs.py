@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from extractor.ingest.context import Run
 from extractor.sources.detect import kind_of
+from extractor.sources.found import STAT_SLACK_NS, Stat, expand, file_key, file_stat
 from extractor.sources.problems import SourceError
 from extractor.store import ingest as sql
 
@@ -26,11 +26,6 @@ if TYPE_CHECKING:
     from extractor.sources.base import Source
 
 log = logging.getLogger("extractor")
-
-# A file modified this close to the time its row was recorded is read again: within one
-# tick of the file system's clock a change may leave size and modification time alone.
-STAT_SLACK_NS = 2_000_000_000
-
 
 @dataclass
 class Input:
@@ -41,35 +36,7 @@ class Input:
     explicit: bool  # named on the command line (vs found in a folder)
     data: bytes
     source_id: str
-    stat: tuple[int, int, int] | None = None  # size, mtime_ns, inode when read
-
-
-def expand(paths: Iterable[str | Path], problems: list[tuple[str, str, str]] | None = None) -> Iterator[tuple[Path, bool]]:
-    """Files named, and the files below folders named (recursively, hidden ones skipped).
-
-    ``problems`` collects ``(path, severity, message)``: an ``error`` for each folder that
-    cannot be read (its files are not there to load), a ``warning`` for a folder named that
-    holds no file to ingest. A path that does not exist is yielded (reading it fails)."""
-    for p in map(Path, paths):
-        if not p.is_dir():
-            yield p, True
-            continue
-        found: list[Path] = []
-        unreadable: list[OSError] = []
-        hidden = False
-        for root, dirs, files in os.walk(p, onerror=unreadable.append):
-            shown = [d for d in dirs if not d.startswith(".")]
-            hidden = hidden or len(shown) < len(dirs) or any(f.startswith(".") for f in files)
-            dirs[:] = sorted(shown)
-            found += [f for f in (Path(root, name) for name in files if not name.startswith(".")) if f.is_file()]
-        yield from ((f, False) for f in sorted(found))
-        if problems is None:
-            continue
-        for exc in unreadable:
-            problems.append((str(exc.filename or p), "error", f"cannot read folder: {exc.strerror or exc}"))
-        if not found and not unreadable:
-            note = " (hidden files and folders are skipped)" if hidden else ""
-            problems.append((str(p), "warning", f"nothing found here: no files to ingest{note}"))
+    stat: Stat | None = None  # size, mtime_ns, inode when read
 
 
 def sha256(data: bytes) -> str:
@@ -125,8 +92,8 @@ def _read_files(run: Run, files: Iterable[tuple[Path, bool]], seen: list[dict[st
     inputs: list[Input] = []
     for path, explicit in files:
         result.files += 1
-        stat = _stat(path)
-        cached = stats.get(_file_key(path)) if stat is not None else None
+        stat = file_stat(path)
+        cached = stats.get(file_key(path)) if stat is not None else None
         if cached is not None and cached[:3] == stat and cached[3] in known:
             run.tick(1, "parse")
             result.skipped_known += 1
@@ -159,20 +126,8 @@ def _trusted_files(run: Run) -> dict[str, tuple[int, int, int, str]]:
     return {r[0]: (int(r[1]), int(r[2]), int(r[3]), r[4]) for r in rows}
 
 
-def _file_key(path: Path) -> str:
-    return os.path.abspath(path)
-
-
-def _stat(path: Path) -> tuple[int, int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return st.st_size, st.st_mtime_ns, st.st_ino
-
-
-def file_row(path: Path, stat: tuple[int, int, int], sid: str) -> dict[str, Any]:
-    return {"path": _file_key(path), "size": stat[0], "mtime_ns": stat[1], "inode": stat[2], "sha256": sid,
+def file_row(path: Path, stat: Stat, sid: str) -> dict[str, Any]:
+    return {"path": file_key(path), "size": stat[0], "mtime_ns": stat[1], "inode": stat[2], "sha256": sid,
             "recorded_ns": time.time_ns()}
 
 
