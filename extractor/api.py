@@ -141,31 +141,16 @@ class Extractor:
 
     def stats(self) -> dict[str, pd.DataFrame]:
         """Sources, events per kind, moves, unresolved rows per document, and errors: a table each."""
+        from extractor.store.stats import STATS
+
         return {name: self.store.frame(sql) for name, sql in STATS.items()}
 
     def stats_rows(self) -> dict[str, Rows]:
         """``stats`` as plain rows (Python values), for the command line: no pandas to load."""
         from extractor.render import Rows
+        from extractor.store.stats import stats_result
 
-        return {name: Rows(*self.store.result(sql)) for name, sql in STATS.items()}
-
-
-# The queries of ``stats``: one table each.
-STATS: dict[str, str] = {
-    "sources": "SELECT kind, count(*) AS sources, count(DISTINCT change_id) AS changes, "
-               "min(observed_at) AS first, max(observed_at) AS last FROM sources GROUP BY kind ORDER BY kind",
-    "events": "SELECT kind, count(*) FILTER (WHERE change NOT IN ('unchanged', 'moved')) AS changes, "
-              "count(*) FILTER (WHERE change = 'unchanged') AS observations, "
-              "count(*) FILTER (WHERE change = 'added') AS added, "
-              "count(*) FILTER (WHERE change = 'removed') AS removed, "
-              "count(*) FILTER (WHERE change = 'changed') AS changed "
-              "FROM events GROUP BY kind ORDER BY kind",
-    "moves": "SELECT CAST(observed_at AS VARCHAR) AS observed_at, from_doc, to_doc, facts "
-             "FROM fact_moves ORDER BY observed_at, from_doc, to_doc",
-    "unresolved": "SELECT doc, count(*) AS rows, count(DISTINCT change_id) AS changes, "
-                  "any_value(reason) AS reason FROM unresolved GROUP BY doc ORDER BY rows DESC, doc",
-    "errors": "SELECT severity, path, line, message FROM errors ORDER BY severity, path, line",
-}
+        return {name: Rows(*got) for name, got in stats_result(self.store).items()}
 
 
 def __getattr__(name: str) -> Any:
@@ -220,6 +205,16 @@ def ingested_already(db: str | Path, paths: Iterable[str | Path] | None = None) 
             return None
         res.skipped_other.append(str(path))
     return res if res.files and not problems else None
+
+
+def stats_already(db: str | Path) -> dict[str, Rows] | None:
+    """``Extractor.stats_rows`` of the database ``db`` as its writer left it, read from beside
+    it without opening it (``extractor.store.seen``); None when that cannot be told."""
+    from extractor.render import Rows
+    from extractor.store import seen
+
+    tables = seen.stats(db)
+    return None if tables is None else {name: Rows(cols, rows) for name, (cols, rows) in tables.items()}
 
 
 def count_inputs(paths: Iterable[str | Path]) -> int:

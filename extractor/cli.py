@@ -447,10 +447,13 @@ def export(obj: Ctx, fmt: str, output: Path | None) -> None:
 @click.pass_obj
 def stats(obj: Ctx, as_json: bool) -> None:
     """Sources, events per kind, unresolved rows per document, and errors."""
+    from extractor import api
     from extractor.render import frame_records, print_frame
 
-    with obj.open(read_only=True) as db:
-        tables = db.stats_rows()  # plain rows: the same text as frames, without loading pandas
+    tables = api.stats_already(obj.db)  # as the last writer left them: no DuckDB to load
+    if tables is None:
+        with obj.open(read_only=True) as db:
+            tables = db.stats_rows()  # plain rows: the same text as frames, without loading pandas
     if as_json:
         import json
 

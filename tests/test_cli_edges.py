@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 import extractor
+from extractor import api
 from extractor.api import Extractor
 from extractor.cli import main
 from extractor.store.db import Store
@@ -155,6 +156,7 @@ def test_an_unexpected_error_is_one_line(db_path: Path, monkeypatch: pytest.Monk
         raise ValueError("boom\nsecond line")
 
     monkeypatch.setattr(Extractor, "stats_rows", boom)  # what the command calls
+    monkeypatch.setattr(api, "stats_already", lambda db: None)  # (not told from beside the database)
     res = extract("--db", str(db_path), "stats")
     assert res.exit_code == 1
     assert error_lines(res) == ["error: unexpected ValueError: boom (run with -v to see where)"]
@@ -172,6 +174,10 @@ def test_keyboard_interrupt_anywhere_is_exit_130(db_path: Path, monkeypatch: pyt
     res = extract("--db", str(db_path), "sql", "SELECT 1")
     assert res.exit_code == 130 and error_lines(res) == ["interrupted"]
     monkeypatch.setattr(Extractor, "__init__", interrupt)
+    monkeypatch.setattr(api, "stats_already", lambda db: None)  # (not told from beside the database)
+    res = extract("--db", str(db_path), "stats")
+    assert res.exit_code == 130 and error_lines(res) == ["interrupted"]
+    monkeypatch.setattr(api, "stats_already", interrupt)
     res = extract("--db", str(db_path), "stats")
     assert res.exit_code == 130 and error_lines(res) == ["interrupted"]
 

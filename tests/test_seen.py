@@ -1,4 +1,4 @@
-"""A re-run with nothing new, told without opening the database (``extractor.store.seen``).
+"""What is told without opening the database (``extractor.store.seen``): a re-run with nothing new, and stats.
 
 When a writable store closes it lists beside itself the input files it holds; an ingest
 whose every input is listed unchanged (and the database file is unchanged) reports the
@@ -8,17 +8,20 @@ takes the ordinary path.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import duckdb
 from helpers import QUOTAS, hunk, report
 
 import extractor
+import extractor.api
 from extractor.api import ingested_already
 from extractor.store.seen import seen_path
 
@@ -128,3 +131,33 @@ def test_files_recorded_in_the_instant_they_changed_are_not_listed(tmp_path: Pat
         x.ingest([folder])
     assert json.loads(seen_path(db).read_text(encoding="utf-8"))["files"] == {}
     assert ingested_already(db, [folder]) is None
+
+
+def test_stats_as_the_writer_left_them_are_the_stats_of_the_database(tmp_path: Path) -> None:
+    db = tmp_path / "x.duckdb"
+    with extractor.connect(db) as x:
+        x.ingest()  # the shipped sample
+        x.store.con.execute("INSERT INTO errors (source_id, path, line, severity, message, logged_at) VALUES "
+                            "(NULL, 'a.md', NULL, 'error', 'no line', now()), "
+                            "(NULL, 'b.md', 3, 'warning', 'a [markup] line', now())")
+    quick = extractor.api.stats_already(db)
+    with extractor.connect(db, read_only=True) as x:
+        ordinary = x.stats_rows()
+    assert quick is not None and list(quick) == list(ordinary)
+    for name in ordinary:
+        assert (quick[name].columns, quick[name].rows) == (ordinary[name].columns, ordinary[name].rows), name
+    assert quick["sources"].rows[0][3:] == (dt.date(2025, 1, 10), dt.date(2025, 2, 5))  # dates stay dates
+    assert len(quick["errors"].rows) == 2
+
+    with extractor.connect(db) as x:  # a writer that changes nothing leaves the same tables
+        pass
+    assert _same(extractor.api.stats_already(db), quick)
+    con = duckdb.connect(str(db))  # a write behind the store's back: no longer told from beside it
+    con.execute("DELETE FROM errors")
+    con.close()
+    assert extractor.api.stats_already(db) is None
+
+
+def _same(a: dict[str, Any] | None, b: dict[str, Any]) -> bool:
+    return a is not None and {k: (v.columns, v.rows) for k, v in a.items()} == {k: (v.columns, v.rows)
+                                                                                for k, v in b.items()}

@@ -487,19 +487,26 @@ class Store:
         return [d[0] for d in cur.description], cur.fetchall()
 
     def close(self) -> None:
-        """Close the connection; a writable store on a file then writes what it holds as
-        ingested beside it (``extractor.store.seen``)."""
-        seen = None
+        """Close the connection; a writable store on a file then writes beside it the files
+        it holds as ingested and its ``stats`` tables (``extractor.store.seen``)."""
+        seen = tables = None
         try:
             self.ready()
             seen = self._seen_files()
+            if seen is not None:
+                from extractor.store.stats import stats_result
+
+                try:
+                    tables = stats_result(self)
+                except duckdb.Error:
+                    log.debug("cannot count the stats", exc_info=True)
         finally:
             self._stop_views()
             self._con.close()
         if seen is not None:
             from extractor.store import seen as seen_list
 
-            seen_list.write(self.path, seen)
+            seen_list.write(self.path, seen, tables)
 
     def _seen_files(self) -> list[tuple[str, int, int, int]] | None:
         """The input files of stored sources whose status can be trusted (None: no list to write)."""

@@ -1,15 +1,18 @@
-"""What an ingest can tell without opening the database: which input files it already holds.
+"""What can be told of a database without opening it: the input files it holds, its stats.
 
-When a writable store closes, the files it holds as ingested and trusted (``input_files``
-rows of stored sources, recorded well after the file's last change: see
-``extractor.sources.found.STAT_SLACK_NS``) are written beside it, with the database file's
-own status, to ``<database>.seen.json``. An ingest whose every input is listed there with
-the same size, modification time and inode (or, found in a folder, is no diff at all by
-its first 8 KB), while the database file is unchanged (same status, no write-ahead log),
-is the run that would skip every file: it reports so without loading DuckDB (about 0.3 s
-of a 0.35 s run; ``extractor.api.ingested_already``). Anything else (a file not listed or
-changed, a database written since, an unreadable or missing list) takes the ordinary
-path. Only a cache: deleting it costs one ordinary run.
+When a writable store closes, it writes beside itself, to ``<database>.seen.json``, the
+files it holds as ingested and trusted (``input_files`` rows of stored sources, recorded
+well after the file's last change: see ``extractor.sources.found.STAT_SLACK_NS``), the
+tables ``extract stats`` prints, and the database file's own status. While the database
+file is unchanged (same status, no write-ahead log):
+
+* an ingest whose every input is listed with the same size, modification time and inode
+  (or, found in a folder, is no diff at all by its first 8 KB) is the run that would skip
+  every file: it reports so without loading DuckDB (``extractor.api.ingested_already``);
+* ``extract stats`` prints the tables (``extractor.api.stats_already``).
+
+Anything else (a file not listed or changed, a database written since, an unreadable or
+missing list) takes the ordinary path. Only a cache: deleting it costs one ordinary run.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ import json
 import logging
 import os
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from extractor.sources.found import Stat, file_stat
 
@@ -38,26 +43,31 @@ def _db_state(db: str | Path) -> Stat | None:
     return file_stat(Path(db))
 
 
-def write(db: str | Path, files: Iterable[tuple[str, int, int, int]]) -> None:
-    """After the store at ``db`` closed: record ``files`` (path, size, mtime_ns, inode)."""
+Tables = dict[str, tuple[list[str], list[tuple[Any, ...]]]]  # name -> column names, rows
+
+
+def write(db: str | Path, files: Iterable[tuple[str, int, int, int]], stats: Tables | None = None) -> None:
+    """After the store at ``db`` closed: record ``files`` (path, size, mtime_ns, inode) and
+    the ``stats`` tables (dates kept as dates; left out when a value is of another type)."""
     out = seen_path(db)
     try:
         state = _db_state(db)
         if state is None:
             out.unlink(missing_ok=True)
             return
-        text = json.dumps({"version": VERSION, "db": list(state),
-                           "files": {p: [s, m, i] for p, s, m, i in files}})
+        data: dict[str, Any] = {"version": VERSION, "db": list(state),
+                                "files": {p: [s, m, i] for p, s, m, i in files}}
+        if stats is not None and (encoded := _encode(stats)) is not None:
+            data["stats"] = encoded
         tmp = out.with_name(f"{out.name}.{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
         os.replace(tmp, out)
     except OSError:
         log.debug("cannot write %s", out, exc_info=True)
 
 
-def listed(db: str | Path) -> dict[str, Stat] | None:
-    """The files the database at ``db`` holds (path key -> status), or None when the list is
-    missing, unreadable or older than the database file."""
+def _load(db: str | Path) -> dict[str, Any] | None:
+    """The list beside ``db``, or None when it is missing, unreadable or older than the database file."""
     try:
         data = json.loads(seen_path(db).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -67,4 +77,42 @@ def listed(db: str | Path) -> dict[str, Stat] | None:
     state = _db_state(db)
     if state is None or data.get("db") != list(state):
         return None
+    return data
+
+
+def listed(db: str | Path) -> dict[str, Stat] | None:
+    """The files the database at ``db`` holds (path key -> status), or None (see ``_load``)."""
+    data = _load(db)
+    if data is None:
+        return None
     return {k: tuple(v) for k, v in (data.get("files") or {}).items()}
+
+
+def stats(db: str | Path) -> Tables | None:
+    """The ``stats`` tables of the database at ``db`` as its writer left it, or None."""
+    data = _load(db)
+    if data is None or not isinstance(data.get("stats"), dict):
+        return None
+    out: Tables = {}
+    for name, t in data["stats"].items():
+        dates = set(t["dates"])
+        rows = [tuple(date.fromisoformat(v) if i in dates and v is not None else v for i, v in enumerate(r))
+                for r in t["rows"]]
+        out[name] = (list(t["columns"]), rows)
+    return out
+
+
+def _encode(tables: Tables) -> dict[str, Any] | None:
+    out: dict[str, Any] = {}
+    for name, (cols, rows) in tables.items():
+        dates: set[int] = set()
+        for r in rows:
+            for i, v in enumerate(r):
+                if type(v) is date:
+                    dates.add(i)
+                elif v is not None and type(v) not in (int, str):
+                    return None
+        out[name] = {"columns": cols, "dates": sorted(dates),
+                     "rows": [[v.isoformat() if i in dates and v is not None else v for i, v in enumerate(r)]
+                              for r in rows]}
+    return out
