@@ -1,8 +1,8 @@
-"""The file ingest (extractor.ingest.files): inputs prepared largest first, merged in input order.
+"""The file ingest (extractor.ingest.files): inputs prepared and merged in input order.
 
-Each source's layout ops are recorded and the memory is rebuilt by replaying them in input
-order, so a header seen in one report resolves rows read in another, whatever order the
-files were parsed in; failures are still named and recorded.
+Each source's layout ops are recorded and the memory is rebuilt by replaying those of the
+sources kept (not one seen earlier in the run, not one whose preparing crashed), so a
+header seen in one report resolves rows read in another; failures are named and recorded.
 """
 
 from __future__ import annotations

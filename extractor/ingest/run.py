@@ -14,6 +14,7 @@ from typing import Any
 
 from extractor.ingest.context import IngestResult, Run, Say
 from extractor.ingest.inputs import read_inputs
+from extractor.interrupts import interrupts_deferred
 from extractor.store.db import Store
 
 
@@ -58,8 +59,9 @@ def _run(run: Run, paths: Iterable[str | Path], git: str | Path | None, since: s
     result = run.result
     t = time.perf_counter()
     if git is not None:
-        from extractor.ingest.gitwalk import ingest_git
-        from extractor.walk import GitOptions
+        with interrupts_deferred():  # see below
+            from extractor.ingest.gitwalk import ingest_git
+            from extractor.walk import GitOptions
 
         ingest_git(run, git, GitOptions(since, until, tuple(git_paths), run.repo))
         t = result.lap("walk", t)
@@ -68,6 +70,10 @@ def _run(run: Run, paths: Iterable[str | Path], git: str | Path | None, since: s
     walked = git is not None
     if not inputs and not walked:
         return
-    from extractor.ingest.files import ingest_files  # the parsing stages: only for new input
+    # The parsing stages load only for new input, and with Ctrl-C held back: pydantic builds
+    # its validators as they load, and one interrupted there can be left broken (every
+    # source then fails to validate) with the interrupt swallowed.
+    with interrupts_deferred():
+        from extractor.ingest.files import ingest_files
 
     ingest_files(run, inputs, walked=walked)

@@ -2,9 +2,9 @@
 
 Phase one prepares the inputs in input order, recording the layout ops each source
 adds. ``sync`` then rebuilds the memory from the base with the ops of the sources kept,
-in input order (a source seen earlier in the run adds nothing), and gives each source its
-resolved change id; so the memory does not depend on the order the inputs were prepared
-in. Phase two parses deferred sections with that memory, and phase three extracts.
+in input order (a source seen earlier in the run adds nothing, and one whose preparing
+crashed leaves none of the layouts it had added), and gives each source its resolved
+change id. Phase two parses deferred sections with that memory, and phase three extracts.
 """
 
 from __future__ import annotations
