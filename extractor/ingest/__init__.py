@@ -9,7 +9,7 @@ sink and the run's caches):
 * ``extract``: scope blocks (header, headings), recognise facts, diff them into events;
 * ``rows``: one source's events and records as store rows, a batch as columns;
 * ``load``: a batch into the store in one transaction (source by source if that fails);
-* ``files`` (the file inputs in three phases over one ``shard``),
+* ``files`` (the file inputs in three phases over one ``batch``),
   ``gitwalk`` (the commits of ``extractor.walk.GitWalk``) and ``again`` (stored sources
   whose documents this run taught a layout of) are what the run consumes;
 * ``run``: the whole ingest.

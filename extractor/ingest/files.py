@@ -1,6 +1,6 @@
 """The file inputs of a run, in three phases in this process, then one load in date order.
 
-Phase one prepares every input (``Shard.prepare_all``) and merges what was learnt in
+Phase one prepares every input (``Batch.prepare_all``) and merges what was learnt in
 input order: layout ops, resolved change ids, failures. Phase two parses the sections
 that only a now-known layout makes useful, and takes the stored sources to read again
 (``again.stored_again``). Phase three extracts, and the whole batch is loaded in one
@@ -12,11 +12,11 @@ from __future__ import annotations
 import time
 
 from extractor.ingest.again import stored_again
+from extractor.ingest.batch import Batch
 from extractor.ingest.context import Run
 from extractor.ingest.inputs import Input, file_row, record_files
 from extractor.ingest.load import heading_rows, load_batch
 from extractor.ingest.rows import SourceRows, columnar, concat_columns, extract_one
-from extractor.ingest.shard import Shard
 from extractor.layout import Op
 from extractor.sources.base import SourceMeta
 
@@ -27,9 +27,9 @@ def ingest_files(run: Run, inputs: list[Input], *, walked: bool = False) -> None
     of are to be read again even when no file is new)."""
     result, known, matcher = run.result, run.known, run.matcher
     t = time.perf_counter()
-    shard = Shard(sorted(inputs, key=lambda i: i.idx), run.memory, run.date, run.repo, run.cache)
+    batch = Batch(sorted(inputs, key=lambda i: i.idx), run.memory, run.date, run.repo, run.cache)
     # phase one: prepare; merged in input order (layout ops, change ids, failures)
-    outcomes = shard.prepare_all(run.tick)
+    outcomes = batch.prepare_all(run.tick)
     by_input = {i.idx: i for i in inputs}
     ops: list[Op] = []
     change_ids: dict[tuple[int, int], str] = {}
@@ -57,9 +57,9 @@ def ingest_files(run: Run, inputs: list[Input], *, walked: bool = False) -> None
     if not metas and not walked:
         return
     # phase two: deferred sections of documents now known to hold fact tables
-    shard.sync(ops, change_ids)
-    shard.prepare_deferred_all()
-    memory = shard.memory
+    batch.sync(ops, change_ids)
+    batch.prepare_deferred_all()
+    memory = batch.memory
     mine = {info.source_id for out in outcomes for info in out.preps if info.key in metas}
     again = list(stored_again(run.store, memory, mine))
     result.read_again = len(again)
@@ -70,7 +70,7 @@ def ingest_files(run: Run, inputs: list[Input], *, walked: bool = False) -> None
         metas[key] = (prep.source.meta, str(prep.file.path), prep.file.source_id)
     positions = {key: i for i, key in enumerate(sorted(metas, key=lambda k: (metas[k][0].observed_at,
                                                                              metas[k][1], k)))}
-    extractions, cols = shard.extract_all(positions)
+    extractions, cols = batch.extract_all(positions)
     read_again = [extract_one(key, prep, memory, run.cache) for key, prep in zip(again_keys, again, strict=True)]
     again_cols = columnar((positions[x.key], x.rows) for x in read_again if x.rows is not None)
     extractions += read_again

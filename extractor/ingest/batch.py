@@ -26,7 +26,7 @@ log = logging.getLogger("extractor")
 
 @dataclass
 class PrepInfo:
-    """What the merge needs of one source the shard prepared (the Prepared stays with the shard)."""
+    """What the merge needs of one source the batch prepared (the Prepared stays with the batch)."""
 
     key: tuple[int, int]  # (input idx, source number within the file)
     source_id: str
@@ -44,7 +44,7 @@ class FileOutcome:
     preps: list[PrepInfo] = field(default_factory=list)
 
 
-class Shard:
+class Batch:
     """See the module docstring; ``inputs`` in the order to prepare them."""
 
     def __init__(self, inputs: list[Input], base: LayoutMemory, date: str | None,
