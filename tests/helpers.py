@@ -74,6 +74,15 @@ def hunks(*parts: str) -> str:
     return "\n".join(parts)
 
 
+# o3's Enterprise agreement quota moving from 10 M to 12 M TPM: one change in a quotas hunk
+O3_QUOTA_ROWS = hunk("""
+     | Model | Tier | Quota Limit in tokens per minute (TPM) | Requests per minute |
+     |---|---|---|---|
+    -| `o3` | Enterprise agreement | 10 M | 1 K |
+    +| `o3` | Enterprise agreement | 12 M | 1 K |
+""", old=40)
+
+
 def make_report(date: str, sections: Sequence[Section], *, base: str = "aaaaaaa", head: str | None = None,
                 lang: str = "en", title: str = "Diff Insight Report - openai") -> str:
     """A Diff Insight Report of ``sections`` observed on ``date`` (``YYYY-MM-DD``).

@@ -8,16 +8,11 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import QUOTAS, changes, hunk, report
+from helpers import O3_QUOTA_ROWS, QUOTAS, changes, hunk, report
 
 import extractor
 
-QUOTA_ROWS = hunk("""
-     | Model | Tier | Quota Limit in tokens per minute (TPM) | Requests per minute |
-     |---|---|---|---|
-    -| `o3` | Enterprise agreement | 10 M | 1 K |
-    +| `o3` | Enterprise agreement | 12 M | 1 K |
-""", old=40)
+QUOTA_ROWS = O3_QUOTA_ROWS
 LATER_ROWS = hunk("""
      | Model | Tier | Quota Limit in tokens per minute (TPM) | Requests per minute |
      |---|---|---|---|

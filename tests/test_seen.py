@@ -18,19 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from helpers import QUOTAS, hunk, report
+from helpers import O3_QUOTA_ROWS, QUOTAS, report
 
 import extractor
 import extractor.api
 from extractor.api import ingested_already
 from extractor.store.seen import seen_path
 
-ROWS = hunk("""
-     | Model | Tier | Quota Limit in tokens per minute (TPM) | Requests per minute |
-     |---|---|---|---|
-    -| `o3` | Enterprise agreement | 10 M | 1 K |
-    +| `o3` | Enterprise agreement | 12 M | 1 K |
-""", old=40)
+ROWS = O3_QUOTA_ROWS
 HOUR = 3600 * 1_000_000_000
 
 # The console script in a fresh interpreter; at exit, whether DuckDB was loaded (last stderr line).
