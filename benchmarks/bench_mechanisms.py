@@ -42,7 +42,6 @@ import dataclasses
 import hashlib
 import importlib
 import json
-import os
 import pkgutil
 import statistics
 import sys
@@ -187,7 +186,6 @@ def observe(report: dict[str, Any], lru: list[Any]) -> Callable[[], None]:
 
 
 def child(mechanism: str, side: str, db: str, target: str, check: str | None) -> None:
-    os.environ.pop("EXTRACTOR_WORKERS", None)
     preload()
     lru = list({id(fn): fn for _mod, _attr, fn in _lru_functions()}.values())
     if side == "without":

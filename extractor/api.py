@@ -43,7 +43,16 @@ class Extractor:
         self.close()
 
     def close(self) -> None:
-        self.store.close()
+        """Close the database; a writable one leaves beside it what it holds (``extractor.store.seen``)."""
+        from extractor.store import seen
+
+        held = None
+        try:
+            held = seen.gather(self.store)
+        finally:
+            self.store.close()
+        if held is not None:
+            seen.write(self.store.path, *held)
 
     def ingest(self, paths: Iterable[str | Path] | None = None, *, date: str | None = None,
                progress: Callable[[int, str], Any] | None = None,
@@ -179,7 +188,7 @@ def ingested_already(db: str | Path, paths: Iterable[str | Path] | None = None) 
     report when it holds every file already, unchanged: told from beside the database
     without opening it (``extractor.store.seen``). None when an ingest may have work to do."""
     from extractor.ingest.result import IngestResult
-    from extractor.sources.detect import kind_of
+    from extractor.sources.detect import HEAD_BYTES, kind_of_head
     from extractor.sources.found import expand, file_key, file_stat
     from extractor.store import seen
 
@@ -198,10 +207,10 @@ def ingested_already(db: str | Path, paths: Iterable[str | Path] | None = None) 
             return None
         try:  # found in a folder: neither report nor patch is skipped, as the ingest does
             with open(path, "rb") as fh:
-                head = fh.read(8192)
+                head = fh.read(HEAD_BYTES)
         except OSError:
             return None
-        if kind_of(head.decode("utf-8", "ignore")) is not None:
+        if kind_of_head(head) is not None:
             return None
         res.skipped_other.append(str(path))
     return res if res.files and not problems else None

@@ -27,14 +27,14 @@ def ingest_files(run: Run, inputs: list[Input], *, walked: bool = False) -> None
     of are to be read again even when no file is new)."""
     result, known, matcher = run.result, run.known, run.matcher
     t = time.perf_counter()
-    batch = Batch(sorted(inputs, key=lambda i: i.idx), run.memory, run.date, run.repo, run.cache)
+    batch = Batch(inputs, run.memory, run.date, run.repo, run.cache)  # (inputs: in input order)
     # phase one: prepare; merged in input order (layout ops, change ids, failures)
     outcomes = batch.prepare_all(run.tick)
     by_input = {i.idx: i for i in inputs}
     ops: list[Op] = []
     change_ids: dict[tuple[int, int], str] = {}
     metas: dict[tuple[int, int], tuple[SourceMeta, str, str]] = {}
-    for out in sorted(outcomes, key=lambda o: o.idx):
+    for out in outcomes:  # in input order, as prepared
         inp = by_input[out.idx]
         for info in out.preps:
             if info.source_id != inp.source_id:

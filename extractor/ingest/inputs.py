@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from extractor.ingest.context import Run
-from extractor.sources.detect import kind_of
+from extractor.sources.detect import kind_of_head
 from extractor.sources.found import STAT_SLACK_NS, Stat, expand, file_key, file_stat
 from extractor.sources.problems import SourceError
 from extractor.store import ingest as sql
@@ -111,7 +111,7 @@ def _read_files(run: Run, files: Iterable[tuple[Path, bool]], seen: list[dict[st
             if stat is not None:
                 seen.append(file_row(path, stat, sid))
             continue
-        if not explicit and kind_of(data[:8192].decode("utf-8", "ignore")) is None:
+        if not explicit and kind_of_head(data) is None:
             run.tick(1, "parse")  # found in a folder and neither report nor patch (a README, an image)
             result.skipped_other.append(str(path))
             continue

@@ -37,6 +37,14 @@ def looks_like_report(head: str) -> bool:
     return any(line.rstrip() == _CONTENTS_HEADING for line in lines)
 
 
+HEAD_BYTES = 8192  # how much of a file found in a folder is read to tell whether it is a diff
+
+
+def kind_of_head(data: bytes) -> str | None:
+    """``kind_of`` the first ``HEAD_BYTES`` of a file's bytes (undecodable bytes ignored)."""
+    return kind_of(data[:HEAD_BYTES].decode("utf-8", "ignore"))
+
+
 def kind_of(text: str) -> str | None:
     """``report``, ``patch`` or None, from the first few kilobytes of ``text``."""
     head = text[:8192]

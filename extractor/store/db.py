@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import logging
 import os
 import re
 import threading
@@ -37,8 +36,6 @@ if TYPE_CHECKING:  # pandas and pyarrow load where rows are written or read as f
 
 from extractor.common import WAIT_ENV, SqlRefused, StoreError, default_db_path
 from extractor.paths import sql_dir
-
-log = logging.getLogger("extractor")
 
 __all__ = ["SCHEMA_VERSION", "WAIT_ENV", "SqlRefused", "Store", "StoreError", "default_db_path"]
 
@@ -372,8 +369,7 @@ class Store:
         The columns reach DuckDB as NumPy object arrays (its NumPy scan): that loads neither
         pyarrow nor pandas, about 0.5 s of an ingest process's start-up.
         """
-        n = len(next(iter(data.values()), ())) if data else 0
-        if not data or n == 0:
+        if not data or not len(next(iter(data.values()))):
             return 0
         import numpy as np
 
@@ -487,41 +483,11 @@ class Store:
         return [d[0] for d in cur.description], cur.fetchall()
 
     def close(self) -> None:
-        """Close the connection; a writable store on a file then writes beside it the files
-        it holds as ingested and its ``stats`` tables (``extractor.store.seen``)."""
-        seen = tables = None
         try:
             self.ready()
-            seen = self._seen_files()
-            if seen is not None:
-                from extractor.store.stats import stats_result
-
-                try:
-                    tables = stats_result(self)
-                except duckdb.Error:
-                    log.debug("cannot count the stats", exc_info=True)
         finally:
             self._stop_views()
             self._con.close()
-        if seen is not None:
-            from extractor.store import seen as seen_list
-
-            seen_list.write(self.path, seen, tables)
-
-    def _seen_files(self) -> list[tuple[str, int, int, int]] | None:
-        """The input files of stored sources whose status can be trusted (None: no list to write)."""
-        if self.read_only or self.path == ":memory:":
-            return None
-        from extractor.sources.found import STAT_SLACK_NS
-
-        try:
-            return [(r[0], int(r[1]), int(r[2]), int(r[3])) for r in self._con.execute(
-                "SELECT path, size, mtime_ns, inode FROM input_files f WHERE mtime_ns + ? < recorded_ns "
-                "AND EXISTS (SELECT 1 FROM sources s WHERE s.source_id = f.sha256) ORDER BY path, recorded_ns",
-                [STAT_SLACK_NS]).fetchall()]
-        except duckdb.Error:
-            log.debug("cannot list the files held", exc_info=True)
-            return None
 
     def _stop_views(self) -> None:
         """When waiting for the views was interrupted (Ctrl-C): stop their transaction (rolled

@@ -43,9 +43,9 @@ def parent_rows(store: Store) -> list[tuple[Any, ...]]:
 
 def trusted_files(store: Store, slack_ns: int) -> list[tuple[Any, ...]]:
     """Input files recorded at least ``slack_ns`` after their modification: path, size,
-    mtime_ns, inode, sha256."""
+    mtime_ns, inode, sha256 (of a path recorded more than once, the latest last)."""
     return store.rows("SELECT path, size, mtime_ns, inode, sha256 FROM input_files "
-                      "WHERE mtime_ns + ? < recorded_ns", [slack_ns])
+                      "WHERE mtime_ns + ? < recorded_ns ORDER BY path, recorded_ns", [slack_ns])
 
 
 def walked_changes(store: Store) -> set[str]:

@@ -1,10 +1,10 @@
 """What can be told of a database without opening it: the input files it holds, its stats.
 
-When a writable store closes, it writes beside itself, to ``<database>.seen.json``, the
-files it holds as ingested and trusted (``input_files`` rows of stored sources, recorded
-well after the file's last change: see ``extractor.sources.found.STAT_SLACK_NS``), the
-tables ``extract stats`` prints, and the database file's own status. While the database
-file is unchanged (same status, no write-ahead log):
+When the library's writable connection (``extractor.api.Extractor``) closes, it writes
+beside the database, to ``<database>.seen.json``, the files it holds as ingested and
+trusted (the ``input_files`` rows the ingest trusts, ``store.ingest.trusted_files``, of
+stored sources), the tables ``extract stats`` prints, and the database file's own
+status. While the database file is unchanged (same status, no write-ahead log):
 
 * an ingest whose every input is listed with the same size, modification time and inode
   (or, found in a folder, is no diff at all by its first 8 KB) is the run that would skip
@@ -23,9 +23,12 @@ import os
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from extractor.sources.found import Stat, file_stat
+from extractor.sources.found import STAT_SLACK_NS, Stat, file_stat
+
+if TYPE_CHECKING:
+    from extractor.store.db import Store
 
 log = logging.getLogger("extractor")
 
@@ -46,8 +49,34 @@ def _db_state(db: str | Path) -> Stat | None:
 Tables = dict[str, tuple[list[str], list[tuple[Any, ...]]]]  # name -> column names, rows
 
 
+def gather(store: Store) -> tuple[list[tuple[str, int, int, int]], Tables | None] | None:
+    """What to write beside a writable ``store`` before it closes: its trusted input files
+    (path, size, mtime_ns, inode) and its ``stats`` tables (None where they cannot be
+    counted); None for a read-only or in-memory store, or when the files cannot be listed."""
+    if store.read_only or store.path == ":memory:":
+        return None
+    import duckdb
+
+    from extractor.store.ingest import trusted_files
+    from extractor.store.stats import stats_result
+
+    try:
+        known = store.known_source_ids()
+        files = [(r[0], int(r[1]), int(r[2]), int(r[3])) for r in trusted_files(store, STAT_SLACK_NS)
+                 if r[4] in known]
+    except duckdb.Error:
+        log.debug("cannot list the files held", exc_info=True)
+        return None
+    try:
+        tables: Tables | None = stats_result(store)
+    except duckdb.Error:
+        log.debug("cannot count the stats", exc_info=True)
+        tables = None
+    return files, tables
+
+
 def write(db: str | Path, files: Iterable[tuple[str, int, int, int]], stats: Tables | None = None) -> None:
-    """After the store at ``db`` closed: record ``files`` (path, size, mtime_ns, inode) and
+    """After the store at ``db`` closed: record ``files`` (see ``gather``) and
     the ``stats`` tables (dates kept as dates; left out when a value is of another type)."""
     out = seen_path(db)
     try:
