@@ -37,8 +37,14 @@ if TYPE_CHECKING:  # the commands import what they use: --version and --help loa
 log = logging.getLogger("extractor")
 
 
-class _StderrConsole:
-    """The rich console on stderr, made when first used (importing rich costs 0.07 s)."""
+_COLOURS = {"red": "31", "yellow": "33"}
+
+
+class _Stderr:
+    """Messages on stderr. A line is written as it is, in colour only on a terminal that
+    allows it (not under ``NO_COLOR`` or ``TERM=dumb``); rich (0.03 s to import) is loaded
+    only for a progress bar, and while its console exists every line goes through it, so
+    that a line printed during the bar does not break it."""
 
     _console: Console | None = None
 
@@ -49,11 +55,31 @@ class _StderrConsole:
             self._console = Console(stderr=True, highlight=False, soft_wrap=True)
         return self._console
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.get(), name)
+    @property
+    def is_terminal(self) -> bool:
+        try:
+            return sys.stderr.isatty()
+        except (AttributeError, ValueError, OSError):
+            return False
+
+    def _coloured(self) -> bool:
+        return self.is_terminal and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+    def say(self, text: str, *, label: str = "", colour: str = "") -> None:
+        """Write ``label`` (in ``colour`` where colour is shown) and ``text`` as one line."""
+        if self._console is not None:
+            from rich.text import Text
+
+            line = Text(label, style=colour or "") if label else Text()
+            self._console.print(line + Text(text))
+            return
+        if label and colour and self._coloured():
+            label = f"\x1b[{_COLOURS[colour]}m{label}\x1b[0m"
+        sys.stderr.write(f"{label}{text}\n")
+        sys.stderr.flush()
 
 
-err = _StderrConsole()
+err = _Stderr()
 
 
 class Ctx:
@@ -73,7 +99,7 @@ class Ctx:
 
     def info(self, msg: str) -> None:
         if not self.quiet:
-            err.print(msg, markup=False)
+            err.say(msg)
 
 
 def fail(msg: str, code: int = 1) -> NoReturn:
@@ -84,7 +110,7 @@ def fail(msg: str, code: int = 1) -> NoReturn:
 
 def _say_error(msg: str) -> None:
     with contextlib.suppress(Exception):  # a closed stderr: nothing more to say
-        err.print(f"[red]error:[/red] {_one_line(msg)}", markup=True, highlight=False)
+        err.say(_one_line(msg), label="error: ", colour="red")
 
 
 def _one_line(msg: str) -> str:
@@ -175,7 +201,7 @@ def interrupted() -> int:
     with contextlib.suppress(Exception):
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the rest of the exit runs undisturbed
     with contextlib.suppress(Exception):
-        err.print("interrupted", markup=False, highlight=False)
+        err.say("interrupted")
     return EXIT_INTERRUPTED
 
 
@@ -376,7 +402,7 @@ def ingest(obj: Ctx, paths: tuple[Path, ...], date: str | None, git: Path | None
     def on_problem(path: str, line: int | None, severity: str, msg: str) -> None:
         where = f"{path}:{line}" if line else path
         colour = "red" if severity == "error" else "yellow"
-        err.print(f"[{colour}]{severity}:[/{colour}] {where}: {msg}", markup=True, highlight=False)
+        err.say(f"{where}: {msg}", label=f"{severity}: ", colour=colour)
 
     db = obj.open()
     with db, _progress(show, total * 2) as bar:
@@ -448,7 +474,7 @@ def export(obj: Ctx, fmt: str, output: Path | None) -> None:
 def stats(obj: Ctx, as_json: bool) -> None:
     """Sources, events per kind, unresolved rows per document, and errors."""
     from extractor import api
-    from extractor.render import frame_records, print_frame
+    from extractor.render import frame_records, plain_frame, print_frame
 
     tables = api.stats_already(obj.db)  # as the last writer left them: no DuckDB to load
     if tables is None:
@@ -461,12 +487,49 @@ def stats(obj: Ctx, as_json: bool) -> None:
         with writing(None):
             click.echo(text)
         return
+    if _stdout_plain():  # to a pipe or file: the same text, mostly without loading rich
+        texts = [plain_frame(df, title=name, empty=f"no {name}") for name, df in tables.items()]
+        if all(t is not None for t in texts):
+            with writing(None):
+                sys.stdout.write("".join(t for t in texts if t is not None))
+            return
     from rich.console import Console
 
     out = Console(highlight=False, width=max(100, Console().width))
     with writing(None):
         for name, df in tables.items():
             print_frame(out, df, title=name, empty=f"no {name}")
+
+
+def _stdout_width() -> int:
+    """The width rich gives a console on stdout when it is not a terminal: ``COLUMNS``, else
+    the size of the first standard stream that is a terminal, else 80."""
+    columns = os.environ.get("COLUMNS")
+    if columns is not None and columns.isdigit():
+        return int(columns)
+    for fd in (0, 1, 2):
+        try:
+            return os.get_terminal_size(fd).columns or 80
+        except (AttributeError, ValueError, OSError):
+            continue
+    return 80
+
+
+def _stdout_plain() -> bool:
+    """Whether rich would write stdout as plain text: it is not a terminal (nor forced to act
+    as one), so no style codes, and the width is ``_stdout_width``."""
+    if os.environ.get("FORCE_COLOR") or os.environ.get("TTY_COMPATIBLE") == "1":
+        return False
+    try:
+        return not sys.stdout.isatty()
+    except (AttributeError, ValueError, OSError):
+        return True
+    if os.environ.get("FORCE_COLOR") or os.environ.get("TTY_COMPATIBLE") == "1":
+        return False
+    try:
+        return not sys.stdout.isatty()
+    except (AttributeError, ValueError, OSError):
+        return True
 
 
 # --- history: named queries, ad-hoc SQL, digest (thin over Extractor.query / sql / report) ---
@@ -485,17 +548,22 @@ def _pairs(pairs: tuple[str, ...]) -> dict[str, str]:
 
 
 def _emit(df: Any, fmt: str) -> None:
-    from extractor.render import drop_empty_columns, format_frame, print_frame
+    from extractor.render import drop_empty_columns, format_frame, plain_frame, print_frame
 
     with writing(None):
         if fmt == "table":
+            shown = drop_empty_columns(df)
+            text = plain_frame(shown, width=_stdout_width()) if _stdout_plain() else None
+            if text is not None:  # the text rich would print, without loading it
+                sys.stdout.write(text)
+                return
             from rich.console import Console
 
-            print_frame(Console(highlight=False), drop_empty_columns(df), empty="no rows")
+            print_frame(Console(highlight=False), shown, empty="no rows")
             return
         click.echo(format_frame(df, fmt), nl=False)
     if df.empty and fmt != "markdown":
-        err.print("no rows", markup=False)
+        err.say("no rows")
 
 
 def _run_sql(run: Callable[[], Any]) -> Any:

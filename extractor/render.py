@@ -166,6 +166,38 @@ def print_frame(console: Console, df: Frame, *, title: str | None = None,
     console.print(table)
 
 
+# A cell the plain renderer writes as it is: printable ASCII on one line (rich measures other
+# text by terminal cells and folds it; it renders those tables).
+_PLAIN_CELL = re.compile(r"[ -~]*")
+
+
+def plain_frame(df: Frame, *, title: str | None = None, empty: str = "no rows",
+                width: int = 100) -> str | None:
+    """The text ``print_frame`` prints for ``df`` on a console without colour, written
+    without loading rich (0.035 s): when every column keeps its natural width within ``width``
+    and every cell and the title are plain (``_PLAIN_CELL``). None when rich is needed."""
+    if df.empty:
+        return (f"{title}: {empty}" if title else empty) + "\n"
+    texts = [[cell_text(v) for v in row] for row in df.itertuples(index=False)]
+    names = [str(c) for c in df.columns]
+    natural = [max([len(n), *(len(r[i]) for r in texts)]) for i, n in enumerate(names)]
+    if fit_widths(natural, width) != natural:
+        return None
+    cells = [names, *texts, [title or ""]]
+    if not all(_PLAIN_CELL.fullmatch(c) for row in cells for c in row):
+        return None
+    total = sum(natural) + 3 * (len(natural) - 1)
+    if title and len(title) > total:
+        return None
+
+    def line(row: list[str]) -> str:
+        return "   ".join(c.ljust(w) for c, w in zip(row, natural, strict=True))
+
+    out = [title.ljust(total)] if title else []
+    out += [line(names), "\u2500" * total, *(line(r) for r in texts)]
+    return "\n".join(out) + "\n"
+
+
 def fit_widths(natural: list[int], width: int) -> list[int] | None:
     """Column widths for a table of columns ``natural`` wide within ``width`` characters (one
     space of padding each side of a column, a separator between): narrow columns keep their

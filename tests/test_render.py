@@ -4,8 +4,10 @@ NULLs in integer columns, very long cells, the scalar types, markdown's escaping
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -13,8 +15,9 @@ import pytest
 from click.testing import CliRunner, Result
 from helpers import sample_db
 
+from extractor import connect
 from extractor.cli import main
-from extractor.render import cell_text, format_frame, plain, to_markdown
+from extractor.render import Rows, cell_text, format_frame, plain, plain_frame, print_frame, to_markdown
 
 FORMATS = ("table", "csv", "json", "markdown")
 NESTED = "SELECT [1, 2] AS l, {'a': 1, 'b': 'x'} AS s, MAP {'k': [1, NULL]} AS m"
@@ -166,3 +169,58 @@ def test_plain_and_cell_text_of_python_values() -> None:
     df = pd.DataFrame({"n": pd.array([1, None], dtype="Int64"), "f": [1.5, None]})
     assert format_frame(df, "csv") == "n,f\n1,1.5\n,\n"
     assert to_markdown(df.iloc[0:0]) == "_no rows_\n"
+
+
+def _rich_text(frame: Any, title: str | None, width: int = 100) -> str:
+    from rich.console import Console
+
+    buf = io.StringIO()
+    print_frame(Console(file=buf, width=width, highlight=False), frame, title=title, empty="no rows")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(("frame", "title"), [
+    (Rows(["kind", "sources", "first"], [("report", 2, "2025-01-10"), ("patch", None, "")]), "sources"),
+    (Rows(["a"], [("x",)]), "a title longer than"),
+    (Rows(["kind", "changes"], [("quota", 8)]), None),
+    (Rows(["kind"], []), "errors"),
+])
+def test_plain_tables_are_the_text_rich_prints(frame: Rows, title: str | None) -> None:
+    text = plain_frame(frame, title=title, empty="no rows")
+    if text is None:  # the title is wider than the table: rich folds it
+        assert title is not None and len(title) > 1
+        return
+    assert text == _rich_text(frame, title)
+
+
+@pytest.mark.parametrize("frame", [
+    Rows(["doc", "reason"], [("a" * 60, "b" * 60)]),  # does not fit: rich folds the cells
+    Rows(["region"], [("日本東部",)]),  # wide characters: rich measures them by cells
+    Rows(["note"], [("two\nlines",)]),
+])
+def test_tables_rich_must_lay_out_are_left_to_it(frame: Rows) -> None:
+    assert plain_frame(frame, title="t") is None
+
+
+def test_stats_to_a_pipe_loads_no_rich(db_path: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from extractor.entry import run; sys.argv = ['extract', '--db', sys.argv[1], 'stats'];\n"
+            "import atexit; atexit.register(lambda: sys.stderr.write(str('rich' in sys.modules)))\nrun()")
+    copy = tmp_path / "copy.duckdb"
+    copy.write_bytes(db_path.read_bytes())
+    res = subprocess.run([sys.executable, "-c", code, str(copy)], capture_output=True, text=True,
+                         env={"PATH": "/usr/bin:/bin"})
+    assert res.returncode == 0, res.stderr
+    assert res.stderr.endswith("False")
+    assert res.stdout.startswith("sources") and "batch_quota" in res.stdout
+
+
+def test_a_table_to_a_pipe_is_the_text_rich_prints(db_path: Path) -> None:
+    statement = "SELECT kind, count(*) AS n, min(observed_at) AS first FROM events GROUP BY 1 ORDER BY 1"
+    res = sql(db_path, statement, "table")  # CliRunner's stdout is not a terminal
+    with connect(db_path, read_only=True) as d:
+        frame = d.sql(statement)
+    assert res.exit_code == 0 and res.stdout == _rich_text(frame, None)
+    assert res.stdout.splitlines()[0].split() == ["kind", "n", "first"]
