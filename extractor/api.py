@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from extractor import kinds
 from extractor.common import SqlRefused, StoreError, default_db_path
 
 if TYPE_CHECKING:  # loaded by the calls that need them: --version and --help start without them
@@ -164,6 +163,8 @@ class Extractor:
 
 def __getattr__(name: str) -> Any:
     if name == "KINDS":  # the registered kinds, as they are now
+        from extractor import kinds
+
         return kinds.names()
     raise AttributeError(name)
 
@@ -178,6 +179,8 @@ def _view(kind: str | None, form: str) -> str:
     """The view (or table macro) of ``kind`` in ``form`` (history, current, as_of)."""
     if kind is None:
         return f"fact_{form}"
+    from extractor import kinds
+
     if kind not in kinds.REGISTRY:
         raise ValueError(f"unknown kind {kind!r}; one of {', '.join(kinds.names())}")
     return f"{kind}_{form}"
@@ -270,10 +273,14 @@ def load_report_modules(fmt: str) -> None:
 
 
 def kind_names() -> tuple[str, ...]:
+    from extractor import kinds
+
     return kinds.names()
 
 
 def kind_title(name: str) -> str:
+    from extractor import kinds
+
     return kinds.title(name)
 
 

@@ -219,7 +219,31 @@ class _PipeClosed(Exception):
     """A BrokenPipeError on stdout on its way out of click (which would exit 1 for it)."""
 
 
-class ExtractGroup(click.Group):
+class _KindHelp:
+    """A command whose help names the registered kinds (``{kind_titles}``, ``{kind_names}``),
+    filled in when the help is first read: a command that shows no help loads no kind."""
+
+    _help: str | None = None
+
+    @property
+    def help(self) -> str | None:
+        if self._help is not None and "{kind_" in self._help:
+            from extractor import api
+
+            titles = ", ".join(api.kind_title(k).lower() for k in api.kind_names())
+            self._help = self._help.replace("{kind_titles}", titles).replace("{kind_names}", ", ".join(api.kind_names()))
+        return self._help
+
+    @help.setter
+    def help(self, text: str | None) -> None:
+        self._help = text
+
+
+class _KindHelpCommand(_KindHelp, click.Command):
+    pass
+
+
+class ExtractGroup(_KindHelp, click.Group):
     """The ``extract`` group: turns Ctrl-C, a closed pipe, an unwritable output, an unusable
     database and any unexpected error into one line on stderr and an exit status."""
 
@@ -620,7 +644,7 @@ def query(obj: Ctx, name: str | None, list_queries: bool, params: tuple[str, ...
     _emit(df, fmt)
 
 
-@main.command("sql")
+@main.command("sql", cls=_KindHelpCommand)
 @click.argument("statement", metavar="SQL")
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
               help="Bind $KEY in the SQL (as text); repeat for several.")
@@ -694,17 +718,3 @@ def report(obj: Ctx, since: str, until: str | None, fmt: str, output: Path | Non
         with output_file(output) as fh:
             fh.write(text)
         obj.info(f"digest written to {output}")
-
-
-def _kind_help(*commands: click.Command) -> None:
-    """Name the registered kinds in the help texts that list them (``{kind_titles}``,
-    ``{kind_names}``)."""
-    from extractor import api
-
-    titles = ", ".join(api.kind_title(k).lower() for k in api.kind_names())
-    for cmd in commands:
-        if cmd.help:
-            cmd.help = cmd.help.replace("{kind_titles}", titles).replace("{kind_names}", ", ".join(api.kind_names()))
-
-
-_kind_help(main, sql_command)
