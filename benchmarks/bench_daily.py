@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import measure  # (this folder is on the path when a benchmark runs)
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -55,6 +57,7 @@ def main() -> None:
     ap.add_argument("--last", type=int, default=5, help="how many of the newest reports to add one by one")
     ap.add_argument("--repeat", type=int, default=3)
     ns = ap.parse_args()
+    measure.compile_package()
     files = by_date([p for p, _ in expand(ns.folders)])
     base, new = files[:-ns.last], files[-ns.last:]
     with tempfile.TemporaryDirectory() as tmp:

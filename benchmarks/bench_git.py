@@ -302,6 +302,7 @@ def main() -> None:
     ap.add_argument("--export", type=Path, default=None,
                     help="write each walk's JSONL export to this folder (walk-SHAPE.jsonl), to compare versions")
     args = ap.parse_args()
+    measure.compile_package()
     for shape in (["docs", "dense"] if args.shape == "both" else [args.shape]):
         run(shape, args.commits, args.repeat, args.keep, args.export)
 

@@ -38,6 +38,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+import measure  # noqa: E402
 from measure import Measured, best_median, run  # noqa: E402
 
 EXTRACT = [sys.executable, "-c", "from extractor.entry import run; run()"]
@@ -121,6 +122,7 @@ def main() -> None:
     ap.add_argument("--scale", type=int, default=4, help="also ingest the input this many times over (0: no)")
     ap.add_argument("--bare", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    measure.compile_package()
     if args.bare:
         bare_pass(args.folders)
         return

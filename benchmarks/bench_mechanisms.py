@@ -307,6 +307,8 @@ def main() -> None:
                     help="comma-separated MECHANISM (on its default inputs) or MECHANISM@INPUT (corpus, docs, dense)")
     args = ap.parse_args()
     import measure
+
+    measure.compile_package()
     from bench_git import make_repo
 
     wanted = [w for w in args.only.split(",") if w]

@@ -19,8 +19,18 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
 TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None  # GNU time, for -v
 _MAX_RSS = re.compile(r"Maximum resident set size \(kbytes\): (\d+)")
+
+
+def compile_package() -> None:
+    """Byte-compile the ``extractor`` package, as installing a package does. From an editable
+    install with ``PYTHONDONTWRITEBYTECODE`` set (as on this machine), every process would
+    otherwise compile each module it imports, which is not what a user's start costs."""
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "extractor"), quiet=1)
 
 
 @dataclass
