@@ -281,3 +281,16 @@ def test_insert_new_casts_every_value_to_its_column_type(tmp_path: Path) -> None
         assert store.rows("SELECT count(source_id), max(source_id) FROM errors") == [(1, "s1")]
     finally:
         store.close()
+
+
+def test_an_ingest_runs_duckdb_on_one_thread_and_leaves_the_setting_as_it_was(tmp_path: Path) -> None:
+    def threads(d: extractor.Extractor) -> int:
+        return int(d.store.con.execute("SELECT current_setting('threads')").fetchone()[0])
+
+    with extractor.connect(tmp_path / "t.duckdb") as d:
+        d.store.con.execute("SET threads = 3")
+        with d.store.one_thread():
+            assert threads(d) == 1
+        assert threads(d) == 3
+        res = d.ingest()  # the shipped sample
+        assert res.events_new > 0 and threads(d) == 3
