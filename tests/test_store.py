@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -292,5 +293,14 @@ def test_an_ingest_runs_duckdb_on_one_thread_and_leaves_the_setting_as_it_was(tm
         with d.store.one_thread():
             assert threads(d) == 1
         assert threads(d) == 3
+        seen: list[int] = []
+        insert_new = d.store.insert_new
+
+        def watched(*args: Any, **kwargs: Any) -> int:
+            seen.append(threads(d))
+            return insert_new(*args, **kwargs)
+
+        d.store.insert_new = watched  # type: ignore[method-assign]
         res = d.ingest()  # the shipped sample
         assert res.events_new > 0 and threads(d) == 3
+        assert seen and set(seen) == {1}  # every load of the ingest ran on one thread

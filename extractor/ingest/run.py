@@ -1,7 +1,6 @@
 """The whole ingest run: a git walk (when asked), then the file inputs, driven by one ``Run``.
 
-The cyclic garbage collector is paused for the run (``collector_paused``), and DuckDB runs
-on one thread (``Store.one_thread``).
+The cyclic garbage collector is paused for the run (``collector_paused``).
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ def ingest(store: Store, paths: Iterable[str | Path], *, date: str | None = None
     ``repo`` (``OWNER/NAME``) names the repository of patches and of the walk.
     """
     run = Run(store, say=on_problem, tick=progress, date=date, repo=repo)
-    with collector_paused(), store.one_thread():
+    with collector_paused():
         _run(run, paths, git, since, until, git_paths)
     return run.result
 

@@ -337,10 +337,11 @@ class Store:
 
     @contextmanager
     def one_thread(self) -> Iterator[None]:
-        """DuckDB on one thread while the block runs, then as it was. An ingest's statements
-        are small inserts and lookups: a second thread buys them no time (bench_ingest) and
-        its buffers cost about 15% of the run's peak memory (166 -> 152 MB for the corpus,
-        305 -> 257 MB for four times it)."""
+        """DuckDB on one thread while the block runs, then as it was: an ingest's loads. They
+        are small inserts, which a second thread does not make faster (bench_ingest), and a
+        second thread's buffers raised the peak memory of an ingest (151 -> 162 MB for the
+        corpus, 255 -> 286-323 MB for four times it). Only around the loads: for a whole run
+        the peak was no lower (DuckDB's and Python's allocations then share one heap)."""
         before = self._con.execute("SELECT current_setting('threads')").fetchone()
         self._con.execute("SET threads = 1")
         try:
