@@ -548,12 +548,6 @@ def _stdout_plain() -> bool:
         return not sys.stdout.isatty()
     except (AttributeError, ValueError, OSError):
         return True
-    if os.environ.get("FORCE_COLOR") or os.environ.get("TTY_COMPATIBLE") == "1":
-        return False
-    try:
-        return not sys.stdout.isatty()
-    except (AttributeError, ValueError, OSError):
-        return True
 
 
 # --- history: named queries, ad-hoc SQL, digest (thin over Extractor.query / sql / report) ---
