@@ -34,7 +34,12 @@ def test_notebook_runs_top_to_bottom(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     nb = nbformat.read(NOTEBOOK, as_version=4)
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), "commit the notebook without outputs"
-    client = nbclient.NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}})
+    # The kernel flushes printed text on a timer, so one print can arrive as several stream
+    # outputs, and late: coalesce them, and wait for (or fail on) output that comes late
+    # instead of dropping it.
+    client = nbclient.NotebookClient(nb, timeout=120, kernel_name="python3", coalesce_streams=True,
+                                     iopub_timeout=30, raise_on_iopub_timeout=True,
+                                     resources={"metadata": {"path": str(tmp_path)}})
     client.execute()
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert errors == []
