@@ -10,16 +10,16 @@ change id. Phase two parses deferred sections with that memory, and phase three 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from extractor.ingest.caches import RunCache
-from extractor.ingest.inputs import Input, decode, read_source, source_ids
+from extractor.ingest.inputs import Input, decode, read_source, sha256, source_ids
 from extractor.ingest.prepare import InputFile, Prepared, prepare, prepare_deferred
 from extractor.ingest.rows import Columns, Extraction, columnar, extract_one
 from extractor.layout import LayoutMemory, Op
-from extractor.sources.base import SourceError, SourceMeta
+from extractor.sources.base import Problem, SourceError, SourceMeta
 
 log = logging.getLogger("extractor")
 
@@ -47,9 +47,8 @@ class FileOutcome:
 class Batch:
     """See the module docstring; ``inputs`` in the order to prepare them."""
 
-    def __init__(self, inputs: list[Input], base: LayoutMemory, date: str | None,
-                 repo: str | None, cache: RunCache) -> None:
-        self.inputs = inputs
+    def __init__(self, base: LayoutMemory, date: str | None, repo: str | None, cache: RunCache) -> None:
+        self.inputs: list[Input] = []  # as prepared, in input order
         self.base = base
         self.memory = base.copy()
         self.date = date
@@ -57,9 +56,11 @@ class Batch:
         self.cache = cache
         self.preps: dict[tuple[int, int], Prepared] = {}
 
-    def prepare_all(self, tick: Callable[[int, str], Any] = lambda n, label: None) -> list[FileOutcome]:
+    def prepare_all(self, inputs: Iterable[Input],
+                    tick: Callable[[int, str], Any] = lambda n, label: None) -> list[FileOutcome]:
         out = []
-        for inp in self.inputs:
+        for inp in inputs:
+            self.inputs.append(inp)
             out.append(self._prepare_one(inp))
             tick(1, "parse")
         return out
@@ -80,6 +81,9 @@ class Batch:
                     one.meta.repo = self.repo
                 self.memory.ops = []
                 prep = prepare(InputFile(inp.path, b"", one_sid, inp.explicit), one, self.memory)
+                if prep.deferred and inp.path.is_file():  # (a pipe cannot be read twice)
+                    for sec in prep.deferred:  # most are never parsed: the few that are are read again
+                        sec.drop_text()
                 self.preps[(inp.idx, k)] = prep
                 out.preps.append(PrepInfo((inp.idx, k), one_sid, one.meta, prep.change_id, self.memory.ops))
         except SourceError as exc:
@@ -105,7 +109,35 @@ class Batch:
 
     def prepare_deferred_all(self) -> None:
         for key in sorted(self.preps):
-            prepare_deferred(self.preps[key], self.memory)
+            prep = self.preps[key]
+            if any(sec.diff_text is None and self.memory.has_doc(sec.doc) for sec in prep.deferred):
+                self._read_deferred_again(key, prep)
+            prepare_deferred(prep, self.memory)
+
+    def _read_deferred_again(self, key: tuple[int, int], prep: Prepared) -> None:
+        """Give the deferred sections of ``prep`` their text again, from its file read and
+        parsed anew; a file that changed since (or cannot be read) leaves them unread, with
+        an error for the source (its other sections load as they were read)."""
+        path = self.inputs[key[0]].path
+        fresh = None
+        try:
+            data = path.read_bytes()
+            parsed = read_source(path, decode(data, path), date=self.date)
+            sources = parsed if isinstance(parsed, list) else [parsed] if parsed is not None else []
+            if len(sources) > key[1] and source_ids(data, sha256(data), sources)[key[1]] == prep.file.source_id:
+                fresh = sources[key[1]]
+        except Exception:
+            log.debug("cannot read %s again", path, exc_info=True)
+        if fresh is None or len(fresh.sections) != len(prep.source.sections):
+            n = sum(self.memory.has_doc(sec.doc) for sec in prep.deferred)
+            prep.source.problems.append(Problem(str(path), None, f"changed while being ingested: {n} sections "
+                                                "left unread; ingest it again", "error"))
+            prep.deferred = []
+            return
+        deferred = {id(sec) for sec in prep.deferred}
+        for sec, again in zip(prep.source.sections, fresh.sections, strict=True):
+            if id(sec) in deferred:
+                sec.diff_text = again.diff_text
 
     def extract_all(self, positions: dict[tuple[int, int], int]) -> tuple[list[Extraction], Columns]:
         """Every source's extraction, and their rows as columns (``positions``: load order)."""

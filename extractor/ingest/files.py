@@ -10,6 +10,7 @@ transaction in date order (``load.load_batch``).
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 
 from extractor.ingest.again import stored_again
 from extractor.ingest.batch import Batch
@@ -21,15 +22,17 @@ from extractor.layout import Op
 from extractor.sources.base import SourceMeta
 
 
-def ingest_files(run: Run, inputs: list[Input], *, walked: bool = False) -> None:
-    """Parse, extract and load ``inputs``, starting from the run's layout memory (left as it is).
+def ingest_files(run: Run, new_inputs: Iterable[Input], *, walked: bool = False) -> None:
+    """Parse, extract and load ``new_inputs`` (each read as it comes, see
+    ``inputs.read_inputs``), starting from the run's layout memory (left as it is).
     ``walked``: a git walk ran first in this run (the stored sources it taught a layout
     of are to be read again even when no file is new)."""
     result, known, matcher = run.result, run.known, run.matcher
     t = time.perf_counter()
-    batch = Batch(inputs, run.memory, run.date, run.repo, run.cache)  # (inputs: in input order)
-    # phase one: prepare; merged in input order (layout ops, change ids, failures)
-    outcomes = batch.prepare_all(run.tick)
+    batch = Batch(run.memory, run.date, run.repo, run.cache)
+    # phase one: prepare (in input order); merged in input order (layout ops, change ids, failures)
+    outcomes = batch.prepare_all(new_inputs, run.tick)
+    inputs = batch.inputs
     by_input = {i.idx: i for i in inputs}
     ops: list[Op] = []
     change_ids: dict[tuple[int, int], str] = {}

@@ -3,7 +3,7 @@
 A file whose path, size, modification time and inode match a file ingested before is not
 even read (``input_files``); one whose hash is stored is read and skipped; one found in a
 folder that is neither report nor patch is counted and skipped; one that cannot be read is
-a failed input with its reason. What stays is an ``Input`` per new file, in command-line order.
+a failed input with its reason. What stays is an ``Input`` per new file, in command-line order, handed on one at a time.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -68,12 +68,16 @@ def decode(data: bytes, path: Path) -> str:
         raise SourceError(f"not UTF-8 text (byte {exc.start})", str(path), line) from exc
 
 
-def read_inputs(run: Run, paths: Iterable[str | Path]) -> list[Input]:
-    """The new inputs among ``paths``: read and hashed, those already ingested (or read
-    earlier in this run) counted and left out, unreadable files and folders recorded."""
+def read_inputs(run: Run, paths: Iterable[str | Path]) -> Iterator[Input]:
+    """The new inputs among ``paths``, one at a time: read and hashed, those already ingested
+    (or read earlier in this run) counted and left out, unreadable files and folders
+    recorded once the last path is done.
+
+    Lazy, so that a file's bytes are read just before it is parsed and let go right after
+    (held all at once, the bytes of the whole input were most of what grew with it)."""
     problems: list[tuple[str, str, str]] = []
     seen: list[dict[str, Any]] = []
-    inputs = _read_files(run, expand(paths, problems), seen)
+    yield from _read_files(run, expand(paths, problems), seen)
     for path, severity, msg in problems:  # folders that cannot be read, or that hold nothing
         if severity == "error":
             run.result.files += 1
@@ -81,15 +85,14 @@ def read_inputs(run: Run, paths: Iterable[str | Path]) -> list[Input]:
         else:
             run.warn(path, msg)
     record_files(run, seen)
-    return inputs
 
 
-def _read_files(run: Run, files: Iterable[tuple[Path, bool]], seen: list[dict[str, Any]]) -> list[Input]:
-    """Read and hash every file (see ``read_inputs``); ``seen`` collects ``input_files``
+def _read_files(run: Run, files: Iterable[tuple[Path, bool]], seen: list[dict[str, Any]]) -> Iterator[Input]:
+    """Read and hash each file (see ``read_inputs``); ``seen`` collects ``input_files``
     rows for known files that had none."""
     stats = _trusted_files(run)
     known, result = run.known, run.result
-    inputs: list[Input] = []
+    count = 0
     for path, explicit in files:
         result.files += 1
         stat = file_stat(path)
@@ -116,8 +119,8 @@ def _read_files(run: Run, files: Iterable[tuple[Path, bool]], seen: list[dict[st
             result.skipped_other.append(str(path))
             continue
         known.add(sid)
-        inputs.append(Input(len(inputs), path, explicit, data, sid, stat))
-    return inputs
+        yield Input(count, path, explicit, data, sid, stat)
+        count += 1
 
 
 def _trusted_files(run: Run) -> dict[str, tuple[int, int, int, str]]:

@@ -102,6 +102,7 @@ def _parse_section(prep: Prepared, sec: DocSection, memory: LayoutMemory) -> Non
 
 def _add_doc(prep: Prepared, doc_path: str, diff: FileDiff, memory: LayoutMemory) -> None:
     doc = parse_doc(doc_path, diff)
+    diff.hunks = []  # read into blocks; lines outside every block are of no more use
     prep.docs.append(doc)
     remember(doc, memory, prep.file.source_id, prep.source.meta.observed_at, prep.claims)
 

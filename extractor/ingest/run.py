@@ -6,6 +6,7 @@ The cyclic garbage collector is paused for the run (``collector_paused``).
 from __future__ import annotations
 
 import gc
+import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -66,9 +67,10 @@ def _run(run: Run, paths: Iterable[str | Path], git: str | Path | None, since: s
         ingest_git(run, git, GitOptions(since, until, tuple(git_paths), run.repo))
         t = result.lap("walk", t)
     inputs = read_inputs(run, paths)
+    first = next(inputs, None)  # the rest are read as they are parsed
     result.lap("read", t)
     walked = git is not None
-    if not inputs and not walked:
+    if first is None and not walked:
         return
     # The parsing stages load only for new input, and with Ctrl-C held back: pydantic builds
     # its validators as they load, and one interrupted there can be left broken (every
@@ -76,4 +78,4 @@ def _run(run: Run, paths: Iterable[str | Path], git: str | Path | None, since: s
     with interrupts_deferred():
         from extractor.ingest.files import ingest_files
 
-    ingest_files(run, inputs, walked=walked)
+    ingest_files(run, itertools.chain([first] if first is not None else [], inputs), walked=walked)
