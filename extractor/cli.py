@@ -12,7 +12,6 @@ command name too, with the same meaning (``extract stats --db a.duckdb``).
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import signal
 import sys
@@ -25,7 +24,7 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn
 import click
 
 from extractor import __version__
-from extractor.common import WAIT_ENV, QueryError, SqlRefused, StoreError, default_db_path
+from extractor.common import WAIT_ENV, QueryError, SqlRefused, StoreError, debug, default_db_path
 from extractor.interrupts import EXIT_INTERRUPTED, interrupts_deferred
 
 if TYPE_CHECKING:  # the commands import what they use: --version and --help load no DuckDB, pandas or rich
@@ -34,7 +33,6 @@ if TYPE_CHECKING:  # the commands import what they use: --version and --help loa
     from extractor.api import Extractor
     from extractor.ingest.result import IngestResult
 
-log = logging.getLogger("extractor")
 
 
 _COLOURS = {"red": "31", "yellow": "33"}
@@ -119,10 +117,14 @@ def _one_line(msg: str) -> str:
 
 
 def _logging(verbose: bool) -> None:
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, stream=sys.stderr,
-                        format="%(levelname)s %(name)s: %(message)s")
-    if verbose:  # also when -v follows the command (logging is already set up by then)
-        logging.getLogger().setLevel(logging.DEBUG)
+    """With -v, debug logging on stderr. Without it, logging is left as Python sets it up
+    (warnings and errors on stderr; the library logs only debug messages) and not imported."""
+    if not verbose:
+        return
+    import logging
+
+    logging.basicConfig(level=logging.DEBUG, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger().setLevel(logging.DEBUG)  # also when -v follows the command
 
 
 # --- outputs: stdout and -o files, with their errors as messages ---------------------------------
@@ -298,7 +300,7 @@ class ExtractGroup(_KindHelp, click.Group):
         except Exception as exc:
             if _Interrupt.seen or _is_interrupt(exc):
                 return interrupted()
-            log.debug("unexpected error", exc_info=True)
+            debug("unexpected error", exc_info=True)
             _say_error(f"unexpected {type(exc).__name__}: {_one_line(str(exc))} (run with -v to see where)")
             return 1
         try:
@@ -439,7 +441,7 @@ def ingest(obj: Ctx, paths: tuple[Path, ...], date: str | None, git: Path | None
         res = db.ingest(list(paths) or None, date=date, progress=tick, on_problem=on_problem, git=git,
                         since=since, until=until, git_paths=git_paths, repo=repo)
         failed = len(res.failed)
-    log.debug("seconds per phase: %s", ", ".join(f"{k} {v:.3f}" for k, v in res.seconds.items()))
+    debug("seconds per phase: %s", ", ".join(f"{k} {v:.3f}" for k, v in res.seconds.items()))
     _ingest_summary(obj, res, walked=git is not None)
     if failed:
         raise SystemExit(1)

@@ -141,6 +141,7 @@ class Batch:
 
     def extract_all(self, positions: dict[tuple[int, int], int]) -> tuple[list[Extraction], Columns]:
         """Every source's extraction, and their rows as columns (``positions``: load order)."""
-        got = [extract_one(key, prep, self.memory, self.cache) for key, prep in sorted(self.preps.items())]
+        # each source's blocks are let go once it is extracted (their memory serves the rows)
+        got = [extract_one(key, self.preps.pop(key), self.memory, self.cache) for key in sorted(self.preps)]
         cols = columnar((positions[x.key], x.rows) for x in got if x.rows is not None)
         return got, cols

@@ -18,19 +18,17 @@ missing list) takes the ordinary path. Only a cache: deleting it costs one ordin
 from __future__ import annotations
 
 import json
-import logging
 import os
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from extractor.common import debug
 from extractor.sources.found import STAT_SLACK_NS, Stat, file_stat
 
 if TYPE_CHECKING:
     from extractor.store.db import Store
-
-log = logging.getLogger("extractor")
 
 VERSION = 1
 
@@ -65,12 +63,12 @@ def gather(store: Store) -> tuple[list[tuple[str, int, int, int]], Tables | None
         files = [(r[0], int(r[1]), int(r[2]), int(r[3])) for r in trusted_files(store, STAT_SLACK_NS)
                  if r[4] in known]
     except duckdb.Error:
-        log.debug("cannot list the files held", exc_info=True)
+        debug("cannot list the files held", exc_info=True)
         return None
     try:
         tables: Tables | None = stats_result(store)
     except duckdb.Error:
-        log.debug("cannot count the stats", exc_info=True)
+        debug("cannot count the stats", exc_info=True)
         tables = None
     return files, tables
 
@@ -92,7 +90,7 @@ def write(db: str | Path, files: Iterable[tuple[str, int, int, int]], stats: Tab
         tmp.write_text(json.dumps(data), encoding="utf-8")
         os.replace(tmp, out)
     except OSError:
-        log.debug("cannot write %s", out, exc_info=True)
+        debug("cannot write %s", out, exc_info=True)
 
 
 def _load(db: str | Path) -> dict[str, Any] | None:
