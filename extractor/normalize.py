@@ -264,6 +264,7 @@ _DATE_LIKE = re.compile(
 _NUMBER_LIKE = re.compile(r"^[\d.,\s%-]+$")
 
 
+@lru_cache(maxsize=65536)  # the same few hundred subjects come back for every row read
 def implausible_subject(subject: tuple[tuple[str, str | None], ...]) -> str | None:
     """Why a fact's subject cannot be what the document states a fact about, else None.
 
