@@ -15,18 +15,15 @@ extracts and loads them with its own (``rows.restrict`` keeps only those documen
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
-from extractor.ingest.inputs import decode, read_source, sha256, source_ids
+from extractor.ingest.inputs import source_again
 from extractor.ingest.prepare import InputFile, Prepared, prepare, prepare_deferred
 from extractor.layout import LayoutMemory
 from extractor.store import ingest as sql
 from extractor.store.db import Store
-
-log = logging.getLogger("extractor")
 
 
 def stale_docs(store: Store, memory: LayoutMemory) -> dict[str, set[str]]:
@@ -59,24 +56,15 @@ def stored_again(store: Store, memory: LayoutMemory, skip: set[str]) -> Iterator
     for sid, path_text, change_id, observed_at in sql.sources_of(store, sorted(stale)):
         if sid in skip:
             continue
-        path = Path(path_text)
-        try:
-            data = path.read_bytes()
-            parsed = read_source(path, decode(data, path), date=observed_at)
-        except Exception:  # it was read once; whatever fails now leaves its rows as they are
-            log.debug("cannot read %s again", path, exc_info=True)
+        source = source_again(Path(path_text), sid, date=observed_at)
+        if source is None:  # a file gone or changed since leaves its rows as they are
             continue
-        sources = parsed if isinstance(parsed, list) else [parsed] if parsed is not None else []
-        file_id = sha256(data)
-        for source, one_sid in zip(sources, source_ids(data, file_id, sources), strict=True):
-            if one_sid != sid:
-                continue  # another commit of the file, or the file changed since
-            prep = prepare(InputFile(path, data, sid, False), source, memory)
-            prepare_deferred(prep, memory)
-            source.problems.clear()  # recorded when the source was first loaded
-            prep.change_id = change_id
-            prep.revisit = set(stale[change_id])
-            if walked is None:
-                walked = sql.walked_changes(store)
-            if change_id not in walked:  # (prepared all the same: what it teaches the memory stays)
-                yield prep
+        prep = prepare(InputFile(Path(path_text), sid, False), source, memory)
+        prepare_deferred(prep, memory)
+        source.problems.clear()  # recorded when the source was first loaded
+        prep.change_id = change_id
+        prep.revisit = set(stale[change_id])
+        if walked is None:
+            walked = sql.walked_changes(store)
+        if change_id not in walked:  # (prepared all the same: what it teaches the memory stays)
+            yield prep

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from extractor.ingest.caches import RunCache
-from extractor.ingest.inputs import Input, decode, read_source, sha256, source_ids
+from extractor.ingest.inputs import Input, decode, read_source, source_again, source_ids
 from extractor.ingest.prepare import InputFile, Prepared, prepare, prepare_deferred
 from extractor.ingest.rows import Columns, Extraction, columnar, extract_one
 from extractor.layout import LayoutMemory, Op
@@ -80,7 +80,7 @@ class Batch:
                 if self.repo and one.meta.repo is None and one.meta.kind == "patch":
                     one.meta.repo = self.repo
                 self.memory.ops = []
-                prep = prepare(InputFile(inp.path, b"", one_sid, inp.explicit), one, self.memory)
+                prep = prepare(InputFile(inp.path, one_sid, inp.explicit), one, self.memory)
                 if prep.deferred and inp.path.is_file():  # (a pipe cannot be read twice)
                     for sec in prep.deferred:  # most are never parsed: the few that are are read again
                         sec.drop_text()
@@ -115,19 +115,11 @@ class Batch:
             prepare_deferred(prep, self.memory)
 
     def _read_deferred_again(self, key: tuple[int, int], prep: Prepared) -> None:
-        """Give the deferred sections of ``prep`` their text again, from its file read and
-        parsed anew; a file that changed since (or cannot be read) leaves them unread, with
-        an error for the source (its other sections load as they were read)."""
+        """Give the deferred sections of ``prep`` their text again, from its file read anew;
+        a file that changed since (or cannot be read) leaves them unread, with an error for
+        the source (its other sections load as they were read)."""
         path = self.inputs[key[0]].path
-        fresh = None
-        try:
-            data = path.read_bytes()
-            parsed = read_source(path, decode(data, path), date=self.date)
-            sources = parsed if isinstance(parsed, list) else [parsed] if parsed is not None else []
-            if len(sources) > key[1] and source_ids(data, sha256(data), sources)[key[1]] == prep.file.source_id:
-                fresh = sources[key[1]]
-        except Exception:
-            log.debug("cannot read %s again", path, exc_info=True)
+        fresh = source_again(path, prep.file.source_id, date=self.date)
         if fresh is None or len(fresh.sections) != len(prep.source.sections):
             n = sum(self.memory.has_doc(sec.doc) for sec in prep.deferred)
             prep.source.problems.append(Problem(str(path), None, f"changed while being ingested: {n} sections "

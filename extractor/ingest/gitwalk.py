@@ -49,7 +49,7 @@ def ingest_git(run: Run, path: str | Path, opts: GitOptions, *, chunk: int = GIT
                 seen_only.append(c.row)
                 continue
             try:
-                prep = prepare(InputFile(walk.repo.top, b"", c.source_id, True), c.source, memory)
+                prep = prepare(InputFile(walk.repo.top, c.source_id, True), c.source, memory)
                 prep.change_id = matcher.resolve(c.source.meta, prep.change_id, single_commit=True)
             except Exception as exc:
                 run.fail(top, c.source_id, exc)

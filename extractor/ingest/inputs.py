@@ -3,7 +3,8 @@
 A file whose path, size, modification time and inode match a file ingested before is not
 even read (``input_files``); one whose hash is stored is read and skipped; one found in a
 folder that is neither report nor patch is counted and skipped; one that cannot be read is
-a failed input with its reason. What stays is an ``Input`` per new file, in command-line order, handed on one at a time.
+a failed input with its reason. What stays is an ``Input`` per new file, in command-line
+order, handed on one at a time.
 """
 
 from __future__ import annotations
@@ -58,6 +59,22 @@ def read_source(path: Path, text: str, *, date: str | None = None) -> Source | l
     from extractor.sources import detect
 
     return detect.parse(path, text, date=date)
+
+
+def source_again(path: Path, source_id: str, *, date: str | None = None) -> Source | None:
+    """The source ``source_id`` of the file at ``path``, read and parsed again; None when the
+    file is gone or unreadable, or no longer gives that source (it changed since)."""
+    try:
+        data = path.read_bytes()
+        parsed = read_source(path, decode(data, path), date=date)
+    except Exception:  # it was read once; whatever fails now is told by the None
+        log.debug("cannot read %s again", path, exc_info=True)
+        return None
+    sources = parsed if isinstance(parsed, list) else [parsed] if parsed is not None else []
+    for source, sid in zip(sources, source_ids(data, sha256(data), sources), strict=True):
+        if sid == source_id:
+            return source
+    return None
 
 
 def decode(data: bytes, path: Path) -> str:

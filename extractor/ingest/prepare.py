@@ -28,7 +28,6 @@ SIDES = ("before", "after")
 @dataclass
 class InputFile:
     path: Path
-    data: bytes
     source_id: str
     explicit: bool  # named on the command line (vs found in a folder)
 

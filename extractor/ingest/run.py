@@ -78,4 +78,4 @@ def _run(run: Run, paths: Iterable[str | Path], git: str | Path | None, since: s
     with interrupts_deferred():
         from extractor.ingest.files import ingest_files
 
-    ingest_files(run, itertools.chain([first] if first is not None else [], inputs), walked=walked)
+    ingest_files(run, inputs if first is None else itertools.chain([first], inputs), walked=walked)
