@@ -1,7 +1,7 @@
 """Cold start: what each command loads, and that the light paths print what the frames did.
 
 ``--version`` and ``--help`` load none of DuckDB, pandas, pyarrow, rich; an ingest loads
-neither pandas nor pyarrow (its rows reach DuckDB as NumPy arrays); ``stats`` and
+neither pandas nor pyarrow (its rows reach DuckDB as NumPy arrays), nor pydantic; ``stats`` and
 ``query --list`` print from plain rows (no pandas), and to a pipe, a table that fits is
 written without rich, byte for byte as before (the golden
 files in ``tests/golden`` are the output of ``extract stats`` on the shipped sample as it
@@ -25,7 +25,7 @@ from extractor.render import format_frame, frame_records, print_frame
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
-HEAVY = ("pandas", "pyarrow", "duckdb", "rich", "numpy", "matplotlib")
+HEAVY = ("pandas", "pyarrow", "duckdb", "rich", "numpy", "matplotlib", "pydantic")
 
 # Runs the console script's entry point in a fresh interpreter and, at exit, lists on
 # stderr (last line) the heavy modules that were loaded.

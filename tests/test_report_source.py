@@ -381,3 +381,14 @@ def test_corpus_and_seeds() -> None:
             with_diff["corpus" if f.parent.parent == corpus else "seeds"] += 1
     assert with_diff["corpus"] == 4889
     assert without_diff == {"openai": 254, "search": 138, "misc": 275}
+
+
+def test_source_meta_checks_kind_and_date() -> None:
+    from extractor.sources.base import SourceMeta
+
+    m = SourceMeta(kind="git", path="repo", observed_at="2025-03-01", head="abc1234")
+    assert (m.kind, m.observed_at, m.head, m.repo) == ("git", "2025-03-01", "abc1234", None)
+    with pytest.raises(ValueError, match="source kind must be report, patch or git, got 'svn'"):
+        SourceMeta(kind="svn", path="repo", observed_at="2025-03-01")
+    with pytest.raises(ValueError, match="observed_at must be YYYY-MM-DD, got '2025-3-1'"):
+        SourceMeta(kind="report", path="r.md", observed_at="2025-3-1")
