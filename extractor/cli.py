@@ -442,6 +442,8 @@ def ingest(obj: Ctx, paths: tuple[Path, ...], date: str | None, git: Path | None
                         since=since, until=until, git_paths=git_paths, repo=repo)
         failed = len(res.failed)
     debug("seconds per phase: %s", ", ".join(f"{k} {v:.3f}" for k, v in res.seconds.items()))
+    if res.spilled:
+        debug("%d prepared sources waited in a temporary file (past the memory budget)", res.spilled)
     _ingest_summary(obj, res, walked=git is not None)
     if failed:
         raise SystemExit(1)

@@ -5,6 +5,7 @@ adds. ``sync`` then rebuilds the memory from the base with the ops of the source
 in input order (a source seen earlier in the run adds nothing, and one whose preparing
 crashed leaves none of the layouts it had added), and gives each source its resolved
 change id. Phase two parses deferred sections with that memory, and phase three extracts.
+Prepared sources past the memory budget wait in a temporary file (``spill``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from typing import Any
 from extractor.ingest.caches import RunCache
 from extractor.ingest.inputs import Input, decode, read_source, source_again, source_ids
 from extractor.ingest.prepare import InputFile, Prepared, prepare, prepare_deferred
-from extractor.ingest.rows import Columns, Extraction, columnar, extract_one
+from extractor.ingest.rows import Extraction, extract_one
+from extractor.ingest.spill import PREPARED_BUDGET, Spill, Spilled, weight
 from extractor.layout import LayoutMemory, Op
 from extractor.sources.base import Problem, SourceError, SourceMeta
 
@@ -54,7 +56,10 @@ class Batch:
         self.date = date
         self.repo = repo
         self.cache = cache
-        self.preps: dict[tuple[int, int], Prepared] = {}
+        self.preps: dict[tuple[int, int], Prepared | Spilled] = {}
+        self.spill = Spill()
+        self.held = 0  # bytes (as ``spill.weight`` estimates them) of the prepared sources held
+        self.budget = PREPARED_BUDGET
 
     def prepare_all(self, inputs: Iterable[Input],
                     tick: Callable[[int, str], Any] = lambda n, label: None) -> list[FileOutcome]:
@@ -84,7 +89,7 @@ class Batch:
                 if prep.deferred and inp.path.is_file():  # (a pipe cannot be read twice)
                     for sec in prep.deferred:  # most are never parsed: the few that are are read again
                         sec.drop_text()
-                self.preps[(inp.idx, k)] = prep
+                self.preps[(inp.idx, k)] = self._hold(prep)
                 out.preps.append(PrepInfo((inp.idx, k), one_sid, one.meta, prep.change_id, self.memory.ops))
         except SourceError as exc:
             out.failed = (exc.line, exc.reason)
@@ -96,6 +101,27 @@ class Batch:
             inp.data = b""  # parsed: the bytes are of no more use
         return out
 
+    def _hold(self, prep: Prepared) -> Prepared | Spilled:
+        """``prep`` itself while the budget allows, else where it waits in the spill file."""
+        size = weight(prep)
+        if self.held + size <= self.budget:
+            self.held += size
+            return prep
+        return self.spill.put(prep)
+
+    def _get(self, key: tuple[int, int]) -> Prepared:
+        """The prepared source ``key`` (taken out of the batch), read back if it was spilled;
+        a spilled source whose deferred sections the run did not need has them let go here,
+        as ``prepare_deferred_all`` does for the others."""
+        got = self.preps.pop(key)
+        if not isinstance(got, Spilled):
+            return got
+        prep = self.spill.get(got)
+        for sec in prep.deferred:
+            sec.drop_text()
+        prep.deferred = []
+        return prep
+
     def sync(self, ops: list[Op], change_ids: dict[tuple[int, int], str]) -> None:
         """Rebuild the memory from the base plus ``ops`` (in input order) and take the resolved
         change ids; sources left out of ``change_ids`` (seen earlier in the run) are dropped."""
@@ -103,13 +129,19 @@ class Batch:
         self.memory.replay(ops)
         for key in list(self.preps):
             if key in change_ids:
-                self.preps[key].change_id = change_ids[key]
+                self.preps[key].change_id = change_ids[key]  # (a Spilled takes it when read back)
             else:
                 del self.preps[key]
 
     def prepare_deferred_all(self) -> None:
         for key in sorted(self.preps):
-            prep = self.preps[key]
+            got = self.preps[key]
+            if isinstance(got, Spilled):
+                if not any(self.memory.has_doc(doc) for doc in got.deferred_docs):
+                    continue  # nothing to parse: its deferred sections are let go when it is read back
+                prep = self.preps[key] = self.spill.get(got)  # (the few: it stays in memory)
+            else:
+                prep = got
             if any(sec.diff_text is None and self.memory.has_doc(sec.doc) for sec in prep.deferred):
                 self._read_deferred_again(key, prep)
             prepare_deferred(prep, self.memory)
@@ -131,9 +163,7 @@ class Batch:
             if id(sec) in deferred:
                 sec.diff_text = again.diff_text
 
-    def extract_all(self, positions: dict[tuple[int, int], int]) -> tuple[list[Extraction], Columns]:
-        """Every source's extraction, and their rows as columns (``positions``: load order)."""
-        # each source's blocks are let go once it is extracted (their memory serves the rows)
-        got = [extract_one(key, self.preps.pop(key), self.memory, self.cache) for key in sorted(self.preps)]
-        cols = columnar((positions[x.key], x.rows) for x in got if x.rows is not None)
-        return got, cols
+    def extract(self, key: tuple[int, int]) -> Extraction:
+        """The extraction of one prepared source, whose blocks are let go once it is extracted
+        (their memory serves the rows)."""
+        return extract_one(key, self._get(key), self.memory, self.cache)

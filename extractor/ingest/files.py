@@ -16,10 +16,12 @@ from extractor.ingest.again import stored_again
 from extractor.ingest.batch import Batch
 from extractor.ingest.context import Run
 from extractor.ingest.inputs import Input, file_row, record_files
-from extractor.ingest.load import heading_rows, load_batch
-from extractor.ingest.rows import SourceRows, columnar, concat_columns, extract_one
+from extractor.ingest.load import ChunkedLoad, heading_rows
+from extractor.ingest.rows import extract_one
 from extractor.layout import Op
 from extractor.sources.base import SourceMeta
+
+CHUNK_EVENTS = 5_000  # sources are loaded in chunks of about this many events (memory stays flat)
 
 
 def ingest_files(run: Run, new_inputs: Iterable[Input], *, walked: bool = False) -> None:
@@ -27,9 +29,17 @@ def ingest_files(run: Run, new_inputs: Iterable[Input], *, walked: bool = False)
     ``inputs.read_inputs``), starting from the run's layout memory (left as it is).
     ``walked``: a git walk ran first in this run (the stored sources it taught a layout
     of are to be read again even when no file is new)."""
+    batch = Batch(run.memory, run.date, run.repo, run.cache)
+    try:
+        _ingest(run, batch, new_inputs, walked)
+    finally:
+        run.result.spilled += batch.spill.written
+        batch.spill.close()
+
+
+def _ingest(run: Run, batch: Batch, new_inputs: Iterable[Input], walked: bool) -> None:
     result, known, matcher = run.result, run.known, run.matcher
     t = time.perf_counter()
-    batch = Batch(run.memory, run.date, run.repo, run.cache)
     # phase one: prepare (in input order); merged in input order (layout ops, change ids, failures)
     outcomes = batch.prepare_all(new_inputs, run.tick)
     inputs = batch.inputs
@@ -67,33 +77,34 @@ def ingest_files(run: Run, new_inputs: Iterable[Input], *, walked: bool = False)
     again = list(stored_again(run.store, memory, mine))
     result.read_again = len(again)
     t = result.lap("deferred", t)
-    # phase three: extract, then load in date order
+    # phase three: extract and load in date order, a chunk of whole sources at a time
     again_keys = [(len(inputs) + k, 0) for k in range(len(again))]
-    for key, prep in zip(again_keys, again, strict=True):
+    again_preps = dict(zip(again_keys, again, strict=True))
+    for key, prep in again_preps.items():
         metas[key] = (prep.source.meta, str(prep.file.path), prep.file.source_id)
-    positions = {key: i for i, key in enumerate(sorted(metas, key=lambda k: (metas[k][0].observed_at,
-                                                                             metas[k][1], k)))}
-    extractions, cols = batch.extract_all(positions)
-    read_again = [extract_one(key, prep, memory, run.cache) for key, prep in zip(again_keys, again, strict=True)]
-    again_cols = columnar((positions[x.key], x.rows) for x in read_again if x.rows is not None)
-    extractions += read_again
-    t = result.lap("extract", t)
-    order_loaded = sorted(extractions, key=lambda x: positions[x.key])
-    batch: list[SourceRows] = []
-    for x in order_loaded:
+    order = sorted(metas, key=lambda k: (metas[k][0].observed_at, metas[k][1], k))
+    positions = {key: i for i, key in enumerate(order)}
+    # A source read again drops what its change said of the documents it re-reads, in the
+    # transaction that loads every source of the run: such a run is loaded as one chunk.
+    loader = ChunkedLoad(run, heading_rows(memory), None if again else CHUNK_EVENTS)
+    failed: set[tuple[int, int]] = set()
+    for key in order:
+        x = extract_one(key, again_preps.pop(key), memory, run.cache) if key in again_preps else batch.extract(key)
         run.tick(1, "extract")
-        _meta, path, sid = metas[x.key]
+        _meta, path, sid = metas[key]
         if x.rows is None:
+            failed.add(key)
             run.fail_msg(path, sid, x.crash or "unexpected failure")
             continue
-        batch.append(x.rows)
         run.report_problems(x.problems)
-    if batch:
-        done = {sr.source_id for sr in load_batch(run, batch, concat_columns([cols, again_cols]),
-                                                  heading_rows(memory))}
-        bad = {metas[x.key][1] for x in order_loaded if x.rows is None or x.rows.source_id not in done}
+        loader.add(positions[key], x.rows)
+    loader.finish()
+    t = result.lap("extract", t) - loader.seconds
+    result.seconds["extract"] -= loader.seconds
+    if loader.loaded:
+        bad = {metas[k][1] for k in order if k in failed or metas[k][2] not in loader.loaded}
         bad |= {str(by_input[o.idx].path) for o in outcomes if o.crash is not None or o.failed is not None}
-        loaded = {metas[x.key][1] for x in order_loaded if x.key[0] < len(inputs)} - bad
+        loaded = {metas[k][1] for k in order if k[0] < len(inputs)} - bad
         record_files(run, [file_row(i.path, i.stat, i.source_id) for i in inputs
                            if i.stat is not None and str(i.path) in loaded])
     result.lap("load", t)

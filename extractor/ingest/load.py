@@ -8,10 +8,11 @@ others, and counts what was loaded in the run's result.
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from extractor.ingest.context import Run
-from extractor.ingest.rows import KEYS, Columns, SourceRows, only_source
+from extractor.ingest.rows import KEYS, Columns, SourceRows, columnar, only_source
 from extractor.layout import LayoutMemory
 from extractor.store import ingest as sql
 
@@ -51,3 +52,45 @@ def load_batch(run: Run, batch: list[SourceRows], cols: Columns, headings: list[
         for k, v in sr.kinds.items():
             result.events[k] = result.events.get(k, 0) + v
     return done
+
+
+class ChunkedLoad:
+    """Whole sources, given in load order, loaded a chunk at a time: once the sources added
+    hold ``limit`` events (None: no limit, one chunk) they are loaded in one transaction
+    (``load_batch``), each chunk with the headings its sources showed, the last with the
+    rest; then their rows are let go. ``loaded``: the source ids loaded; ``seconds``: the
+    time spent loading."""
+
+    def __init__(self, run: Run, headings: list[dict[str, Any]], limit: int | None) -> None:
+        self.run = run
+        self.limit = limit
+        self.headings: dict[str, list[dict[str, Any]]] = {}
+        for row in headings:
+            self.headings.setdefault(row["source_id"], []).append(row)
+        self.pending: list[tuple[int, SourceRows]] = []
+        self.held = 0
+        self.loaded: set[str] = set()
+        self.flushed = False
+        self.seconds = 0.0
+
+    def add(self, pos: int, rows: SourceRows) -> None:
+        self.pending.append((pos, rows))
+        self.held += rows.events
+        if self.limit is not None and self.held >= self.limit:
+            self._flush(last=False)
+
+    def finish(self) -> None:
+        if self.pending or (self.flushed and self.headings):
+            self._flush(last=True)
+
+    def _flush(self, *, last: bool) -> None:
+        t = time.perf_counter()
+        batch = [sr for _pos, sr in self.pending]
+        if last:
+            heads = [h for rows in self.headings.values() for h in rows]
+            self.headings = {}
+        else:
+            heads = [h for sr in batch for h in self.headings.pop(sr.source_id, [])]
+        self.loaded.update(sr.source_id for sr in load_batch(self.run, batch, columnar(self.pending), heads))
+        self.pending, self.held, self.flushed = [], 0, True
+        self.seconds += time.perf_counter() - t

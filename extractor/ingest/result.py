@@ -23,6 +23,7 @@ class IngestResult:
     unresolved: int = 0
     commits: int = 0  # git commits walked (loaded or already known)
     read_again: int = 0  # stored sources read again because this run taught their documents' layout
+    spilled: int = 0  # prepared sources that waited in a temporary file (past the memory budget)
     # wall seconds per phase of the run: walk, read, prepare, deferred, extract, load
     seconds: dict[str, float] = field(default_factory=dict)
 

@@ -1,0 +1,141 @@
+"""What a file ingest holds does not grow with its input: sources are loaded a chunk at a
+time (each chunk one transaction of whole sources, in date order), and prepared sources
+past the memory budget wait in a temporary file until they are extracted. Neither
+changes a fact: these tests shrink the chunk and the budget to nothing and compare."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import QUOTAS, changes, hunk, q, report
+from test_deferred import EXPECTED_O1, EXPECTED_O4, HEADERLESS, WITH_HEADER
+
+import extractor
+from extractor.ingest import batch as batch_module
+from extractor.ingest import files as files_module
+from extractor.ingest import load as load_module
+
+HEADED = """\
+ ### o-series global standard
+.
+ | Model|Tier| Quota Limit in tokens per minute (TPM) | Requests per minute |
+ |---|---|:---:|:---:|
+"""
+
+
+def _change(model: str, old: str, new: str) -> str:
+    return hunk(HEADED + f"-| `{model}` | Default | {old} | 1 K |\n+| `{model}` | Default | {new} | 1 K |", old=40)
+
+
+def _three(folder: Path) -> list[Path]:
+    """Three reports, one quota change each, named out of date order."""
+    folder.mkdir()
+    return [report(folder, "2025-03-01", [(QUOTAS, "modified", _change("o3", "1 M", "2 M"))], base="2222222",
+                   head="3333333", name="c.md"),
+            report(folder, "2025-01-01", [(QUOTAS, "modified", _change("o1", "1 M", "4 M"))], base="0000000",
+                   head="1111111", name="b.md"),
+            report(folder, "2025-02-01", [(QUOTAS, "modified", _change("o4-mini", "2 M", "3 M"))], base="1111111",
+                   head="2222222", name="a.md")]
+
+
+EXPECTED_THREE = [
+    ("quota", q("o1", "global-standard", "default"), "tpm", "changed", 1_000_000, 4_000_000, None),
+    ("quota", q("o3", "global-standard", "default"), "tpm", "changed", 1_000_000, 2_000_000, None),
+    ("quota", q("o4-mini", "global-standard", "default"), "tpm", "changed", 2_000_000, 3_000_000, None),
+]
+
+
+def _count_loads(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The sources of each load (each one transaction), in order, as the run makes them."""
+    loads: list[list[str]] = []
+    real = load_module.load_batch
+
+    def counted(run: Any, batch: list[Any], cols: Any, headings: list[Any]) -> Any:
+        loads.append([Path(sr.path).name for sr in batch])
+        return real(run, batch, cols, headings)
+
+    monkeypatch.setattr(load_module, "load_batch", counted)
+    return loads
+
+
+def test_sources_load_a_chunk_at_a_time_in_date_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = _three(tmp_path / "in")
+    one = extractor.connect(tmp_path / "one.duckdb")
+    assert one.ingest(paths).ok
+    loads = _count_loads(monkeypatch)
+    monkeypatch.setattr(files_module, "CHUNK_EVENTS", 1)  # every source is a chunk of its own
+    db = extractor.connect(tmp_path / "x.duckdb")
+    res = db.ingest(paths)
+    assert res.ok, res.failed
+    assert (res.loaded, res.events_new) == (3, 6)  # a TPM change and an RPM observation each
+    assert loads == [["b.md"], ["a.md"], ["c.md"]]  # 2025-01, -02, -03
+    assert changes(db) == EXPECTED_THREE
+    assert db.records() == one.records()
+    assert db.sql("SELECT count(*) AS n FROM headings")["n"].iloc[0] == \
+        one.sql("SELECT count(*) AS n FROM headings")["n"].iloc[0] > 0  # each with its source
+    assert db.ingest(paths).skipped_known == 3  # every file was recorded as ingested
+
+
+def test_prepared_sources_past_the_budget_wait_in_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = _three(tmp_path / "in")
+    one = extractor.connect(tmp_path / "one.duckdb")
+    assert one.ingest(paths).ok
+    monkeypatch.setattr(batch_module, "PREPARED_BUDGET", 0)  # nothing is held: every source waits in the file
+    db = extractor.connect(tmp_path / "x.duckdb")
+    res = db.ingest(paths)
+    assert res.ok, res.failed
+    assert res.spilled == 3
+    assert changes(db) == EXPECTED_THREE
+    assert db.records() == one.records()
+
+
+def test_a_spilled_source_still_gets_its_deferred_sections(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The header-less rows of the first report (deferred: no fact word) are parsed once the
+    second shows the table, although the first waited in the file meanwhile: from its file
+    read again, or, for a pipe, from the text it kept."""
+    (tmp_path / "in").mkdir()
+    first = report(tmp_path / "in", "2025-02-01", [(QUOTAS, "modified", HEADERLESS)], base="1111111",
+                   head="2222222", name="report-20250201-a.md")
+    later = report(tmp_path / "in", "2025-03-01", [(QUOTAS, "modified", WITH_HEADER)], base="2222222",
+                   head="3333333", name="report-20250301-b.md")
+    monkeypatch.setattr(batch_module, "PREPARED_BUDGET", 0)
+    db = extractor.connect(tmp_path / "x.duckdb")
+    res = db.ingest([first, later])
+    assert res.ok, res.failed
+    assert res.spilled == 2
+    assert [c for c in changes(db) if c[2] == "tpm"] == EXPECTED_O1 + EXPECTED_O4
+
+    fifo = tmp_path / "first.md"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_bytes(first.read_bytes()))
+    writer.start()
+    piped = extractor.connect(tmp_path / "pipe.duckdb")
+    res = piped.ingest([fifo, later])
+    writer.join(timeout=10)
+    assert res.ok, res.failed
+    assert res.spilled == 2
+    assert [c for c in changes(piped) if c[2] == "tpm"] == EXPECTED_O1 + EXPECTED_O4
+
+
+def test_a_run_that_reads_stored_sources_again_is_one_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stored source read again drops what its change said first, in the transaction that
+    loads the run's sources: the run is one chunk, whatever its size."""
+    (tmp_path / "in").mkdir()
+    first = report(tmp_path / "in", "2025-02-01", [(QUOTAS, "modified", HEADERLESS)], base="1111111",
+                   head="2222222", name="report-20250201-a.md")
+    later = report(tmp_path / "in", "2025-03-01", [(QUOTAS, "modified", WITH_HEADER)], base="2222222",
+                   head="3333333", name="report-20250301-b.md")
+    db = extractor.connect(tmp_path / "x.duckdb")
+    assert db.ingest([first]).ok
+    assert [c for c in changes(db) if c[2] == "tpm"] == []  # its rows wait, unresolved
+    loads = _count_loads(monkeypatch)
+    monkeypatch.setattr(files_module, "CHUNK_EVENTS", 1)
+    res = db.ingest([later])
+    assert res.ok, res.failed
+    assert res.read_again == 1
+    assert loads == [["report-20250201-a.md", "report-20250301-b.md"]]
+    assert [c for c in changes(db) if c[2] == "tpm"] == EXPECTED_O1 + EXPECTED_O4
