@@ -288,11 +288,17 @@ def test_an_ingest_runs_duckdb_on_one_thread_and_leaves_the_setting_as_it_was(tm
     def threads(d: extractor.Extractor) -> int:
         return int(d.store.con.execute("SELECT current_setting('threads')").fetchone()[0])
 
+    def threshold(d: extractor.Extractor) -> str:
+        return str(d.store.con.execute("SELECT current_setting('checkpoint_threshold')").fetchone()[0])
+
     with extractor.connect(tmp_path / "t.duckdb") as d:
         d.store.con.execute("SET threads = 3")
-        with d.store.one_thread():
+        default = threshold(d)
+        with d.store.bulk_load():
             assert threads(d) == 1
+            assert threshold(d) == "3.8 MiB"  # 4 MB: a checkpoint after less log
         assert threads(d) == 3
+        assert threshold(d) == default == "16.0 MiB"
         seen: list[int] = []
         insert_new = d.store.insert_new
 

@@ -60,6 +60,7 @@ class Batch:
         self.spill = Spill()
         self.held = 0  # bytes (as ``spill.weight`` estimates them) of the prepared sources held
         self.budget = PREPARED_BUDGET
+        self.spilled = 0  # sources that went to the spill file
 
     def prepare_all(self, inputs: Iterable[Input],
                     tick: Callable[[int, str], Any] = lambda n, label: None) -> list[FileOutcome]:
@@ -107,6 +108,7 @@ class Batch:
         if self.held + size <= self.budget:
             self.held += size
             return prep
+        self.spilled += 1
         return self.spill.put(prep)
 
     def _get(self, key: tuple[int, int]) -> Prepared:
@@ -136,15 +138,15 @@ class Batch:
     def prepare_deferred_all(self) -> None:
         for key in sorted(self.preps):
             got = self.preps[key]
-            if isinstance(got, Spilled):
-                if not any(self.memory.has_doc(doc) for doc in got.deferred_docs):
-                    continue  # nothing to parse: its deferred sections are let go when it is read back
-                prep = self.preps[key] = self.spill.get(got)  # (the few: it stays in memory)
-            else:
-                prep = got
+            spilled = isinstance(got, Spilled)
+            if spilled and not any(self.memory.has_doc(doc) for doc in got.deferred_docs):
+                continue  # nothing to parse: its deferred sections are let go when it is read back
+            prep = self.spill.get(got) if spilled else got
             if any(sec.diff_text is None and self.memory.has_doc(sec.doc) for sec in prep.deferred):
                 self._read_deferred_again(key, prep)
             prepare_deferred(prep, self.memory)
+            if spilled:
+                self.preps[key] = self.spill.put(prep)  # back to the file, with what it parsed
 
     def _read_deferred_again(self, key: tuple[int, int], prep: Prepared) -> None:
         """Give the deferred sections of ``prep`` their text again, from its file read anew;

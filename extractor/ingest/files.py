@@ -33,7 +33,7 @@ def ingest_files(run: Run, new_inputs: Iterable[Input], *, walked: bool = False)
     try:
         _ingest(run, batch, new_inputs, walked)
     finally:
-        run.result.spilled += batch.spill.written
+        run.result.spilled += batch.spilled
         batch.spill.close()
 
 

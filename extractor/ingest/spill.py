@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pickle
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO
 
 from extractor.ingest.prepare import Prepared
@@ -38,7 +38,7 @@ class Spilled:
 
     offset: int
     length: int
-    deferred_docs: frozenset[str]  # the documents of its deferred sections
+    deferred_docs: tuple[str, ...]  # the documents of its deferred sections
     change_id: str | None = None  # as the run resolved it
 
 
@@ -47,8 +47,7 @@ class Spill:
     """The temporary file (made when first needed, gone when closed)."""
 
     _file: IO[bytes] | None = None
-    written: int = 0  # sources written
-    _end: int = field(default=0)
+    _end: int = 0  # where the next source is written
 
     def put(self, prep: Prepared) -> Spilled:
         if self._file is None:
@@ -57,9 +56,8 @@ class Spill:
         data = pickle.dumps(prep, protocol=pickle.HIGHEST_PROTOCOL)
         self._file.seek(self._end)
         self._file.write(data)
-        where = Spilled(self._end, len(data), frozenset(sec.doc for sec in prep.deferred), prep.change_id)
+        where = Spilled(self._end, len(data), tuple(dict.fromkeys(sec.doc for sec in prep.deferred)), prep.change_id)
         self._end += len(data)
-        self.written += 1
         return where
 
     def get(self, where: Spilled) -> Prepared:

@@ -94,7 +94,7 @@ def load(store: Store, replace: Iterable[tuple[str, str]], tables: Mapping[str, 
     documents goes first; each table of ``keys`` (in that order) gets its new rows
     (``tables``: columns with a ``_pos`` load order; ``headings``: dict rows); a change
     shown by ranges sharing a head is stored once. Returns the number of new events."""
-    with store.one_thread(), store.transaction():
+    with store.bulk_load(), store.transaction():
         new_events = 0
         for change_id, doc in dict.fromkeys(replace):
             forget(store, change_id, doc)
@@ -124,7 +124,7 @@ def record_warning(store: Store, path: str, message: str, now: datetime) -> None
 
 def record_files(store: Store, rows: list[dict[str, Any]]) -> None:
     """Files fully ingested (path, size, mtime_ns, inode, sha256, recorded_ns)."""
-    with store.one_thread(), store.transaction():
+    with store.bulk_load(), store.transaction():
         store.insert_rows("input_files", rows, key=["path", "size", "mtime_ns", "inode", "sha256"])
 
 
