@@ -23,7 +23,16 @@ both sides pay the same start-up. The mechanisms and how they are switched off:
   nothing);
 * ``lru``: the module-level ``functools.lru_cache``s of ``normalize``, ``layout`` and
   ``recognisers.*``; without = each replaced by its ``__wrapped__`` in every loaded
-  ``extractor`` module that holds it.
+  ``extractor`` module that holds it;
+* ``spill``: prepared sources past ``ingest.batch.PREPARED_BUDGET`` wait in a temporary
+  file; without = a budget no input reaches;
+* ``chunks``: sources loaded about ``ingest.files.CHUNK_EVENTS`` events per transaction;
+  without = a chunk no input fills (one transaction);
+* ``checkpoint``: loads checkpoint after ``store.db.LOAD_CHECKPOINT`` of log; without =
+  DuckDB's default (16 MB).
+
+The memory mechanisms run on ``x4``: the corpus written four times over (as
+``bench_ingest.py --scale 4`` writes it).
 
 Before the timed runs, each pair runs once more with ``--check``: observers (the same on
 both sides, never in the timed runs) show that the patch takes effect (processes forked,
@@ -65,6 +74,7 @@ COMPARISONS: list[tuple[str, str]] = [
     ("cache-strings", "corpus"), ("lru", "corpus"),
     ("gc", "dense"), ("cache-rows", "dense"), ("cache-strings", "dense"),
     ("cache-rows", "docs"),
+    ("spill", "x4"), ("chunks", "x4"), ("checkpoint", "x4"),
 ]
 CACHE_GROUPS = {"cache-rows": ("row_facts", "row_contexts"), "cache-strings": ("json_str", "subjects")}
 LRU_HOMES = ("extractor.normalize", "extractor.layout", "extractor.recognisers")
@@ -142,6 +152,18 @@ def patch_off(mechanism: str) -> None:
     elif mechanism == "lru":
         for mod, attr, fn in _lru_functions():
             setattr(mod, attr, fn.__wrapped__)
+    elif mechanism == "spill":
+        from extractor.ingest import batch
+
+        batch.PREPARED_BUDGET = 10**15
+    elif mechanism == "chunks":
+        from extractor.ingest import files
+
+        files.CHUNK_EVENTS = 10**15
+    elif mechanism == "checkpoint":
+        from extractor.store import db
+
+        db.LOAD_CHECKPOINT = "16MB"
     else:
         raise SystemExit(f"unknown mechanism {mechanism!r}")
 
@@ -172,6 +194,27 @@ def observe(report: dict[str, Any], lru: list[Any]) -> Callable[[], None]:
 
     context.RunCache = Recorded  # type: ignore[misc]
 
+    from extractor.ingest import load
+    from extractor.store import db
+
+    report.update(loads=0, thresholds=[])
+    real_load, real_bulk = load.load_batch, db.Store.bulk_load
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        report["loads"] += 1
+        return real_load(*args, **kwargs)
+
+    @contextlib.contextmanager
+    def seen(self: Any) -> Iterator[None]:
+        with real_bulk(self):
+            got = self._con.execute("SELECT current_setting('checkpoint_threshold')").fetchone()[0]
+            if got not in report["thresholds"]:
+                report["thresholds"].append(got)
+            yield
+
+    load.load_batch = counted
+    db.Store.bulk_load = seen  # type: ignore[method-assign]
+
     def finish() -> None:
         report["ingesting"] = False
         gc.callbacks.remove(on_gc)
@@ -200,6 +243,7 @@ def child(mechanism: str, side: str, db: str, target: str, check: str | None) ->
         res = x.ingest(git=target) if walk else x.ingest([target])
         if finish is not None and check is not None:
             finish()
+            report["spilled"] = res.spilled
             with open(check + ".jsonl", "w", encoding="utf-8") as fh:
                 report["events"] = x.write_jsonl(fh)
             report["failed"] = len(res.failed)
@@ -225,6 +269,12 @@ def _check_line(mechanism: str, w: dict[str, Any], wo: dict[str, Any]) -> str:
         names = CACHE_GROUPS[mechanism]
         sizes = "; ".join(f"{n} {w['cache_sizes'][n]} / {wo['cache_sizes'][n]}" for n in names)
         return f"entries kept with / without (main process): {sizes}; stores refused without: {wo['cache_dropped']}"
+    if mechanism == "spill":
+        return f"prepared sources that waited in the file with {w['spilled']}, without {wo['spilled']}"
+    if mechanism == "chunks":
+        return f"loads (transactions of sources) with {w['loads']}, without {wo['loads']}"
+    if mechanism == "checkpoint":
+        return f"checkpoint threshold during the loads with {w['thresholds']}, without {wo['thresholds']}"
     if mechanism == "lru":
         return (f"lru_cache bindings in extractor modules with {w['lru_bound']}, without {wo['lru_bound']}; "
                 f"calls through the {w['lru_cached_functions']} caches (main process) with {w['lru_calls']}, "
@@ -304,7 +354,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5, help="timed runs of each side (best and median are shown)")
     ap.add_argument("--commits", type=int, default=2000, help="commits of each generated repository")
     ap.add_argument("--only", default="",
-                    help="comma-separated MECHANISM (on its default inputs) or MECHANISM@INPUT (corpus, docs, dense)")
+                    help="comma-separated MECHANISM (on its default inputs) or MECHANISM@INPUT (corpus, x4, docs, dense)")
     args = ap.parse_args()
     import measure
 
@@ -315,8 +365,8 @@ def main() -> None:
     comparisons = [(m, t) for m, t in COMPARISONS if not wanted or m in wanted]
     comparisons += [(m, t) for m, t in (w.split("@", 1) for w in wanted if "@" in w) if (m, t) not in comparisons]
     for _m, t in comparisons:
-        if t not in ("corpus", "docs", "dense"):
-            raise SystemExit(f"unknown input {t!r} (corpus, docs, dense)")
+        if t not in ("corpus", "x4", "docs", "dense"):
+            raise SystemExit(f"unknown input {t!r} (corpus, x4, docs, dense)")
     if not comparisons:
         raise SystemExit(f"nothing matches --only {args.only!r}")
     repeat = max(1, args.repeat)
@@ -326,7 +376,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
         inputs: dict[str, Path] = {"corpus": args.corpus}
-        for shape in sorted({t for _m, t in comparisons} - {"corpus"}):
+        if any(t == "x4" for _m, t in comparisons):
+            from bench_ingest import files_of, scaled_copies
+
+            scaled_copies(files_of([str(args.corpus)]), 4, tmp / "x4")
+            inputs["x4"] = tmp / "x4"
+        for shape in sorted({t for _m, t in comparisons} - {"corpus", "x4"}):
             t0 = time.perf_counter()
             make_repo(tmp / shape, args.commits, shape=shape)
             inputs[shape] = tmp / shape

@@ -1,10 +1,11 @@
-"""The file inputs of a run, in three phases in this process, then one load in date order.
+"""The file inputs of a run, in three phases in this process, loaded in date order.
 
-Phase one prepares every input (``Batch.prepare_all``) and merges what was learnt in
-input order: layout ops, resolved change ids, failures. Phase two parses the sections
-that only a now-known layout makes useful, and takes the stored sources to read again
-(``again.stored_again``). Phase three extracts, and the whole batch is loaded in one
-transaction in date order (``load.load_batch``).
+Phase one prepares every input (``Batch.prepare_all``; past the memory budget a prepared
+source waits in a temporary file) and merges what was learnt in input order: layout ops,
+resolved change ids, failures. Phase two parses the sections that only a now-known layout
+makes useful, and takes the stored sources to read again (``again.stored_again``). Phase
+three extracts the sources in date order and loads them a chunk of whole sources per
+transaction (``load.ChunkedLoad``); a run that reads stored sources again is one chunk.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from extractor.ingest.rows import extract_one
 from extractor.layout import Op
 from extractor.sources.base import SourceMeta
 
-CHUNK_EVENTS = 5_000  # sources are loaded in chunks of about this many events (memory stays flat)
+CHUNK_EVENTS = 10_000  # sources are loaded in chunks of about this many events: what a load holds stays bounded
 
 
 def ingest_files(run: Run, new_inputs: Iterable[Input], *, walked: bool = False) -> None:

@@ -1,8 +1,9 @@
 """Load stage: a batch of sources' columns into the store in one transaction, source by source if that fails.
 
 The statements are the store's (``extractor.store.ingest.load``); this stage decides what
-goes together, falls back so that a source that cannot be stored does not lose the
-others, and counts what was loaded in the run's result.
+goes together (``ChunkedLoad``: the sources of a file ingest, a chunk at a time), falls
+back so that a source that cannot be stored does not lose the others, and counts what was
+loaded in the run's result.
 """
 
 from __future__ import annotations
