@@ -18,6 +18,7 @@ import extractor
 from extractor.ingest import batch as batch_module
 from extractor.ingest import files as files_module
 from extractor.ingest import load as load_module
+from extractor.ingest import spill as spill_module
 
 HEADED = """\
  ### o-series global standard
@@ -139,3 +140,21 @@ def test_a_run_that_reads_stored_sources_again_is_one_load(tmp_path: Path, monke
     assert res.read_again == 1
     assert loads == [["report-20250201-a.md", "report-20250301-b.md"]]
     assert [c for c in changes(db) if c[2] == "tpm"] == EXPECTED_O1 + EXPECTED_O4
+
+
+def test_a_spill_file_that_cannot_be_written_holds_the_sources_in_memory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = _three(tmp_path / "in")
+
+    def full(self: spill_module.Spill, prep: Any) -> Any:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(spill_module.Spill, "put", full)
+    monkeypatch.setattr(batch_module, "PREPARED_BUDGET", 0)
+    db = extractor.connect(tmp_path / "x.duckdb")
+    res = db.ingest(paths)
+    assert res.ok, res.failed
+    assert (res.loaded, res.spilled) == (3, 0)
+    assert [w[2] for w in res.warnings] == [
+        "cannot write a temporary file (No space left on device): prepared sources are held in memory"]
+    assert changes(db) == EXPECTED_THREE

@@ -61,6 +61,7 @@ class Batch:
         self.held = 0  # bytes (as ``spill.weight`` estimates them) of the prepared sources held
         self.budget = PREPARED_BUDGET
         self.spilled = 0  # sources that went to the spill file
+        self.spill_error: str | None = None  # why the spill file could not be written (then all is held)
 
     def prepare_all(self, inputs: Iterable[Input],
                     tick: Callable[[int, str], Any] = lambda n, label: None) -> list[FileOutcome]:
@@ -105,11 +106,17 @@ class Batch:
     def _hold(self, prep: Prepared) -> Prepared | Spilled:
         """``prep`` itself while the budget allows, else where it waits in the spill file."""
         size = weight(prep)
-        if self.held + size <= self.budget:
+        if self.held + size <= self.budget or self.spill_error is not None:
+            self.held += size
+            return prep
+        try:
+            where = self.spill.put(prep)
+        except OSError as exc:  # (a full or read-only temporary folder): held in memory instead
+            self.spill_error = f"cannot write a temporary file ({exc.strerror or exc}): prepared sources are held in memory"
             self.held += size
             return prep
         self.spilled += 1
-        return self.spill.put(prep)
+        return where
 
     def _get(self, key: tuple[int, int]) -> Prepared:
         """The prepared source ``key`` (taken out of the batch), read back if it was spilled;
@@ -146,7 +153,10 @@ class Batch:
                 self._read_deferred_again(key, prep)
             prepare_deferred(prep, self.memory)
             if spilled:
-                self.preps[key] = self.spill.put(prep)  # back to the file, with what it parsed
+                try:
+                    self.preps[key] = self.spill.put(prep)  # back to the file, with what it parsed
+                except OSError:
+                    self.preps[key] = prep
 
     def _read_deferred_again(self, key: tuple[int, int], prep: Prepared) -> None:
         """Give the deferred sections of ``prep`` their text again, from its file read anew;

@@ -10,6 +10,7 @@ transaction (``load.ChunkedLoad``); a run that reads stored sources again is one
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Iterable
 
@@ -67,6 +68,8 @@ def _ingest(run: Run, batch: Batch, new_inputs: Iterable[Input], walked: bool) -
             run.fail_msg(str(inp.path), inp.source_id, reason, line)
         elif out.crash is not None:
             run.fail_msg(str(inp.path), inp.source_id, out.crash)
+    if batch.spill_error is not None:
+        run.warn(tempfile.gettempdir(), batch.spill_error)
     t = result.lap("prepare", t)
     if not metas and not walked:
         return
