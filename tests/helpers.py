@@ -12,7 +12,9 @@ each diff block, as real reports do (the report source checks them).
 from __future__ import annotations
 
 import hashlib
+import os
 import textwrap
+import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -213,3 +215,12 @@ def sample_db(folder: Path) -> Path:
     res = CliRunner().invoke(main, ["--db", str(path), "-q", "ingest"])
     assert res.exit_code == 0, res.output
     return path
+
+
+def fifo_of(source: Path, fifo: Path) -> threading.Thread:
+    """A named pipe at ``fifo`` that gives the bytes of ``source`` once (a writer thread,
+    started; join it once the pipe has been read)."""
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_bytes(source.read_bytes()))
+    writer.start()
+    return writer

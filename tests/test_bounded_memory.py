@@ -5,13 +5,11 @@ changes a fact: these tests shrink the chunk and the budget to nothing and compa
 
 from __future__ import annotations
 
-import os
-import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import QUOTAS, changes, hunk, q, report
+from helpers import QUOTAS, changes, fifo_of, hunk, q, report
 from test_deferred import EXPECTED_O1, EXPECTED_O4, HEADERLESS, WITH_HEADER
 
 import extractor
@@ -111,9 +109,7 @@ def test_a_spilled_source_still_gets_its_deferred_sections(tmp_path: Path, monke
     assert [c for c in changes(db) if c[2] == "tpm"] == EXPECTED_O1 + EXPECTED_O4
 
     fifo = tmp_path / "first.md"
-    os.mkfifo(fifo)
-    writer = threading.Thread(target=lambda: fifo.write_bytes(first.read_bytes()))
-    writer.start()
+    writer = fifo_of(first, fifo)
     piped = extractor.connect(tmp_path / "pipe.duckdb")
     res = piped.ingest([fifo, later])
     writer.join(timeout=10)

@@ -4,12 +4,10 @@ text is not held meanwhile: the file is read again for the few that are parsed."
 
 from __future__ import annotations
 
-import os
-import threading
 from pathlib import Path
 
 import pytest
-from helpers import QUOTAS, changes, hunk, q, report
+from helpers import QUOTAS, changes, fifo_of, hunk, q, report
 
 import extractor
 from extractor.ingest import batch as batch_module
@@ -79,9 +77,7 @@ def test_a_deferred_section_of_a_pipe_is_held(tmp_path: Path) -> None:
     """A named pipe cannot be read twice: its deferred sections keep their text."""
     first, later = _reports(tmp_path)
     fifo = tmp_path / "first.md"
-    os.mkfifo(fifo)
-    writer = threading.Thread(target=lambda: fifo.write_bytes(first.read_bytes()))
-    writer.start()
+    writer = fifo_of(first, fifo)
     db = extractor.connect(tmp_path / "x.duckdb")
     res = db.ingest([fifo, later])
     writer.join(timeout=10)
