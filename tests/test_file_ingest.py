@@ -89,15 +89,14 @@ def test_recorded_layout_ops_replayed_elsewhere_give_the_same_memory() -> None:
 
 
 def test_columns_keep_every_key_and_the_load_order() -> None:
-    from extractor.ingest.rows import SourceRows, columnar, concat_columns
+    from extractor.ingest.rows import SourceRows, columnar
 
     def rows(sid: str, layouts: list[dict[str, Any]], events: list[str]) -> SourceRows:
         cols = {"event_id": events, "source_id": [sid] * len(events), "line": list(range(len(events)))}
         return SourceRows(f"{sid}.md", sid, {"layouts": layouts}, cols, len(events), 0, {})
 
-    a = columnar([(1, rows("a", [{"doc": "x.md"}, {"doc": "y.md", "lead": "above"}], ["e1", "e2"]))])
-    b = columnar([(0, rows("b", [{"doc": "z.md"}], ["e1"]))])
-    cols = concat_columns([a, b])
+    cols = columnar([(1, rows("a", [{"doc": "x.md"}, {"doc": "y.md", "lead": "above"}], ["e1", "e2"])),
+                     (0, rows("b", [{"doc": "z.md"}], ["e1"]))])
     assert cols["layouts"] == {  # a key only a later row has is kept
         "doc": ["x.md", "y.md", "z.md"], "lead": [None, "above", None], "_pos": [1, 1, 0], "_src": ["a", "a", "b"]}
     assert cols["event_sources"] == {

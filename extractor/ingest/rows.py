@@ -44,11 +44,6 @@ Table = dict[str, list[Any]]  # column name -> its values, every column as long
 Columns = dict[str, Table]  # table name -> its new rows, each with _pos and _src (see columnar)
 
 
-def height(data: Table) -> int:
-    """The number of rows of ``data``."""
-    return len(next(iter(data.values()), ()))
-
-
 @dataclass
 class SourceRows:
     """Everything one source adds to the store, table by table, ready for a bulk load."""
@@ -215,22 +210,6 @@ def columnar(batch: Iterable[tuple[int, SourceRows]]) -> Columns:
     if events:
         out["events"] = events
         out["event_sources"] = {n: events[n] for n in ("event_id", "source_id", "line", "_pos", "_src")}
-    return out
-
-
-def concat_columns(parts: Iterable[Columns]) -> Columns:
-    """Columns of several batches as one, table by table (a column one part lacks is NULL there)."""
-    by_table: dict[str, list[Table]] = {}
-    for part in parts:
-        for table, data in part.items():
-            by_table.setdefault(table, []).append(data)
-    out: Columns = {}
-    for table, datas in by_table.items():
-        if len(datas) == 1:
-            out[table] = datas[0]
-            continue
-        names = dict.fromkeys(n for d in datas for n in d)
-        out[table] = {n: [v for d in datas for v in d.get(n, [None] * height(d))] for n in names}
     return out
 
 
