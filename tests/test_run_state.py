@@ -52,6 +52,9 @@ def test_no_module_keeps_anything_of_a_run(tmp_path: Path) -> None:
     after = module_containers()
     assert {k: (before.get(k), n) for k, n in after.items() if before.get(k) != n} == {}
     assert second == first and len(first) == 3  # 900 K (changed) and westus (added), eastus seen
+    other = [report(tmp_path, "2025-02-09", [(QUOTAS, "modified", QUOTA_HUNK.replace("900 K", "950 K"))])]
+    assert len(records(tmp_path, "other", other)) == 1  # rows never seen before: nothing may keep them
+    assert {k: (before.get(k), n) for k, n in module_containers().items() if before.get(k) != n} == {}
 
 
 def test_each_run_has_its_own_cache(tmp_path: Path) -> None:

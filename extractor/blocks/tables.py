@@ -24,25 +24,13 @@ _FENCE_CHARS = "`~"
 TAB_LEVEL = 7
 
 
-_SPLIT: dict[str, tuple[str, ...]] = {}
-_SPLIT_MAX = 50_000  # lines; a bound on memory
-
-
 def split_row(text: str) -> list[str]:
     """Split one markdown table row into stripped cells (a new list each time).
 
-    Pipes escaped as ``\\|`` or inside a code span do not split. Rows are split once and
-    remembered: the same rows come back in every report or commit that shows their table.
+    Pipes escaped as ``\\|`` or inside a code span do not split. Not remembered: a memo of
+    split rows (module-level, kept between runs) bought nothing measurable (corpus and the
+    dense git walk, whole processes) and was removed.
     """
-    got = _SPLIT.get(text)
-    if got is None:
-        if len(_SPLIT) >= _SPLIT_MAX:
-            _SPLIT.clear()
-        got = _SPLIT[text] = tuple(_split_row(text))
-    return list(got)
-
-
-def _split_row(text: str) -> list[str]:
     s = text.strip()
     if s.startswith("|"):
         s = s[1:]
