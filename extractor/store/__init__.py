@@ -1,4 +1,4 @@
-"""DuckDB store: schema migrations, bulk loading, one transaction per source.
+"""DuckDB store: schema migrations, bulk loading (whole sources per transaction), the read-only sandbox.
 
 ``seen`` (what an ingest can tell from beside the database, without opening it) loads no
 DuckDB; the other names load ``db`` when first asked for.
