@@ -154,3 +154,30 @@ def test_a_spill_file_that_cannot_be_written_holds_the_sources_in_memory(
     assert [w[2] for w in res.warnings] == [
         "cannot write a temporary file (No space left on device): prepared sources are held in memory"]
     assert changes(db) == EXPECTED_THREE
+
+
+def test_an_ingest_stopped_between_chunks_keeps_whole_sources_and_a_rerun_completes_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = _three(tmp_path / "in")
+    one = extractor.connect(tmp_path / "one.duckdb")
+    assert one.ingest(paths).ok
+    real = load_module.load_batch
+    calls: list[int] = []
+
+    def stop_at_the_second(run: Any, batch: list[Any], cols: Any, headings: list[Any]) -> Any:
+        calls.append(len(batch))
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # Ctrl-C between two loads
+        return real(run, batch, cols, headings)
+
+    monkeypatch.setattr(load_module, "load_batch", stop_at_the_second)
+    monkeypatch.setattr(files_module, "CHUNK_EVENTS", 1)
+    db = extractor.connect(tmp_path / "x.duckdb")
+    with pytest.raises(KeyboardInterrupt):
+        db.ingest(paths)
+    assert changes(db) == EXPECTED_THREE[:1]  # the first chunk (2025-01: o1), whole
+    monkeypatch.setattr(load_module, "load_batch", real)
+    res = db.ingest(paths)  # every file is read again: the one stored is known by its id and skipped
+    assert res.ok, res.failed
+    assert (res.loaded, res.skipped_known) == (2, 1)
+    assert db.records() == one.records()
