@@ -8,8 +8,10 @@ sink and the run's caches):
 * ``prepare``: parse sections into blocks, remember the layouts of fact tables;
 * ``extract``: scope blocks (header, headings), recognise facts, diff them into events;
 * ``rows``: one source's events and records as store rows, a batch as columns;
-* ``load``: a batch into the store in one transaction (source by source if that fails);
-* ``files`` (the file inputs in three phases over one ``batch``),
+* ``load``: a batch into the store in one transaction (source by source if that fails),
+  the sources of a file ingest a chunk at a time;
+* ``files`` (the file inputs in three phases over one ``batch``, whose prepared sources
+  past the memory budget wait in the ``spill`` file),
   ``gitwalk`` (the commits of ``extractor.walk.GitWalk``) and ``again`` (stored sources
   whose documents this run taught a layout of) are what the run consumes;
 * ``run``: the whole ingest.
