@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import QUOTAS, changes, fifo_of, hunk, q, report
-from test_deferred import EXPECTED_O1, EXPECTED_O4, HEADERLESS, WITH_HEADER
+from helpers import QUOTAS, changes, hunk, q, report
+from test_deferred import EXPECTED_O1, EXPECTED_O4, ingest_first_piped, two_reports
 
 import extractor
 from extractor.ingest import batch as batch_module
@@ -96,11 +96,7 @@ def test_a_spilled_source_still_gets_its_deferred_sections(tmp_path: Path, monke
     """The header-less rows of the first report (deferred: no fact word) are parsed once the
     second shows the table, although the first waited in the file meanwhile: from its file
     read again, or, for a pipe, from the text it kept."""
-    (tmp_path / "in").mkdir()
-    first = report(tmp_path / "in", "2025-02-01", [(QUOTAS, "modified", HEADERLESS)], base="1111111",
-                   head="2222222", name="report-20250201-a.md")
-    later = report(tmp_path / "in", "2025-03-01", [(QUOTAS, "modified", WITH_HEADER)], base="2222222",
-                   head="3333333", name="report-20250301-b.md")
+    first, later = two_reports(tmp_path)
     monkeypatch.setattr(batch_module, "PREPARED_BUDGET", 0)
     db = extractor.connect(tmp_path / "x.duckdb")
     res = db.ingest([first, later])
@@ -108,11 +104,7 @@ def test_a_spilled_source_still_gets_its_deferred_sections(tmp_path: Path, monke
     assert res.spilled == 2
     assert [c for c in changes(db) if c[2] == "tpm"] == EXPECTED_O1 + EXPECTED_O4
 
-    fifo = tmp_path / "first.md"
-    writer = fifo_of(first, fifo)
-    piped = extractor.connect(tmp_path / "pipe.duckdb")
-    res = piped.ingest([fifo, later])
-    writer.join(timeout=10)
+    piped, res = ingest_first_piped(tmp_path, first, later)
     assert res.ok, res.failed
     assert res.spilled == 2
     assert [c for c in changes(piped) if c[2] == "tpm"] == EXPECTED_O1 + EXPECTED_O4
@@ -121,11 +113,7 @@ def test_a_spilled_source_still_gets_its_deferred_sections(tmp_path: Path, monke
 def test_a_run_that_reads_stored_sources_again_is_one_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A stored source read again drops what its change said first, in the transaction that
     loads the run's sources: the run is one chunk, whatever its size."""
-    (tmp_path / "in").mkdir()
-    first = report(tmp_path / "in", "2025-02-01", [(QUOTAS, "modified", HEADERLESS)], base="1111111",
-                   head="2222222", name="report-20250201-a.md")
-    later = report(tmp_path / "in", "2025-03-01", [(QUOTAS, "modified", WITH_HEADER)], base="2222222",
-                   head="3333333", name="report-20250301-b.md")
+    first, later = two_reports(tmp_path)
     db = extractor.connect(tmp_path / "x.duckdb")
     assert db.ingest([first]).ok
     assert [c for c in changes(db) if c[2] == "tpm"] == []  # its rows wait, unresolved

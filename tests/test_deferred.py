@@ -5,6 +5,7 @@ text is not held meanwhile: the file is read again for the few that are parsed."
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import QUOTAS, changes, fifo_of, hunk, q, report
@@ -36,7 +37,7 @@ EXPECTED_O4 = [
 ]
 
 
-def _reports(tmp_path: Path) -> list[Path]:
+def two_reports(tmp_path: Path) -> list[Path]:
     (tmp_path / "in").mkdir()
     first = report(tmp_path / "in", "2025-02-01", [(QUOTAS, "modified", HEADERLESS)], base="1111111",
                    head="2222222", name="report-20250201-a.md")
@@ -46,7 +47,7 @@ def _reports(tmp_path: Path) -> list[Path]:
 
 
 def test_a_deferred_section_is_read_again_from_its_file(tmp_path: Path) -> None:
-    paths = _reports(tmp_path)
+    paths = two_reports(tmp_path)
     db = extractor.connect(tmp_path / "x.duckdb")
     res = db.ingest(paths)
     assert res.ok, res.failed
@@ -55,7 +56,7 @@ def test_a_deferred_section_is_read_again_from_its_file(tmp_path: Path) -> None:
 
 def test_a_file_changed_before_its_deferred_sections_are_read_leaves_them_unread(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    paths = _reports(tmp_path)
+    paths = two_reports(tmp_path)
     prepare_one = batch_module.Batch._prepare_one
 
     def prepare_then_edit(self: batch_module.Batch, inp: batch_module.Input) -> batch_module.FileOutcome:
@@ -73,13 +74,18 @@ def test_a_file_changed_before_its_deferred_sections_are_read_leaves_them_unread
     assert [c for c in changes(db) if c[2] == "tpm"] == EXPECTED_O4
 
 
+def ingest_first_piped(tmp_path: Path, first: Path, later: Path) -> tuple[Any, Any]:
+    """Ingest ``first`` through a named pipe, then ``later``, into a new database: (db, result)."""
+    writer = fifo_of(first, tmp_path / "first.md")
+    db = extractor.connect(tmp_path / "pipe.duckdb")
+    res = db.ingest([tmp_path / "first.md", later])
+    writer.join(timeout=10)
+    return db, res
+
+
 def test_a_deferred_section_of_a_pipe_is_held(tmp_path: Path) -> None:
     """A named pipe cannot be read twice: its deferred sections keep their text."""
-    first, later = _reports(tmp_path)
-    fifo = tmp_path / "first.md"
-    writer = fifo_of(first, fifo)
-    db = extractor.connect(tmp_path / "x.duckdb")
-    res = db.ingest([fifo, later])
-    writer.join(timeout=10)
+    first, later = two_reports(tmp_path)
+    db, res = ingest_first_piped(tmp_path, first, later)
     assert res.ok, res.failed
     assert [c for c in changes(db) if c[2] == "tpm"] == EXPECTED_O1 + EXPECTED_O4

@@ -106,17 +106,17 @@ class Batch:
     def _hold(self, prep: Prepared) -> Prepared | Spilled:
         """``prep`` itself while the budget allows, else where it waits in the spill file."""
         size = weight(prep)
-        if self.held + size <= self.budget or self.spill_error is not None:
-            self.held += size
-            return prep
-        try:
-            where = self.spill.put(prep)
-        except OSError as exc:  # (a full or read-only temporary folder): held in memory instead
-            self.spill_error = f"cannot write a temporary file ({exc.strerror or exc}): prepared sources are held in memory"
-            self.held += size
-            return prep
-        self.spilled += 1
-        return where
+        if self.held + size > self.budget and self.spill_error is None:
+            try:
+                where = self.spill.put(prep)
+            except OSError as exc:  # (a full or read-only temporary folder): held in memory instead
+                self.spill_error = (f"cannot write a temporary file ({exc.strerror or exc}): "
+                                    "prepared sources are held in memory")
+            else:
+                self.spilled += 1
+                return where
+        self.held += size
+        return prep
 
     def _get(self, key: tuple[int, int]) -> Prepared:
         """The prepared source ``key`` (taken out of the batch), read back if it was spilled;

@@ -103,8 +103,9 @@ def _ingest(run: Run, batch: Batch, new_inputs: Iterable[Input], walked: bool) -
         run.report_problems(x.problems)
         loader.add(positions[key], x.rows)
     loader.finish()
-    t = result.lap("extract", t) - loader.seconds
+    t = result.lap("extract", t)  # extracting and loading took turns: the loads' time is moved
     result.seconds["extract"] -= loader.seconds
+    result.seconds["load"] = result.seconds.get("load", 0.0) + loader.seconds
     if loader.loaded:
         bad = {metas[k][1] for k in order if k in failed or metas[k][2] not in loader.loaded}
         bad |= {str(by_input[o.idx].path) for o in outcomes if o.crash is not None or o.failed is not None}

@@ -72,9 +72,9 @@ def _run(run: Run, paths: Iterable[str | Path], git: str | Path | None, since: s
     walked = git is not None
     if first is None and not walked:
         return
-    # The parsing stages load only for new input, and with Ctrl-C held back: pydantic builds
-    # its validators as they load, and one interrupted there can be left broken (every
-    # source then fails to validate) with the interrupt swallowed.
+    # The parsing stages load only for new input, and with Ctrl-C held back: a module
+    # interrupted while it loads is left half made in sys.modules, and a notebook that goes
+    # on would meet it broken.
     with interrupts_deferred():
         from extractor.ingest.files import ingest_files
 

@@ -5,7 +5,7 @@ may come from any other input), so what it holds grows with the input. Past
 ``PREPARED_BUDGET`` (bytes, as ``weight`` estimates them), a prepared source is written
 to a temporary file (pickled: the same objects come back, so the facts are the same) and
 read back when it is extracted. The corpus (25 MB of reports) stays under the budget and
-never touches the file; four times the corpus holds what the corpus holds.
+never touches the file; a larger input holds no more prepared blocks than the budget.
 """
 
 from __future__ import annotations
