@@ -242,19 +242,18 @@ def make_repo(path: Path, commits: int, *, seed: int = 7, start: int = 1_735_689
     return docs
 
 
-def time_git_log(repo: Path) -> float:
-    t0 = time.perf_counter()
-    subprocess.run(["git", "-C", str(repo), "log", "-p", "--first-parent", "HEAD"],
-                   stdout=subprocess.DEVNULL, check=True)
-    return time.perf_counter() - t0
+def time_git_log(repo: Path) -> measure.Measured:
+    """``git log -p --first-parent`` as a process (its output read and thrown away)."""
+    return measure.run(["git", "-C", str(repo), "log", "-p", "--first-parent", "HEAD"], sample=False, discard=True)
 
 
 EXTRACT = [sys.executable, "-c", "from extractor.entry import run; run()"]
 
 
-def walk_process(repo: Path, db_path: Path) -> float:
-    """Seconds of one walk as a whole process (``extract ingest --git``) into ``db_path``."""
-    return measure.run([*EXTRACT, "-q", "--db", str(db_path), "ingest", "--git", str(repo)], sample=False).seconds
+def walk_process(repo: Path, db_path: Path) -> measure.Measured:
+    """One walk as a whole process (``extract ingest --git``) into ``db_path``; its CPU
+    time includes the git processes it runs."""
+    return measure.run([*EXTRACT, "-q", "--db", str(db_path), "ingest", "--git", str(repo)], sample=False)
 
 
 def run(shape: str, commits: int, repeat: int, keep: Path | None, export: Path | None) -> None:
@@ -265,12 +264,13 @@ def run(shape: str, commits: int, repeat: int, keep: Path | None, export: Path |
         size = sum(f.stat().st_size for f in repo.rglob("*.md") if ".git" not in f.parts) / 1e6
         print(f"[{shape}] generated {commits} commits in {time.perf_counter() - t0:.2f} s "
               f"({len(docs.paths())} documents, {size:.1f} MB at HEAD)")
-        logs: list[float] = []
-        walks: list[float] = []
+        log_runs: list[measure.Measured] = []
+        walk_runs: list[measure.Measured] = []
         for k in range(max(1, repeat)):
-            logs.append(time_git_log(repo))
+            log_runs.append(time_git_log(repo))
             db_path = Path(tmp) / f"bench{k}.duckdb"
-            walks.append(walk_process(repo, db_path))
+            walk_runs.append(walk_process(repo, db_path))
+        logs, walks = [m.seconds for m in log_runs], [m.seconds for m in walk_runs]
         with Extractor(db_path, read_only=True) as db:
             events = db.sql("SELECT kind, count(*) AS n FROM events WHERE change <> 'unchanged' "
                             "GROUP BY kind ORDER BY kind")
@@ -281,13 +281,17 @@ def run(shape: str, commits: int, repeat: int, keep: Path | None, export: Path |
                     db.write_jsonl(fh)
         log_s, walk_s = min(logs), min(walks)
         kinds = ", ".join(f"{r.kind} {r.n}" for r in events.itertuples(index=False))
-        print(f"  git log -p:  {measure.best_median(logs)}")
+        log_cpu = min((m.cpu_seconds for m in log_runs if m.cpu_seconds is not None), default=None)
+        print(f"  git log -p:  {measure.best_median(logs)}"
+              + (f"  (cpu {log_cpu:.3f} s best)" if log_cpu is not None else ""))
         print(f"  walk:        {measure.best_median(walks)}  (whole process, fresh database; {walked} commits; "
               f"changes: {kinds})")
         print(f"  ratio:       {walk_s / log_s:.2f}x best / best, {statistics.median(walks) / statistics.median(logs):.2f}x"
               " median / median")
+        print(f"  cpu:         {measure.cpu_bound([m.cpu_seconds for m in walk_runs], log_s, 'git log -p best')}"
+              " (git's own included)")
         make_repo(repo, 10, docs=docs, first_mark=commits + 1)
-        inc_s = walk_process(repo, db_path)
+        inc_s = walk_process(repo, db_path).seconds
         with Extractor(db_path, read_only=True) as db:
             now = db.sql("SELECT count(*) AS n FROM git_commits")["n"].iloc[0]
         print(f"  incremental: {inc_s:.2f} s after 10 new commits (whole process; {now - walked} commits walked)")

@@ -1,7 +1,8 @@
 """Whole-process measurements the benchmarks share: wall time and peak memory of a command.
 
 ``run(argv)`` runs ``argv`` as a fresh process under ``/usr/bin/time -v`` (when present) and
-returns its wall seconds, the peak resident memory of its largest process as ``time -v``
+returns its wall seconds, its CPU seconds (user and system, with those of the children it
+waited for, such as ``git``), the peak resident memory of its largest process as ``time -v``
 reports it, and the peak of the summed resident memory of the process and its children,
 sampled from ``/proc`` every few milliseconds. The sum counts pages that a parent and its
 forked children share once per process, so it overstates what they use together; it is
@@ -22,6 +23,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None  # GNU time, for -v
 _MAX_RSS = re.compile(r"Maximum resident set size \(kbytes\): (\d+)")
+_CPU = re.compile(r"(?:User|System) time \(seconds\): ([\d.]+)")
+
+
+def cores() -> int:
+    """The CPUs this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def compile_package() -> None:
@@ -36,6 +43,7 @@ def compile_package() -> None:
 @dataclass
 class Measured:
     seconds: float
+    cpu_seconds: float | None  # user + system, the process and the children it waited for (``time -v``)
     max_rss_mb: float | None  # the largest process (``/usr/bin/time -v``)
     sum_rss_mb: float | None  # the largest sum over the process tree, sampled
     stdout: str
@@ -67,12 +75,14 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
-def run(argv: list[str], *, env: dict[str, str] | None = None, sample: bool = True) -> Measured:
-    """Run ``argv`` (it must succeed) and measure it; see the module's docstring."""
+def run(argv: list[str], *, env: dict[str, str] | None = None, sample: bool = True,
+        discard: bool = False) -> Measured:
+    """Run ``argv`` (it must succeed) and measure it; see the module's docstring.
+    ``discard``: its standard output goes to ``/dev/null`` (not read)."""
     cmd = [TIME, "-v", *argv] if TIME else argv
     peak = [0]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL if discard else subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, **(env or {})})
     done = threading.Event()
 
@@ -93,7 +103,21 @@ def run(argv: list[str], *, env: dict[str, str] | None = None, sample: bool = Tr
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}):\n{err[-2000:]}")
     m = _MAX_RSS.search(err)
-    return Measured(seconds, int(m.group(1)) / 1024 if m else None, peak[0] / 1024 if peak[0] else None, out, err)
+    cpu = [float(v) for v in _CPU.findall(err)]
+    return Measured(seconds, sum(cpu) if len(cpu) == 2 else None, int(m.group(1)) / 1024 if m else None,
+                    peak[0] / 1024 if peak[0] else None, out, err)
+
+
+def cpu_bound(cpu: list[float | None], wall: float, what: str) -> str:
+    """A line on the least CPU time of runs (``cpu``) and what it means on this machine's
+    cores: no way of spreading that work over them could take less wall time than the CPU
+    time divided by the cores, shown against ``wall`` (the baseline's best, ``what``)."""
+    known = [c for c in cpu if c is not None]
+    if not known:
+        return "n/a (no /usr/bin/time)"
+    least, n = min(known), cores()
+    return (f"{least:.3f} s best (user + system); on {n} core{'s' if n > 1 else ''} no split of this "
+            f"work takes under {least / n:.3f} s: {least / n / wall:.2f}x {what}")
 
 
 def best_median(values: list[float]) -> str:
