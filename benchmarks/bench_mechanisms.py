@@ -29,7 +29,9 @@ both sides pay the same start-up. The mechanisms and how they are switched off:
 * ``chunks``: sources loaded about ``ingest.files.CHUNK_EVENTS`` events per transaction;
   without = a chunk no input fills (one transaction);
 * ``checkpoint``: loads checkpoint after ``store.db.LOAD_CHECKPOINT`` of log; without =
-  DuckDB's default (16 MB).
+  DuckDB's default (16 MB);
+* ``pipe``: git's output pipe widened to ``sources.git.PIPE_BYTES``; without = 0 (the
+  pipe as the system made it, 64 KB on Linux).
 
 The memory mechanisms run on ``x4``: the corpus written four times over (as
 ``bench_ingest.py --scale 4`` writes it).
@@ -75,6 +77,7 @@ COMPARISONS: list[tuple[str, str]] = [
     ("gc", "dense"), ("cache-rows", "dense"), ("cache-strings", "dense"),
     ("cache-rows", "docs"),
     ("spill", "x4"), ("chunks", "x4"), ("checkpoint", "x4"),
+    ("pipe", "docs"), ("pipe", "dense"),
 ]
 CACHE_GROUPS = {"cache-rows": ("row_facts", "row_contexts"), "cache-strings": ("json_str", "subjects")}
 LRU_HOMES = ("extractor.normalize", "extractor.layout", "extractor.recognisers")
@@ -164,6 +167,10 @@ def patch_off(mechanism: str) -> None:
         from extractor.store import db
 
         db.LOAD_CHECKPOINT = "16MB"
+    elif mechanism == "pipe":
+        from extractor.sources import git
+
+        git.PIPE_BYTES = 0
     else:
         raise SystemExit(f"unknown mechanism {mechanism!r}")
 
@@ -214,6 +221,20 @@ def observe(report: dict[str, Any], lru: list[Any]) -> Callable[[], None]:
 
     load.load_batch = counted
     db.Store.bulk_load = seen  # type: ignore[method-assign]
+
+    from extractor.sources import git
+
+    report.update(pipes=[])
+    real_widen = git.widen_pipe
+
+    def widened(fd: int, size: int) -> int | None:
+        got = real_widen(fd, size)
+        import fcntl
+
+        report["pipes"].append(fcntl.fcntl(fd, fcntl.F_GETPIPE_SZ))
+        return got
+
+    git.widen_pipe = widened
 
     def finish() -> None:
         report["ingesting"] = False
@@ -275,6 +296,8 @@ def _check_line(mechanism: str, w: dict[str, Any], wo: dict[str, Any]) -> str:
         return f"loads (transactions of sources) with {w['loads']}, without {wo['loads']}"
     if mechanism == "checkpoint":
         return f"checkpoint threshold during the loads with {w['thresholds']}, without {wo['thresholds']}"
+    if mechanism == "pipe":
+        return f"git's output pipe, bytes, with {w['pipes']}, without {wo['pipes']}"
     if mechanism == "lru":
         return (f"lru_cache bindings in extractor modules with {w['lru_bound']}, without {wo['lru_bound']}; "
                 f"calls through the {w['lru_cached_functions']} caches (main process) with {w['lru_calls']}, "

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -592,3 +593,36 @@ def test_same_day_changes_of_one_fact_export_in_commit_order(tmp_path: Path) -> 
     with (tmp_path / "b.jsonl").open("w", encoding="utf-8") as fh:
         again.write_jsonl(fh)
     assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pipe sizes are Linux's")
+def test_git_output_pipe_is_widened_and_a_walk_on_the_default_pipe_gives_the_same_records(
+        tmp_path: Path, history: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    import fcntl
+
+    from extractor.sources import git as git_source
+
+    r, w = os.pipe()
+    default = fcntl.fcntl(r, fcntl.F_GETPIPE_SZ)  # 64 KB with 4 KB pages
+    assert default < 1 << 20
+    try:
+        assert git_source.widen_pipe(r, 0) is None
+        assert fcntl.fcntl(r, fcntl.F_GETPIPE_SZ) == default  # left as the system made it
+        assert git_source.widen_pipe(r, 1 << 20) == 1 << 20
+        assert fcntl.fcntl(w, fcntl.F_GETPIPE_SZ) == 1 << 20
+        assert git_source.widen_pipe(r, 4096) == 1 << 20  # never narrowed
+        assert fcntl.fcntl(r, fcntl.F_GETPIPE_SZ) == 1 << 20
+    finally:
+        os.close(r)
+        os.close(w)
+    repo, _c = history
+    sizes: list[int] = []
+    real = git_source.widen_pipe
+    monkeypatch.setattr(git_source, "widen_pipe", lambda fd, size: (real(fd, size),
+                                                                    sizes.append(fcntl.fcntl(fd, fcntl.F_GETPIPE_SZ)))[0])
+    wide, _ = walk(tmp_path / "wide.duckdb", repo)
+    monkeypatch.setattr(git_source, "PIPE_BYTES", 0)
+    narrow, _ = walk(tmp_path / "narrow.duckdb", repo)
+    assert sizes == [1 << 20, default]
+    assert by_date(wide.records()) == by_date(narrow.records())
+    assert by_date(wide.records()).pop("2025-01-10") == EXPECTED_C1

@@ -42,6 +42,7 @@ __all__ = ["Commit", "GitRepo", "Walk", "repo_name_from_url"]
 log = logging.getLogger("extractor.git")
 
 CONTEXT_LINES = 3  # git's default: the walk shows the rows a ``git log -p`` shows
+PIPE_BYTES = 1 << 20  # git's output pipe: git runs up to 1 MB ahead while the walk extracts (0: as the system made it)
 _MARK = b"\x00WALK\x00"
 _FORMAT = "--format=%x00WALK%x00%H%x1f%P%x1f%cI%x1f%s"
 _SKIP_EXT = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".webp", ".bmp", ".zip", ".pdf", ".json"}
@@ -172,9 +173,29 @@ def _lines_of(data: bytes) -> list[str]:
     return lines
 
 
+def widen_pipe(fd: int, size: int) -> int | None:
+    """Let the pipe ``fd`` hold at least ``size`` bytes (Linux; up to the system's limit, 1 MB
+    by default; a pipe is never narrowed) and return its size, or None where it cannot be
+    set (it stays as it was).
+
+    git's output comes at an uneven pace against the walk's: a prose commit costs git a diff
+    and the walk almost nothing; a fact table costs the walk its extraction. On the default
+    64 KB pipe git stalls while the walk extracts and the walk then waits for git;
+    ``bench_mechanisms`` (``pipe``) times what the wider pipe buys."""
+    if size <= 0:
+        return None
+    try:
+        import fcntl
+
+        current = fcntl.fcntl(fd, fcntl.F_GETPIPE_SZ)
+        return current if size <= current else fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, size)
+    except (ImportError, AttributeError, OSError):  # not Linux, or past pipe-max-size
+        return None
+
+
 def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
-    """The chunks of ``stream`` as they come (up to 1 MB each). A larger pipe and a read-ahead
-    thread were measured (bench_mechanisms) and did not pay, so the walk reads git directly."""
+    """The chunks of ``stream`` as they come (up to 1 MB each). A read-ahead thread was
+    measured (bench_mechanisms) and did not pay, so the walk reads git directly."""
     while chunk := stream.read1(1 << 20):  # type: ignore[attr-defined]
         yield chunk
 
@@ -238,6 +259,8 @@ class Walk:
         blobs = _Blobs(self.repo.top)
         with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a chatty stderr cannot stall the walk
             proc = subprocess.Popen(self.command(), cwd=self.repo.top, stdout=subprocess.PIPE, stderr=errors)
+            assert proc.stdout is not None
+            widen_pipe(proc.stdout.fileno(), PIPE_BYTES)
             try:
                 yield from self._read(proc, errors, blobs)
             finally:
