@@ -281,14 +281,14 @@ def run(shape: str, commits: int, repeat: int, keep: Path | None, export: Path |
                     db.write_jsonl(fh)
         log_s, walk_s = min(logs), min(walks)
         kinds = ", ".join(f"{r.kind} {r.n}" for r in events.itertuples(index=False))
-        log_cpu = min((m.cpu_seconds for m in log_runs if m.cpu_seconds is not None), default=None)
+        log_cpu = measure.least_cpu(log_runs)
         print(f"  git log -p:  {measure.best_median(logs)}"
               + (f"  (cpu {log_cpu:.3f} s best)" if log_cpu is not None else ""))
         print(f"  walk:        {measure.best_median(walks)}  (whole process, fresh database; {walked} commits; "
               f"changes: {kinds})")
         print(f"  ratio:       {walk_s / log_s:.2f}x best / best, {statistics.median(walks) / statistics.median(logs):.2f}x"
               " median / median")
-        print(f"  cpu:         {measure.cpu_bound([m.cpu_seconds for m in walk_runs], log_s, 'git log -p best')}"
+        print(f"  cpu:         {measure.cpu_bound(walk_runs, log_s, 'git log -p best')}"
               " (git's own included)")
         make_repo(repo, 10, docs=docs, first_mark=commits + 1)
         inc_s = walk_process(repo, db_path).seconds

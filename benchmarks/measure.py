@@ -108,14 +108,18 @@ def run(argv: list[str], *, env: dict[str, str] | None = None, sample: bool = Tr
                     peak[0] / 1024 if peak[0] else None, out, err)
 
 
-def cpu_bound(cpu: list[float | None], wall: float, what: str) -> str:
-    """A line on the least CPU time of runs (``cpu``) and what it means on this machine's
-    cores: no way of spreading that work over them could take less wall time than the CPU
-    time divided by the cores, shown against ``wall`` (the baseline's best, ``what``)."""
-    known = [c for c in cpu if c is not None]
-    if not known:
+def least_cpu(runs: list[Measured]) -> float | None:
+    """The least CPU time of ``runs``; None when ``time -v`` told none."""
+    return min((m.cpu_seconds for m in runs if m.cpu_seconds is not None), default=None)
+
+
+def cpu_bound(runs: list[Measured], wall: float, what: str) -> str:
+    """A line on the least CPU time of ``runs`` and what it means on this machine's cores: no
+    way of spreading that work over them could take less wall time than the CPU time divided
+    by the cores, shown against ``wall`` (the baseline's best, ``what``)."""
+    least, n = least_cpu(runs), cores()
+    if least is None:
         return "n/a (no /usr/bin/time)"
-    least, n = min(known), cores()
     return (f"{least:.3f} s best (user + system); on {n} core{'s' if n > 1 else ''} no split of this "
             f"work takes under {least / n:.3f} s: {least / n / wall:.2f}x {what}")
 

@@ -5,13 +5,14 @@ text is not held meanwhile: the file is read again for the few that are parsed."
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from helpers import QUOTAS, changes, fifo_of, hunk, q, report
 
 import extractor
+from extractor.api import Extractor
 from extractor.ingest import batch as batch_module
+from extractor.ingest.result import IngestResult
 
 # rows of the o-series table without its header (no fact word in them: the section is deferred)
 HEADERLESS = hunk("""\
@@ -74,7 +75,7 @@ def test_a_file_changed_before_its_deferred_sections_are_read_leaves_them_unread
     assert [c for c in changes(db) if c[2] == "tpm"] == EXPECTED_O4
 
 
-def ingest_first_piped(tmp_path: Path, first: Path, later: Path) -> tuple[Any, Any]:
+def ingest_first_piped(tmp_path: Path, first: Path, later: Path) -> tuple[Extractor, IngestResult]:
     """Ingest ``first`` through a named pipe, then ``later``, into a new database: (db, result)."""
     writer = fifo_of(first, tmp_path / "first.md")
     db = extractor.connect(tmp_path / "pipe.duckdb")

@@ -618,8 +618,13 @@ def test_git_output_pipe_is_widened_and_a_walk_on_the_default_pipe_gives_the_sam
     repo, _c = history
     sizes: list[int] = []
     real = git_source.widen_pipe
-    monkeypatch.setattr(git_source, "widen_pipe", lambda fd, size: (real(fd, size),
-                                                                    sizes.append(fcntl.fcntl(fd, fcntl.F_GETPIPE_SZ)))[0])
+
+    def widened(fd: int, size: int) -> int | None:
+        got = real(fd, size)
+        sizes.append(fcntl.fcntl(fd, fcntl.F_GETPIPE_SZ))
+        return got
+
+    monkeypatch.setattr(git_source, "widen_pipe", widened)
     wide, _ = walk(tmp_path / "wide.duckdb", repo)
     monkeypatch.setattr(git_source, "PIPE_BYTES", 0)
     narrow, _ = walk(tmp_path / "narrow.duckdb", repo)
