@@ -142,7 +142,9 @@ def collect(store: Store, since: dt.date, until: dt.date | None = None) -> Diges
         return Digest(since, until, df, lines, moves)
     region = df["kind"] == "region_availability"
     for r in df[~region].itertuples(index=False):
-        lines.append(Line(r.observed_at, r.kind, r.model, r.description, _short_doc(r.doc), _none(r.link),
+        # a kind without a model (service limits, API versions): one group, its lines name the subject
+        lines.append(Line(r.observed_at, r.kind, _none(r.model) or kinds.title(r.kind), r.description,
+                          _short_doc(r.doc), _none(r.link),
                           _range_label(r.base, r.head, r.change_id), _none(r.source_file), int(r.seq)))
     reg = df[region]
     if not reg.empty:

@@ -1,10 +1,14 @@
-"""The registry of fact kinds: one module per kind (``quota``, ``batch_quota``, ``retirement``,
-``region_availability``) declares it; everything that lists kinds derives from here (subject
-keys, the recognisers and their claim order, the prefilter words, the API's kinds, the
-digest's titles, the per-kind views and the attribute labels, generated as SQL by
-``views_sql``).
+"""The registry of fact kinds: one module per kind declares it; everything that lists kinds
+derives from here (subject keys, the recognisers and their claim order, the prefilter words,
+the API's kinds, the digest's titles, the per-kind views and the attribute labels, generated
+as SQL by ``views_sql``, and the README's table of kinds, ``readme_table``).
 
-Adding a kind is adding a module beside these and its line in ``_BUILTIN``; a test may
+A kind module holds its declaration (``KIND``) and its recogniser (``model_spec``, ``ptu``,
+``default_version``, ``service_limit``, ``api_version``); the older kinds (``quota``,
+``batch_quota``, ``retirement``, ``region_availability``) name a recogniser module of
+``extractor.recognisers`` instead ("module:Class"). The registry takes both forms.
+
+Adding a kind is adding a module beside these and its name in ``_MODULES``; a test may
 ``register`` a kind and ``unregister`` it afterwards.
 """
 
@@ -13,10 +17,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
-from extractor.kinds import batch_quota, quota, region_availability, retirement
+from extractor.kinds import (
+    api_version,
+    batch_quota,
+    default_version,
+    model_spec,
+    ptu,
+    quota,
+    region_availability,
+    retirement,
+    service_limit,
+)
 from extractor.kinds.base import Attribute, Kind, Recogniser, ValueType
 
-_BUILTIN = (quota.KIND, batch_quota.KIND, retirement.KIND, region_availability.KIND)
+_MODULES = (quota, batch_quota, retirement, region_availability, model_spec, ptu, default_version, service_limit,
+            api_version)
+_BUILTIN = tuple(m.KIND for m in _MODULES)
 # In display order (digest, API, README); recognisers are asked in ``claim_rank`` order.
 REGISTRY: dict[str, Kind] = {k.name: k for k in _BUILTIN}
 _cache: dict[str, object] = {}
@@ -125,6 +141,8 @@ _VALUE_COLUMNS: dict[ValueType, str] = {
              f"json_extract_string(previous_json, '$') AS previous, value_raw, {_PROVENANCE}"),
     "text": (f"attribute, value_text AS value, {_SPAN}, json_extract_string(previous_json, '$') AS previous, "
              f"value_raw, {_PROVENANCE}"),
+    "mixed": (f"attribute, value_text AS value, value_num, {_SPAN}, json_extract_string(previous_json, '$') AS previous, "
+              f"value_raw, {_PROVENANCE}"),
     "boolean": f"value_json = 'true' AS {{attribute}}, {_SPAN}, {_PROVENANCE}, closed_link",
 }
 
@@ -161,6 +179,12 @@ def macros_sql() -> str:
             f"    k IN ({booleans or 'NULL'});\n")
 
 
+def readme_table() -> str:
+    """The README's table of kinds (between its ``kinds:begin`` / ``kinds:end`` marks)."""
+    return "\n".join(["| kind | subject keys | attributes |", "|---|---|---|",
+                      *(k.readme_row() for k in REGISTRY.values())])
+
+
 def views_sql() -> str:
     """The SQL the store runs after ``schemas/002_views.sql`` (and includes in its checksum)."""
     return "\n".join(["-- generated from extractor.kinds", macros_sql(),
@@ -168,5 +192,5 @@ def views_sql() -> str:
 
 
 __all__ = ["REGISTRY", "Attribute", "Kind", "ValueType", "attribute_labels", "get", "kind_views_sql",
-           "macros_sql", "names", "prefilter", "recognisers", "register", "subject_keys", "title",
+           "macros_sql", "names", "prefilter", "readme_table", "recognisers", "register", "subject_keys", "title",
            "unregister", "views_sql"]

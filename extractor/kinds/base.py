@@ -48,7 +48,10 @@ class Recogniser(Protocol):
         ...
 
 
-ValueType = Literal["integer", "date", "text", "boolean"]
+# An attribute's type: ``integer_or_text`` is an integer where the cell gives a quantity, else
+# its text (``service_limit``'s ``value``). A kind's views have one value column typed by its
+# attributes (``Kind.value_type``): ``mixed`` where integers and text meet in one kind.
+ValueType = Literal["integer", "date", "text", "boolean", "integer_or_text", "mixed"]
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 # The typed subject columns of ``events`` (a key stored under another name: ``STORED_AS``);
 # any other key is read from ``subject_json``.
@@ -73,7 +76,9 @@ class Kind:
     subject_keys: tuple[str, ...]  # in export order
     attributes: tuple[Attribute, ...]
     title: str  # the digest's heading ("Quotas")
-    recogniser: str | Recogniser  # "module:Class", imported when first asked for, or an instance
+    # The recogniser: its class or an instance (a kind module that holds its own recogniser),
+    # or "module:Class" (a recogniser module of its own), imported when first asked for.
+    recogniser: str | Recogniser | type
     # Prefilter: a section is parsed when its table rows contain one of ``words`` (lower case,
     # as substrings) or one of ``whole_words`` (as whole words).
     words: tuple[str, ...] = ()
@@ -90,8 +95,10 @@ class Kind:
         types = {a.type for a in self.attributes}
         if "boolean" in types and len(self.attributes) > 1:
             raise ValueError(f"kind {self.name!r}: a boolean kind has one attribute")
-        if "integer" in types and len(types) > 1:
-            raise ValueError(f"kind {self.name!r}: integer attributes do not mix with others")
+        if "mixed" in types:
+            raise ValueError(f"kind {self.name!r}: 'mixed' is a kind's value type, not an attribute's")
+        if types & {"integer", "integer_or_text"} and "date" in types:
+            raise ValueError(f"kind {self.name!r}: integer attributes do not mix with dates")
 
     def get_recogniser(self) -> Recogniser:
         """The recogniser instance (imported and made once)."""
@@ -100,14 +107,19 @@ class Kind:
             if isinstance(rec, str):
                 module, _, cls = rec.partition(":")
                 rec = getattr(importlib.import_module(module), cls)()
+            elif isinstance(rec, type):
+                rec = rec()
             self._instance.append(rec)  # type: ignore[arg-type]
         return self._instance[0]
 
     @property
     def value_type(self) -> ValueType:
         """The type of the views' value column: integer, boolean, date (dates, maybe with
-        text attributes: also ``value_date`` and ``qualifier``) or text."""
+        text attributes: also ``value_date`` and ``qualifier``), mixed (integers and text:
+        ``value`` as text and ``value_num``) or text."""
         types = {a.type for a in self.attributes}
+        if "integer_or_text" in types or ("integer" in types and len(types) > 1):
+            return "mixed"
         for t in ("integer", "boolean", "date"):
             if t in types:
                 return t  # type: ignore[return-value]

@@ -1,0 +1,86 @@
+"""Cell helpers shared by the kind modules that hold their own recogniser: header cells by
+meaning, the canonical name of a label (limit and API names), a leading quantity with byte
+units, and model cells without their bold tag lines.
+
+(The recognisers of ``extractor.recognisers`` have their own copy of the header helpers;
+this module may not import that package, which imports the kind registry.)
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from extractor.normalize import clean_space, is_empty_value, kebab, split_br, split_models, strip_markup
+
+
+@lru_cache(maxsize=8192)
+def norm_header(cell: str) -> str:
+    """A header cell for matching: markup dropped, spaces folded, lower case."""
+    return re.sub(r"\s+", " ", strip_markup(cell)).strip().lower()
+
+
+@lru_cache(maxsize=16384)
+def find_col(header: tuple[str, ...], *patterns: str) -> int | None:
+    """Index of the first header cell matching any regex pattern (on ``norm_header`` text)."""
+    compiled = [re.compile(p) for p in patterns]
+    for i, c in enumerate(header):
+        h = norm_header(c)
+        if any(p.search(h) for p in compiled):
+            return i
+    return None
+
+
+def cell(cells: list[str], i: int | None) -> str:
+    """Cell ``i`` of a row, "" when the row is short or there is no such column."""
+    if i is None or i >= len(cells):
+        return ""
+    return cells[i]
+
+
+def canonical_name(text: str) -> str:
+    """A limit's or an API's name: lower case, markup and footnote marks stripped, every run
+    of characters other than letters, digits and ``.`` one ``-`` (``**Data plane - inference**``
+    -> ``data-plane-inference``)."""
+    return kebab(text)
+
+
+_BOLD_LINE = re.compile(r"^\*\*[^*]+\*\*$")
+
+
+def cell_models(text: str) -> list[tuple[str, str | None]]:
+    """The ``(model, version)`` pairs of a model cell; a bold tag line under the name
+    (`` `gpt-4o` (2024-11-20) <br> **GPT-4o (Omni)** ``, ``gpt-4.1 <br> **Latest model**``)
+    is not part of it."""
+    parts = split_br(text)
+    kept = [p for i, p in enumerate(parts) if i == 0 or not _BOLD_LINE.match(p.strip())]
+    return split_models(" <br> ".join(kept))
+
+
+_LEADING = re.compile(
+    r"^(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
+    r"(?P<unit>[kmgt]i?b|bytes?|k|m|b|thousand|million|billion)?(?![a-z])", re.I)
+_MULTIPLIER = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "million": 1_000_000, "b": 1_000_000_000,
+               "billion": 1_000_000_000, "byte": 1, "bytes": 1}
+_BINARY = {"k": 1024, "m": 1024 ** 2, "g": 1024 ** 3, "t": 1024 ** 4}
+
+
+def leading_quantity(text: str) -> int | None:
+    """The quantity a cell starts with: a count (``100,000``, ``10,000 when using the API``,
+    ``15 M``) or a size in bytes with binary units (``512 MB`` -> 536870912, ``100 GB``);
+    None when the cell does not start with one."""
+    m = _LEADING.match(strip_markup(text))
+    if not m:
+        return None
+    num = float(m.group("num").replace(",", ""))
+    unit = (m.group("unit") or "").lower()
+    if unit and unit not in _MULTIPLIER and unit.endswith("b"):
+        return round(num * _BINARY[unit[0]])
+    return round(num * _MULTIPLIER.get(unit, 1))
+
+
+def plain_text(text: str) -> str | None:
+    """A cell's plain text (markup stripped), None for an empty / ``N/A`` / ``-`` cell."""
+    if is_empty_value(text):
+        return None
+    return clean_space(strip_markup(text)) or None
