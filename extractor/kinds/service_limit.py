@@ -3,7 +3,8 @@
 
 ``name`` is the canonical name of the limit: lower case, markup and footnote marks
 stripped, every run of characters other than letters, digits and ``.`` one ``-``
-(``Max files per resource`` -> ``max-files-per-resource``). A renamed limit is a new
+(``Max files per resource`` -> ``max-files-per-resource``), of the cell's first line (what
+follows a ``<br>`` is a note on the limit). A renamed limit is a new
 subject: the old name ``removed``, the new one ``added``. ``value`` is an integer when the
 cell starts with a quantity — a count (``10,000 when using the API …`` -> 10000) or a size
 in bytes with binary units (``512 MB`` -> 536870912) — else the cell's plain text; a
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, ClassVar
 from extractor.blocks import Table
 from extractor.kinds.base import Attribute, Fact, Kind
 from extractor.kinds.cells import canonical_name, cell, find_col, leading_quantity, plain_text
+from extractor.normalize import split_br
 
 if TYPE_CHECKING:
     from extractor.blocks import Block
@@ -34,6 +36,13 @@ def limit_value(raw: str) -> int | str | None:
     return text if n is None else n
 
 
+def limit_name(raw: str) -> str:
+    """The canonical name of a limit: of its first line only (``Max number requests per
+    minute<br/><br/>Current rate limits … are defined as …``: the lines after it are a note)."""
+    parts = split_br(raw)
+    return canonical_name(parts[0]) if parts else ""
+
+
 class ServiceLimitRecogniser:
     kind: ClassVar[str] = NAME
 
@@ -48,7 +57,7 @@ class ServiceLimitRecogniser:
         header = tuple(block.header)
         name_col, value_col = find_col(header, r"^limit name$"), find_col(header, r"^limit value$")
         for row in block.rows:
-            name = canonical_name(cell(row.cells, name_col))
+            name = limit_name(cell(row.cells, name_col))
             raw = cell(row.cells, value_col).strip()
             value = limit_value(raw)
             if name and value is not None:
