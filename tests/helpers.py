@@ -224,3 +224,23 @@ def fifo_of(source: Path, fifo: Path) -> threading.Thread:
     writer = threading.Thread(target=lambda: fifo.write_bytes(source.read_bytes()))
     writer.start()
     return writer
+
+
+EXPECTED_COUNTS = Path(__file__).resolve().parent / "expected_counts.json"
+
+
+def expected_counts(run: str = "corpus_and_seeds") -> dict[str, Any]:
+    """The corpus counts the tests assert, from the one shared file ``expected_counts.json``:
+    ``run`` is ``corpus_and_seeds`` (../shared/corpus and ../shared/seeds) or ``corpus``."""
+    import json
+
+    return json.loads(EXPECTED_COUNTS.read_text(encoding="utf-8"))[run]
+
+
+def kind_counts(records: Iterable[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """Changes and observations per kind of exported records, as ``expected_counts.json`` has them."""
+    out: dict[str, dict[str, int]] = {}
+    for r in records:
+        c = out.setdefault(r["kind"], {"changes": 0, "observations": 0})
+        c["observations" if r["change"] == "unchanged" else "changes"] += 1
+    return dict(sorted(out.items()))

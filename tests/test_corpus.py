@@ -9,8 +9,10 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import expected_counts, kind_counts
 
 import extractor
+from extractor import kinds
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CORPUS = SHARED / "corpus"
@@ -42,10 +44,12 @@ def test_every_file_ingests(corpus_db: extractor.Extractor) -> None:
 
 
 def test_every_kind_is_found(corpus_db: extractor.Extractor) -> None:
-    df = corpus_db.sql("SELECT kind, count(*) FILTER (WHERE change <> 'unchanged') AS n FROM events GROUP BY kind")
-    counts = dict(zip(df["kind"], df["n"], strict=True))
-    assert set(counts) == {"quota", "batch_quota", "retirement", "region_availability"}
-    assert all(v > 10 for v in counts.values()), counts
+    want = expected_counts()
+    assert set(want["kinds"]) == set(kinds.names())  # every registered kind has its expected counts
+    assert kind_counts(corpus_db.records()) == want["kinds"]
+    assert all(v["changes"] > 0 for v in want["kinds"].values())
+    unresolved = corpus_db.sql("SELECT doc, count(*) AS n FROM unresolved GROUP BY doc")
+    assert dict(zip(unresolved["doc"], unresolved["n"].astype(int), strict=True)) == want["unresolved_by_doc"]
 
 
 def test_values_are_canonical(corpus_db: extractor.Extractor) -> None:
@@ -54,14 +58,26 @@ def test_values_are_canonical(corpus_db: extractor.Extractor) -> None:
         subj = r["subject"]
         if subj.get("region") is not None:
             assert re.fullmatch(r"[a-z0-9]+", subj["region"]), r
-        model = subj.get("model") or subj.get("subject")
-        assert model and model == model.lower() and " " not in model and "`" not in model, r
+        keys = kinds.get(r["kind"]).subject_keys
+        if "model" in keys or "subject" in keys:
+            model = subj.get("model") or subj.get("subject")
+            assert model and model == model.lower() and " " not in model and "`" not in model, r
+        for key in ("name", "api"):  # the canonical names of limits and APIs
+            if key in keys:
+                assert re.fullmatch(r"[a-z0-9.]+(?:-[a-z0-9.]+)*", subj[key]), r
         if r["attribute"] in ("deprecation_date", "retirement_date"):
             for v in (r["old"], r["new"]):
                 assert v is None or re.fullmatch(r"\d{4}-\d{2}-\d{2}", v), r
-        if r["kind"] in ("quota", "batch_quota"):
+        integers = {a.name for a in kinds.get(r["kind"]).attributes if a.type == "integer"}
+        if r["attribute"] in integers:
             for v in (r["old"], r["new"]):
                 assert v is None or (isinstance(v, int) and v >= 0), r
+        if r["attribute"] in ("upgrade_date",):
+            for v in (r["old"], r["new"]):
+                assert v is None or re.fullmatch(r"\d{4}-\d{2}-\d{2}", v), r
+        if r["attribute"] == "training_data":
+            for v in (r["old"], r["new"]):
+                assert v is None or re.fullmatch(r"\d{4}-\d{2}(?:-\d{2})?", v), r
         if r["change"] == "changed":
             assert r["old"] != r["new"], r
         if r["change"] == "added":

@@ -51,7 +51,7 @@ def test_labelled_parts_in_one_cell_split_by_label(tmp_path: Path) -> None:
         +|  Model ID  | Description | Max Request (tokens) | Training Data (up to)  |
         +| --- | --- | --- | --- |
         +| `o3-mini` (2025-01-31) | Reasoning | Input: 200,000 <br> Output: 100,000 | Oct 2023 |
-        +| `gpt-4o-mini` (2024-07-18) | Small | Input: 128,000 <br> Output: 16,384  <br> Training example context length: 65,536 | Oct 2023 |
+        +| `gpt-4o-mini` (2024-07-18) | - | Input: 128,000 <br>Output: 16,384 <br>Training example context length: 1 | Oct 2023 |
         +| `text-embedding-3-large` | Embeddings | 8,192 | Sep 2021 |
         """)
     db, ch = ingest_changes(tmp_path, ("2025-02-01", [(MODELS, "modified", body)]))
@@ -234,15 +234,15 @@ def test_default_version_cells_with_prose_around_the_date(tmp_path: Path) -> Non
     first = hunk("""
         +| Model | Current default version | New default version | Default upgrade date |
         +|---|---|---|---|
-        +| `gpt-35-turbo` | 0301 | 0125 | Deployments of versions `0301`, `0613`, and `1106` set to [**Auto-update to default**](/x#auto) will be automatically upgraded to version: `0125`, starting on January 13, 2025.|
+        +| `gpt-35-turbo` | 0301 | 0125 | `0301` on [**Auto-update**](/x) go to version: `0125`, starting on January 13, 2025.|
         +|  `gpt-4o` | 2024-05-13 | `2024-08-06` | Upgrades to `2024-08-06` are planned; no date yet. |
         +| `o1` | 2024-12-17 | - | - |
         """)
     second = hunk("""
          | Model | Current default version | New default version | Default upgrade date |
          |---|---|---|---|
-        -| `gpt-35-turbo` | 0301 | 0125 | Deployments of versions `0301`, `0613`, and `1106` set to [**Auto-update to default**](/x#auto) will be automatically upgraded to version: `0125`, starting on January 13, 2025.|
-        +| `gpt-35-turbo` | 0301 | 0125 | Deployments of versions `0301`, `0613`, and `1106` set to [**Auto-update to default**](/x#auto) will be automatically upgraded to version: `0125`, starting on January 21, 2025.|
+        -| `gpt-35-turbo` | 0301 | 0125 | `0301` on [**Auto-update**](/x) go to version: `0125`, starting on January 13, 2025.|
+        +| `gpt-35-turbo` | 0301 | 0125 | `0301` on [**Auto-update**](/x) go to version: `0125`, starting on January 21, 2025.|
         """)
     _, ch = ingest_changes(tmp_path, ("2024-11-13", [(RETIREMENTS, "modified", first)]),
                            ("2025-02-07", [(RETIREMENTS, "modified", second)]))
@@ -298,7 +298,7 @@ def test_a_renamed_limit_is_removed_and_added_and_a_reworded_value_is_no_event(t
         +| Azure OpenAI resources per region per Azure subscription | 30 |
         -| Max files per Assistant/thread | 10,000 when using the API or AI Foundry. 20 when using Azure OpenAI Studio.|
         -| Max file size for Assistants & fine-tuning | 512 MB |
-        +| Max files per Assistant/thread | 10,000 when using the API or Azure AI Foundry portal. In Azure OpenAI Studio the limit was 20.|
+        +| Max files per Assistant/thread | 10,000 when using the API or Azure AI Foundry portal. In the Studio the limit was 20.|
         +| Max file size for Assistants & fine-tuning | 512 MB<br/><br/>200 MB via Azure AI Foundry portal |
          | Max size for all uploaded files for Assistants |100 GB |
         -| GPT-4o max images per request (# of images in the messages array/conversation history)<sup>1</sup> | 10 |
@@ -322,15 +322,15 @@ def test_api_names_and_version_cells_that_are_links(tmp_path: Path) -> None:
     first = hunk("""
         +| API | Latest preview release | Latest GA release | Specifications | Description |
         +|:---|:----|:----|:----|:---|
-        +| **Control plane** | [`2024-06-01-preview`](/rest/a?view=x) | [`2023-05-01`](/rest/b) | [Spec files](https://x) | Shared. |
-        +| **Data plane - inference** | [`2024-10-01-preview`](/azure/ref-preview#x) | [`2024-06-01`](/azure/ref#x) | [Spec files](https://y) | Inference. |
-        +| **Data plane - authoring** | `2024-10-01-preview` | - | [Spec files](https://z) | Authoring. |
+        +| **Control plane** | [`2024-06-01-preview`](/a?v=x) | [`2023-05-01`](/b) | [Spec](https://x) | Shared. |
+        +| **Data plane - inference** | [`2024-10-01-preview`](/p#x) | [`2024-06-01`](/r#x) | [Spec](https://y) | Inference. |
+        +| **Data plane - authoring** | `2024-10-01-preview` | - | [Spec](https://z) | Authoring. |
         """)
     second = hunk("""
          | API | Latest preview release | Latest GA release | Specifications | Description |
          |:---|:----|:----|:----|:---|
-        -| **Data plane - inference** | [`2024-10-01-preview`](/azure/ref-preview#x) | [`2024-06-01`](/azure/ref#x) | [Spec files](https://y) | Inference. |
-        +| **Data plane - inference** | [`2024-10-01-preview`](/azure/ref-preview#x) | [`2024-10-21`](/azure/ref#x) | [Spec files](https://y) | Inference, all of it. |
+        -| **Data plane - inference** | [`2024-10-01-preview`](/p#x) | [`2024-06-01`](/r#x) | [Spec](https://y) | Inference. |
+        +| **Data plane - inference** | [`2024-10-01-preview`](/p#x) | [`2024-10-21`](/r#x) | [Spec](https://y) | All. |
         """)
     _, ch = ingest_changes(tmp_path, ("2024-10-17", [(API_DOC, "modified", first)]),
                            ("2024-11-02", [(API_DOC, "modified", second)]))

@@ -12,14 +12,16 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import expected_counts, kind_counts
 
 import extractor
+from extractor import kinds
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CORPUS = SHARED / "corpus"
 SEEDS = SHARED / "seeds"
-HISTORIES = ("quota_history", "batch_quota_history", "retirement_history", "region_availability_history",
-             "fact_moves")
+# every registered kind's history, and the moves
+HISTORIES = (*(f"{k}_history" for k in kinds.names()), "fact_moves")
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent")
 
@@ -79,7 +81,11 @@ def test_one_file_at_a_time_in_reverse_date_order(tmp_path: Path,
 
 def test_the_corpus_export_has_the_counts_it_had(one_run: tuple[list[str], dict[str, list[str]]]) -> None:
     export, views = one_run
-    changes = [json.loads(r) for r in export]
-    assert len(changes) == 9661
-    assert sum(r["change"] != "unchanged" for r in changes) == 1408
-    assert len(views["fact_moves"]) == 2
+    want = expected_counts()
+    assert kind_counts(json.loads(r) for r in export) == want["kinds"]
+    assert len(views["fact_moves"]) == want["moves"]
+
+
+def test_every_registered_kind_is_covered() -> None:
+    assert {v.removesuffix("_history") for v in HISTORIES if v != "fact_moves"} == set(kinds.names())
+    assert set(expected_counts()["kinds"]) == set(kinds.names())

@@ -23,24 +23,31 @@ from extractor.store.db import Store
 README = Path(__file__).resolve().parent.parent / "README.md"
 WIDGETS = OPENAI + "widgets.md"
 
-# The columns of each built-in kind's views (queries/*.sql, the notebook and tests use them).
+# The columns of each kind's views by the type of its values (queries/*.sql, the notebook and
+# tests use them); the subject keys come first, as the kind declares them.
 _SPAN = ["valid_from", "valid_to", "last_seen", "opened_by", "closed_by", "inferred"]
 _PROV = ["doc", "source_file", "source_line", "n_sources", "change_id", "link", "is_current"]
-COLUMNS = {
+VALUE_COLUMNS = {
+    "integer": ["attribute", "value", *_SPAN, "previous", "value_raw", *_PROV],
+    "date": ["attribute", "value", "value_date", "qualifier", *_SPAN, "previous", "value_raw", *_PROV],
+    "text": ["attribute", "value", *_SPAN, "previous", "value_raw", *_PROV],
+    "mixed": ["attribute", "value", "value_num", *_SPAN, "previous", "value_raw", *_PROV],
+    "boolean": ["{attribute}", *_SPAN, *_PROV, "closed_link"],
+}
+# The core kinds' views as they were written by hand (the generated ones must not drift).
+CORE_COLUMNS = {
     "quota": ["model", "deployment_type", "tier", "region", "attribute", "value", *_SPAN, "previous",
               "value_raw", *_PROV],
-    "batch_quota": ["model", "deployment_type", "subscription", "attribute", "value", *_SPAN, "previous",
-                    "value_raw", *_PROV],
     "retirement": ["model", "version", "attribute", "value", "value_date", "qualifier", *_SPAN, "previous",
                    "value_raw", *_PROV],
     "region_availability": ["subject", "version", "deployment_type", "region", "available", *_SPAN, *_PROV,
                             "closed_link"],
 }
-TITLES = {"quota": "Quotas", "batch_quota": "Batch quotas", "retirement": "Retirements",
-          "region_availability": "Region availability"}
-LABELS = {"tpm": "TPM", "rpm": "RPM", "enqueued_tokens": "enqueued tokens", "lifecycle_status": "lifecycle status",
-          "deprecation_date": "deprecation date", "retirement_date": "retirement date",
-          "replacement": "replacement", "available": "available"}
+
+
+def view_columns(kind: Kind) -> list[str]:
+    values = [c.format(attribute=kind.attributes[0].name) for c in VALUE_COLUMNS[kind.value_type]]
+    return [*kind.subject_keys, *values]
 
 
 class WidgetSizeRecogniser:
@@ -145,27 +152,65 @@ def test_an_existing_database_gets_the_views_of_a_kind_registered_later(tmp_path
 
 
 def test_every_kind_has_its_views_title_labels_and_readme_row() -> None:
-    assert kinds.names() == tuple(COLUMNS)  # the built-in kinds, in display order
-    assert [r.kind for r in recognisers()] == ["batch_quota", "quota", "retirement", "region_availability"]
+    assert kinds.names() == tuple(k.name for k in kinds._BUILTIN)  # the built-in kinds, in display order
+    ranks = [kinds.get(r.kind).claim_rank for r in recognisers()]
+    assert sorted(r.kind for r in recognisers()) == sorted(kinds.names()) and ranks == sorted(ranks)
+    assert recognisers()[:2] == [kinds.get("batch_quota").get_recogniser(), kinds.get("quota").get_recogniser()]
+    for name, cols in CORE_COLUMNS.items():
+        assert view_columns(kinds.get(name)) == cols, name
     readme = README.read_text(encoding="utf-8")
     table = [ln for ln in readme.splitlines() if re.match(r"^\| `[a-z_]+` \|", ln)]
+    titles = [kinds.get(n).title for n in kinds.names()]
+    assert len(set(titles)) == len(titles) and all(titles)
     store = Store(":memory:")
     try:
         for name in kinds.names():
             kind = kinds.get(name)
-            assert _columns(store, f"{name}_history") == COLUMNS[name], name
-            assert _columns(store, f"{name}_current") == COLUMNS[name], name
-            assert _columns(store, f"SELECT * FROM {name}_as_of('2025-01-01')") == COLUMNS[name], name
-            assert kind.title == TITLES[name] == digest.KIND_TITLES[name]
+            cols = view_columns(kind)
+            assert _columns(store, f"{name}_history") == cols, name
+            assert _columns(store, f"{name}_current") == cols, name
+            assert _columns(store, f"SELECT * FROM {name}_as_of('2025-01-01')") == cols, name
+            assert kind.title == digest.KIND_TITLES[name]
             for a in kind.attributes:
-                assert a.title == LABELS[a.name]
                 got = store.con.execute("SELECT fact_attribute_label(?)", [a.name]).fetchone()
-                assert got == (LABELS[a.name],)
+                assert got == (a.title,)
             assert kind.readme_row() in table, f"README has no row for {name}: {kind.readme_row()}"
             assert kind.get_recogniser().kind == name
         assert len(table) == len(kinds.names())
     finally:
         store.close()
+
+
+def test_the_readme_table_of_kinds_is_generated_and_fresh(tmp_path: Path) -> None:
+    from extractor.kinds.__main__ import main
+
+    text = README.read_text(encoding="utf-8")
+    assert kinds.readme_with_table(text) == text, "stale: run python -m extractor.kinds README.md"
+    stale = tmp_path / "README.md"
+    stale.write_text(text.replace(kinds.get("ptu").readme_row() + "\n", ""), encoding="utf-8")
+    assert main(["--check", str(stale)]) == 1
+    assert main([str(stale)]) == 0 and stale.read_text(encoding="utf-8") == text
+    kinds.register(WIDGET)
+    try:
+        assert "| `widget_size` | widget | `size` |" in kinds.readme_with_table(text)
+    finally:
+        kinds.unregister(WIDGET.name)
+
+
+def test_a_kind_module_holds_its_recogniser_and_kinds_mix_integers_and_text() -> None:
+    """The one-module form (the wider kinds) and the split form (the core kinds) both register."""
+    import importlib
+
+    for name in ("model_spec", "ptu", "default_version", "service_limit", "api_version"):
+        kind = kinds.get(name)
+        assert type(kind.get_recogniser()).__module__ == f"extractor.kinds.{name}"
+        assert importlib.import_module(f"extractor.kinds.{name}").KIND is kind
+    for name in ("quota", "batch_quota", "retirement", "region_availability"):
+        assert type(kinds.get(name).get_recogniser()).__module__ == f"extractor.recognisers.{name}"
+    assert kinds.get("model_spec").value_type == "mixed" and kinds.get("service_limit").value_type == "mixed"
+    with pytest.raises(ValueError, match="do not mix with dates"):
+        Kind(name="bad", subject_keys=("x",), attributes=(Attribute("n", "integer"), Attribute("d", "date")),
+             title="Bad", recogniser=WidgetSizeRecogniser)
 
 
 def test_api_and_help_name_the_kinds() -> None:
@@ -175,7 +220,8 @@ def test_api_and_help_name_the_kinds() -> None:
     from extractor.cli import main
 
     assert kinds.names() == api.KINDS
-    with pytest.raises(ValueError, match="one of quota, batch_quota, retirement, region_availability"):
+    listed = ", ".join(kinds.names())
+    with pytest.raises(ValueError, match=f"one of {listed}"):
         extractor.connect(":memory:").history("nope")
     out = CliRunner().invoke(main, ["sql", "--help"]).output
-    assert "quota, batch_quota, retirement, region_availability" in " ".join(out.split())
+    assert listed in " ".join(out.split())

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from helpers import expected_counts, kind_counts
 from history_fixtures import LINK, QUOTA_HEAD, body, build, write_reports
 
 import extractor
@@ -267,7 +268,8 @@ def test_corpus_views(tmp_path: Path) -> None:
     with extractor.connect(tmp_path / "corpus.duckdb") as db:
         db.ingest([CORPUS])
         h = db.history()
-        assert set(h["kind"]) == {"quota", "batch_quota", "retirement", "region_availability"}
+        assert set(h["kind"]) == {k for k, v in expected_counts("corpus")["kinds"].items() if v["changes"] + v["observations"]}
+        assert kind_counts(db.records()) == expected_counts("corpus")["kinds"]
         assert (h["valid_to"].isna() | (h["valid_to"] >= h["valid_from"])).all()
         assert (h["last_seen"] >= h["valid_from"]).all()
         dup = db.sql("SELECT kind, doc, subject_json, attribute, count(*) AS n FROM fact_current "

@@ -179,10 +179,22 @@ def macros_sql() -> str:
             f"    k IN ({booleans or 'NULL'});\n")
 
 
+README_BEGIN = "<!-- kinds:begin (generated from extractor.kinds: python -m extractor.kinds README.md) -->"
+README_END = "<!-- kinds:end -->"
+
+
 def readme_table() -> str:
-    """The README's table of kinds (between its ``kinds:begin`` / ``kinds:end`` marks)."""
-    return "\n".join(["| kind | subject keys | attributes |", "|---|---|---|",
+    """The README's table of kinds, one row per registered kind."""
+    return "\n".join(["| kind | subject | attributes |", "|---|---|---|",
                       *(k.readme_row() for k in REGISTRY.values())])
+
+
+def readme_with_table(text: str) -> str:
+    """``text`` (the README) with the table between its kinds marks generated anew."""
+    start, end = text.find(README_BEGIN), text.find(README_END)
+    if start < 0 or end < start:
+        raise ValueError("the README has no kinds:begin / kinds:end marks")
+    return text[:start] + README_BEGIN + "\n" + readme_table() + "\n" + text[end:]
 
 
 def views_sql() -> str:
@@ -192,5 +204,5 @@ def views_sql() -> str:
 
 
 __all__ = ["REGISTRY", "Attribute", "Kind", "ValueType", "attribute_labels", "get", "kind_views_sql",
-           "macros_sql", "names", "prefilter", "readme_table", "recognisers", "register", "subject_keys", "title",
-           "unregister", "views_sql"]
+           "macros_sql", "names", "prefilter", "readme_table", "readme_with_table", "recognisers", "register",
+           "subject_keys", "title", "unregister", "views_sql"]
