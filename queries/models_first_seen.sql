@@ -11,6 +11,7 @@ WITH seen AS (
            arg_min(link, seq) AS link,
            string_agg(DISTINCT kind, ', ' ORDER BY kind) AS kinds, count(*) AS events
     FROM fact_timeline
+    WHERE model IS NOT NULL  -- kinds without a model (service limits, API versions) name none
     GROUP BY model
 )
 SELECT first_seen, model, first_kind, first_change, kinds, events, first_doc, link

@@ -5,8 +5,11 @@ written reports give."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from helpers import MODELS, OPENAI, QUOTAS, RETIREMENTS, change_tuples, hunk, ingest_changes, srt
+
+from extractor.render import plain
 
 PTU_DOC = OPENAI + "concepts/provisioned-throughput.md"
 FINE_TUNE = OPENAI + "includes/fine-tune-models.md"
@@ -343,3 +346,86 @@ def test_api_names_and_version_cells_that_are_links(tmp_path: Path) -> None:
         (av, {"api": "data-plane-inference"}, "latest_ga", "changed", "2024-06-01", "2024-10-21", None),
         (av, {"api": "data-plane-authoring"}, "latest_preview", "added", None, "2024-10-01-preview", None),
     ])
+
+
+# --- queries, API and digest over the wider kinds ----------------------------------------------
+
+
+def _rows(df: Any, cols: list[str]) -> list[tuple[Any, ...]]:
+    return [tuple(plain(v) for v in r) for r in df[cols].itertuples(index=False)]
+
+
+def test_named_queries_views_and_digest_of_the_wider_kinds(tmp_path: Path) -> None:
+    ptu_later = hunk("""
+         |Global & data zone provisioned minimum deployment|15|15|
+        -|Regional provisioned scale increment|50|25|
+        +|Regional provisioned scale increment|50|20|
+        """, old=42)
+    api = hunk("""
+        +| API | Latest preview release | Latest GA release |
+        +|:---|:----|:----|
+        +| **Data plane - inference** | [`2024-10-01-preview`](/p#x) | [`2024-10-21`](/r#x) |
+        """)
+    db, _ = ingest_changes(tmp_path, ("2024-11-23", [(PTU_DOC, "modified", PTU_TABLE), (QUOTAS, "modified", LIMITS)]),
+                           ("2024-12-06", [(PTU_DOC, "modified", ptu_later), (API_DOC, "modified", api)]))
+    cols = ["model", "deployment_type", "min_ptu", "increment", "input_tpm_per_ptu", "latency_target_tps", "since"]
+    assert _rows(db.query("ptu_sizing", model="gpt-4o-mini"), cols) == [
+        ("gpt-4o-mini", None, None, None, 37000, 33, "2024-11-23"),
+        ("gpt-4o-mini", "data-zone-provisioned", 15, None, 37000, 33, "2024-11-23"),
+        ("gpt-4o-mini", "global-provisioned", 15, None, 37000, 33, "2024-11-23"),
+        ("gpt-4o-mini", "provisioned", None, 20, 37000, 33, "2024-12-06"),
+    ]
+    assert _rows(db.query("ptu_sizing", model="gpt-4o-mini", deployment_type="provisioned", as_of="2024-12-01"),
+                 ["increment"]) == [(25,)]
+    assert _rows(db.query("service_limits", limit="max-file*"), ["name", "value", "value_num", "value_raw"]) == [
+        ("max-file-size-for-assistants-fine-tuning", "536870912", 536870912, "512 MB"),
+        ("max-files-per-assistant-thread", "10000", 10000,
+         "10,000 when using the API or AI Foundry. 20 when using Azure OpenAI Studio."),
+    ]
+    assert _rows(db.query("service_limits", limit="requests-*"), ["value", "value_num"]) == [
+        ("Varies per model and SKU. See limits.", None)]
+    assert _rows(db.query("api_versions"), ["api", "latest_preview", "latest_ga", "since"]) == [
+        ("data-plane-inference", "2024-10-01-preview", "2024-10-21", "2024-12-06")]
+    assert db.history("service_limit")["name"].nunique() == 7  # the API takes a kind without a model
+    assert set(db.changes(kind="api_version")["description"]) == {
+        "data-plane-inference latest GA: 2024-10-21 (new)",
+        "data-plane-inference latest preview: 2024-10-01-preview (new)"}
+    assert "" not in set(db.query("models_first_seen")["model"].fillna(""))
+    md = db.report("2024-12-01", "2024-12-31")
+    assert "### nan" not in md and "## API versions" in md and "data-plane-inference latest GA" in md
+    stats = db.stats()["events"]
+    assert {"ptu", "service_limit", "api_version"} <= set(stats["kind"])
+
+
+def test_model_specs_and_default_versions_queries(tmp_path: Path) -> None:
+    include = hunk("""
+        +|  Model ID  | Fine-tuning regions | Max request (tokens) | Training Data (up to) |
+        +| --- | --- | --- | --- |
+        +| `gpt-4o` (2024-08-06) | East US2 | Input: 128,000 <br> Output: 16,384 | Oct 2023 |
+        """)
+    models = hunk("""
+        +| Model ID | Context Window | Max Output Tokens | Training Data (up to) |
+        +| --- | --- | --- | --- |
+        +| `gpt-4o` (2024-08-06) | 128,000 | 16,384 | Oct 2023 |
+        """)
+    default = hunk("""
+        +| Model | Current default version | New default version | Default upgrade date |
+        +|---|---|---|---|
+        +| `gpt-4o` | 2024-05-13 | 2024-08-06 | Upgraded to `2024-08-06`, starting on February 13, 2025. |
+        """)
+    db, _ = ingest_changes(tmp_path, ("2025-01-10", [(FINE_TUNE, "modified", include), (MODELS, "modified", models),
+                                                     (RETIREMENTS, "modified", default)]))
+    cols = ["model", "version", "scope", "context_window", "max_output_tokens", "max_request_tokens", "training_data"]
+    assert _rows(db.query("model_specs", model="gpt-4o"), cols) == [
+        ("gpt-4o", "2024-08-06", None, 128000, 16384, None, "2023-10"),
+        ("gpt-4o", "2024-08-06", "fine-tuning", None, 16384, 128000, "2023-10"),
+    ]
+    assert _rows(db.query("model_specs", scope="base"), ["scope"]) == [(None,)]
+    assert _rows(db.query("default_versions"), ["model", "default_version", "new_default_version", "upgrade_date"]) == [
+        ("gpt-4o", "2024-05-13", "2024-08-06", "2025-02-13")]
+    facts = db.query("model_facts", model="gpt-4o")
+    assert _rows(facts[facts["kind"] == "model_spec"], ["scope", "attribute", "value"]) == [
+        (None, "context_window", "128,000"), (None, "max_output_tokens", "16,384"), (None, "training_data", "2023-10"),
+        ("fine-tuning", "max_output_tokens", "16,384"), ("fine-tuning", "max_request_tokens", "128,000"),
+        ("fine-tuning", "training_data", "2023-10"),
+    ]

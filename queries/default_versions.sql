@@ -1,0 +1,18 @@
+-- name: default_versions
+-- description: The default version of each model, the version auto-updating deployments move to, and when (now or as of a date).
+-- param: model text = null  Model name or glob; every model when null.
+-- param: as_of date = null  The date to answer for; the latest known values when null.
+--
+-- One row per model and document (default_version_history).
+SELECT model,
+       max(value) FILTER (WHERE attribute = 'default_version') AS default_version,
+       max(value) FILTER (WHERE attribute = 'new_default_version') AS new_default_version,
+       max(value_date) FILTER (WHERE attribute = 'upgrade_date') AS upgrade_date,
+       max(valid_from) AS since, max(last_seen) AS last_seen,
+       fact_short_doc(doc) AS doc, arg_max(link, valid_from) AS link
+FROM default_version_history
+WHERE ($model IS NULL OR model GLOB $model)
+  AND CASE WHEN CAST($as_of AS DATE) IS NULL THEN valid_to IS NULL
+           ELSE valid_from <= CAST($as_of AS DATE) AND (valid_to IS NULL OR valid_to > CAST($as_of AS DATE)) END
+GROUP BY model, doc
+ORDER BY model, doc;

@@ -1,0 +1,13 @@
+-- name: service_limits
+-- description: The service limits (per resource, per subscription) and their values (now or as of a date).
+-- param: limit text = null  Limit name or glob (max-files*, *assistant*); every limit when null.
+-- param: as_of date = null  The date to answer for; the latest known values when null.
+--
+-- One row per limit and document (service_limit_history). value is the number where the
+-- cell starts with one (sizes in bytes), else the cell's text; value_raw is the cell as written.
+SELECT name, value, value_num, value_raw, valid_from AS since, last_seen, fact_short_doc(doc) AS doc, link
+FROM service_limit_history
+WHERE ($limit IS NULL OR name GLOB $limit)
+  AND CASE WHEN CAST($as_of AS DATE) IS NULL THEN valid_to IS NULL
+           ELSE valid_from <= CAST($as_of AS DATE) AND (valid_to IS NULL OR valid_to > CAST($as_of AS DATE)) END
+ORDER BY name, doc;
