@@ -22,7 +22,8 @@ from extractor.render import plain
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 REQUIRED = {"quota_history", "current_quotas", "changes_between", "retirement_moves", "retirements_due",
-            "region_changes", "models_first_seen", "model_facts"}
+            "region_changes", "models_first_seen", "model_facts", "model_specs", "ptu_sizing", "default_versions",
+            "service_limits", "api_versions"}
 QL = "openai/quotas-limits.md"
 MR = "openai/concepts/model-retirements.md"
 SG = "openai/includes/model-matrix/standard-global.md"
@@ -360,6 +361,11 @@ CORPUS_PARAMS: dict[str, dict[str, Any]] = {
     "models_first_seen": {"since": "2025-01-01"},
     "model_facts": {"model": "gpt-4o"},
     "model_regions": {"model": "gpt-4o"},
+    "model_specs": {"model": "gpt-4o*"},
+    "ptu_sizing": {"deployment_type": "global-provisioned"},
+    "default_versions": {"as_of": "2025-02-01"},
+    "service_limits": {"limit": "max-*"},
+    "api_versions": {"api": "data-plane*", "as_of": "2025-01-01"},
 }
 
 

@@ -17,6 +17,7 @@ from helpers import expected_counts, kind_counts
 from history_fixtures import LINK, QUOTA_HEAD, body, build, write_reports
 
 import extractor
+from extractor import kinds
 from extractor.render import plain
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
@@ -330,13 +331,14 @@ def test_every_view_and_table_macro_binds_with_the_columns_it_promises(tmp_path:
             macros = sorted(r[0] for r in con.execute(
                 "SELECT DISTINCT function_name FROM duckdb_functions() WHERE function_type = 'table_macro' "
                 "AND schema_name = 'main' AND NOT internal").fetchall())
-            assert len(views) == 17 and macros == [f"{k}_as_of" for k in (
-                "batch_quota", "fact", "quota", "region_availability", "retirement")]
+            # 9 views of all kinds, and each registered kind's history and current
+            assert len(views) == 9 + 2 * len(kinds.names())
+            assert macros == sorted(f"{k}_as_of" for k in ("fact", *kinds.names()))
             cols = {name: [d[0] for d in con.execute(f"SELECT * FROM {name} LIMIT 0").description]
                     for name in [*views, *(f"{m}('2025-02-01')" for m in macros)]}
             assert all(cols.values())
             for name, promised in expected.items():
                 assert set(promised) <= set(cols[name]), name
-            for kind in ("fact", "quota", "batch_quota", "retirement", "region_availability"):
+            for kind in ("fact", *kinds.names()):
                 assert cols[f"{kind}_current"] == cols[f"{kind}_history"]
                 assert cols[f"{kind}_as_of('2025-02-01')"] == cols[f"{kind}_history"]
