@@ -50,6 +50,8 @@ _LABELLED = re.compile(r"^(?P<label>[a-z][a-z ]*?)\s*:\s*(?P<value>.+)$", re.I)
 _QUANTITY = re.compile(r"^\d[\d,]*(?:\.\d+)?\s*[km]?$", re.I)
 _MONTH_YEAR = re.compile(r"^(?P<mon>[a-z]{3,9})\.?\s*,?\s*(?P<y>\d{4})$", re.I)
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_FULL = frozenset({"january", "february", "march", "april", "may", "june", "july", "august", "september",
+                   "sept", "october", "november", "december"})
 
 
 def _columns(header: tuple[str, ...]) -> list[tuple[int, str]]:
@@ -104,10 +106,6 @@ def training_data(text: str) -> str | None:
     if iso is not None and start == 0:
         return iso
     return plain
-
-
-_FULL = frozenset({"january", "february", "march", "april", "may", "june", "july", "august", "september",
-                   "sept", "october", "november", "december"})
 
 
 class ModelSpecRecogniser:
