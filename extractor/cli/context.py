@@ -105,6 +105,33 @@ class KindHelpCommand(KindHelp, click.Command):
     pass
 
 
+def output_options(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``-o FILE`` (``help_text``), ``--force`` and ``--follow-symlinks``."""
+    def add(f: Callable[..., Any]) -> Callable[..., Any]:
+        f = click.option("--follow-symlinks", is_flag=True,
+                         help="With -o: when FILE is a symbolic link, write to the file it names "
+                              "(by default such a FILE is refused).")(f)
+        f = click.option("--force", is_flag=True, help="With -o: overwrite FILE if it exists (by default an "
+                         "existing FILE is refused). FILE is written beside itself and renamed once complete.")(f)
+        return click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                            metavar="FILE", help=help_text + " Never the database or a file beside it that "
+                            "the command reads.")(f)
+    return add
+
+
+def output_target(obj: Ctx, output: Path | None, force: bool, follow_symlinks: bool) -> Path | None:
+    """The file ``-o`` is to write (None: stdout), checked before any work; a refused one is a
+    usage error (exit status 2)."""
+    from extractor.cli.outputs import OutputRefused, check_output, read_by
+
+    if output is None:
+        return None
+    try:
+        return check_output(output, reads=read_by(obj.db), force=force, follow_symlinks=follow_symlinks)
+    except OutputRefused as exc:
+        raise click.BadParameter(str(exc), param_hint="'-o' / '--output'") from exc
+
+
 @contextmanager
 def progress(enabled: bool, total: int) -> Iterator[Any]:
     """A progress bar on stderr (rich), or None when not ``enabled``."""

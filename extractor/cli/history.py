@@ -10,9 +10,9 @@ from typing import Any
 
 import click
 
-from extractor.cli.context import Ctx, KindHelpCommand, common_options
+from extractor.cli.context import Ctx, KindHelpCommand, common_options, output_options, output_target
 from extractor.cli.errors import err, fail, is_interrupt, was_interrupted
-from extractor.cli.outputs import output_file, stdout, stdout_plain, stdout_width, writing
+from extractor.cli.outputs import output_file, stdout, stdout_console, stdout_plain, stdout_width, writing
 from extractor.common import QueryError, SqlRefused
 from extractor.interrupts import interrupts_deferred
 
@@ -42,9 +42,7 @@ def emit(df: Any, fmt: str) -> None:
             if text is not None:  # the text rich would print, without loading it
                 out.write(text)
                 return
-            from rich.console import Console
-
-            print_frame(Console(file=out, highlight=False), shown, empty="no rows")
+            print_frame(stdout_console(highlight=False), shown, empty="no rows")
             return
         out.write(format_frame(df, fmt))
     if df.empty and fmt != "markdown":
@@ -155,11 +153,11 @@ def sql_command(obj: Ctx, statement: str, params: tuple[str, ...], as_of: str | 
 @click.option("--until", default=None, metavar="DATE", help="Last date (inclusive) [default: the latest].")
 @click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True,
               help="Markdown, or one self-contained HTML file with charts.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to FILE instead of stdout.")
+@output_options("Write to FILE instead of stdout.")
 @common_options
 @click.pass_obj
-def report(obj: Ctx, since: str, until: str | None, fmt: str, output: Path | None) -> None:
+def report(obj: Ctx, since: str, until: str | None, fmt: str, output: Path | None, force: bool,
+           follow_symlinks: bool) -> None:
     """A digest of what changed: grouped by kind and model, linked to the compare ranges.
 
     The HTML is one self-contained file with charts (quota steps, regions per model).
@@ -168,6 +166,7 @@ def report(obj: Ctx, since: str, until: str | None, fmt: str, output: Path | Non
     end = _date(until, "--until") if until is not None else None
     if end is not None and end < start:
         raise click.BadParameter(f"--until {end} is before --since {start}")
+    shown, output = output, output_target(obj, output, force, follow_symlinks)
     with interrupts_deferred():  # native modules (matplotlib's) are not to be interrupted while they load
         import extractor.digest  # noqa: F401
 
@@ -181,4 +180,4 @@ def report(obj: Ctx, since: str, until: str | None, fmt: str, output: Path | Non
     else:
         with output_file(output) as fh:
             fh.write(text)
-        obj.info(f"digest written to {output}")
+        obj.info(f"digest written to {shown}")

@@ -6,21 +6,21 @@ from pathlib import Path
 
 import click
 
-from extractor.cli.context import Ctx, common_options
-from extractor.cli.outputs import output_file, stdout, stdout_plain, writing
+from extractor.cli.context import Ctx, common_options, output_options, output_target
+from extractor.cli.outputs import output_file, stdout, stdout_console, stdout_plain, writing
 
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl",
               show_default=True, help="JSONL records of the fact contract, or flat rows as CSV or Parquet.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to FILE instead of stdout (required for parquet).")
+@output_options("Write to FILE instead of stdout (required for parquet).")
 @common_options
 @click.pass_obj
-def export(obj: Ctx, fmt: str, output: Path | None) -> None:
+def export(obj: Ctx, fmt: str, output: Path | None, force: bool, follow_symlinks: bool) -> None:
     """Export every event (changes and observations), sorted by date, doc and kind."""
     if fmt == "parquet" and output is None:
         raise click.UsageError("--format parquet needs --output FILE")
+    shown, output = output, output_target(obj, output, force, follow_symlinks)
     with obj.open(read_only=True) as db:
         if fmt == "jsonl":
             if output is None:
@@ -41,7 +41,7 @@ def export(obj: Ctx, fmt: str, output: Path | None) -> None:
                         df.to_csv(fh, index=False)
                     else:
                         df.to_parquet(fh, index=False)
-    obj.info(f"{n} events exported" + (f" to {output}" if output else ""))
+    obj.info(f"{n} events exported" + (f" to {shown}" if shown else ""))
 
 
 @click.command()
@@ -72,7 +72,7 @@ def stats(obj: Ctx, as_json: bool) -> None:
             return
     from rich.console import Console
 
-    out = Console(file=stdout(), highlight=False, width=max(100, Console().width))
+    out = stdout_console(highlight=False, width=max(100, Console().width))
     with writing(None):
         for name, df in tables.items():
             print_frame(out, df, title=name, empty=f"no {name}")
