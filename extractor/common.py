@@ -22,6 +22,10 @@ class SqlRefused(ValueError):
     """A statement a read-only (sandboxed) connection does not run, with the reason."""
 
 
+class QueryLimit(StoreError):
+    """A query stopped by its time limit or its memory limit, in words."""
+
+
 class QueryError(ValueError):
     """A named query that does not exist, a bad parameter, or a malformed query file."""
 

@@ -124,7 +124,7 @@ def test_stdout_whose_reader_has_gone_is_exit_0(db: Path, args: list[str]) -> No
 
 
 def test_head_1_is_exit_0(db: Path) -> None:
-    for args in (["stats"], ["sql", "SELECT * FROM range(100000)"], ["export"]):
+    for args in (["stats"], ["sql", "SELECT * FROM range(100000)"], ["-q", "export"]):
         shell = " ".join(f"'{a}'" for a in command("--db", str(db), *args)) + " | head -1 >/dev/null; " \
                 "echo ${PIPESTATUS[0]}"
         run = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, timeout=120)

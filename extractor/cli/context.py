@@ -4,6 +4,7 @@ progress bar."""
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -31,11 +32,13 @@ class Ctx:
         self.verbose = verbose
         self.wait = wait
 
-    def open(self, *, read_only: bool = False) -> Extractor:
+    def open(self, *, read_only: bool = False, memory_limit: str | None = None,
+             time_limit: float | None = None) -> Extractor:
         from extractor.api import Extractor
 
         try:
-            return Extractor(self.db, read_only=read_only, wait=self.wait)
+            return Extractor(self.db, read_only=read_only, wait=self.wait, memory_limit=memory_limit,
+                             time_limit=time_limit)
         except StoreError as exc:
             fail(str(exc))
 
@@ -103,6 +106,26 @@ class KindHelp:
 
 class KindHelpCommand(KindHelp, click.Command):
     pass
+
+
+MEMORY_LIMIT, TIME_LIMIT = "2GB", 60.0
+_SIZE = re.compile(r"^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", re.IGNORECASE)
+
+
+def _memory(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not _SIZE.match(value):
+        raise click.BadParameter(f"expected a size such as 500MB or 2GB, got {value!r}")
+    return value.strip()
+
+
+def limit_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--memory-limit`` and ``--time-limit`` of a query."""
+    f = click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=TIME_LIMIT,
+                     show_default=True, metavar="SECONDS",
+                     help="Stop the query after SECONDS (error, exit status 1).")(f)
+    return click.option("--memory-limit", default=MEMORY_LIMIT, show_default=True, metavar="SIZE", callback=_memory,
+                        help="Memory the query may use (500MB, 2GB, ...); past it the query fails (exit status 1) "
+                             "rather than spill to disk.")(f)
 
 
 def output_options(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

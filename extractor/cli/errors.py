@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from extractor.common import SqlRefused, StoreError, debug
-from extractor.interrupts import EXIT_INTERRUPTED
+from extractor.interrupts import EXIT_INTERRUPTED, is_interrupt
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -124,13 +124,6 @@ def was_interrupted() -> bool:
 def _on_sigint(signum: int, frame: Any) -> None:
     _Interrupt.seen = True
     raise KeyboardInterrupt
-
-
-def is_interrupt(exc: BaseException) -> bool:
-    duckdb = sys.modules.get("duckdb")  # an exception of DuckDB's only once it is loaded
-    interrupts = (KeyboardInterrupt,) if duckdb is None else (KeyboardInterrupt, duckdb.InterruptException)
-    return (isinstance(exc, interrupts)
-            or (isinstance(exc, RuntimeError) and "interrupted" in str(exc).lower()))
 
 
 def interrupted() -> int:

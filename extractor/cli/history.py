@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from extractor.cli.context import Ctx, KindHelpCommand, common_options, output_options, output_target
+from extractor.cli.context import Ctx, KindHelpCommand, common_options, limit_options, output_options, output_target
 from extractor.cli.errors import err, fail, is_interrupt, was_interrupted
 from extractor.cli.outputs import output_file, stdout, stdout_console, stdout_plain, stdout_width, writing
 from extractor.common import QueryError, SqlRefused
@@ -81,10 +81,11 @@ def _date(value: str, what: str, hint: str | None = None) -> Any:
               help="Answer as of DATE (queries that take an as_of parameter).")
 @click.option("--format", "fmt", type=click.Choice(TABLE_FORMATS), default="table", show_default=True,
               help=_FORMAT_HELP)
+@limit_options
 @common_options
 @click.pass_obj
 def query(obj: Ctx, name: str | None, list_queries: bool, params: tuple[str, ...], as_of: str | None,
-          fmt: str) -> None:
+          fmt: str, memory_limit: str, time_limit: float) -> None:
     """Run the named query NAME (queries/*.sql); with --list (or no NAME), list them.
 
     Named queries run read-only, in the same sandbox as extract sql.
@@ -108,7 +109,7 @@ def query(obj: Ctx, name: str | None, list_queries: bool, params: tuple[str, ...
         bound = q.bind(values)
     except QueryError as exc:
         raise click.UsageError(str(exc)) from exc
-    with obj.open(read_only=True) as db:
+    with obj.open(read_only=True, memory_limit=memory_limit, time_limit=time_limit) as db:
         df = _run_sql(lambda: db.query(q.name, **bound))
     emit(df, fmt)
 
@@ -120,9 +121,11 @@ def query(obj: Ctx, name: str | None, list_queries: bool, params: tuple[str, ...
 @click.option("--as-of", "as_of", default=None, metavar="DATE", help="Bind $as_of (a DATE) in the SQL.")
 @click.option("--format", "fmt", type=click.Choice(TABLE_FORMATS), default="table", show_default=True,
               help=_FORMAT_HELP)
+@limit_options
 @common_options
 @click.pass_obj
-def sql_command(obj: Ctx, statement: str, params: tuple[str, ...], as_of: str | None, fmt: str) -> None:
+def sql_command(obj: Ctx, statement: str, params: tuple[str, ...], as_of: str | None, fmt: str, memory_limit: str,
+                time_limit: float) -> None:
     """Run ad-hoc SQL on the database, read-only, in a sandbox.
 
     Only queries run (SELECT, WITH, VALUES, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN, PRAGMA, CALL),
@@ -143,7 +146,7 @@ def sql_command(obj: Ctx, statement: str, params: tuple[str, ...], as_of: str | 
         values["as_of"] = _date(as_of, "--as-of", "--as-of")
     used = set(re.findall(r"\$([A-Za-z_]\w*)", statement))
     bound = {k: v for k, v in values.items() if k in used}
-    with obj.open(read_only=True) as db:
+    with obj.open(read_only=True, memory_limit=memory_limit, time_limit=time_limit) as db:
         df = _run_sql(lambda: db.sql(statement, bound or None))
     emit(df, fmt)
 

@@ -70,7 +70,10 @@ def ingest(obj: Ctx, paths: tuple[Path, ...], date: str | None, git: Path | None
         colour = "red" if severity == "error" else "yellow"
         err.say(f"{where}: {msg}", label=f"{severity}: ", colour=colour)
 
+    from extractor.ingest.result import IngestInterrupted
+
     db = obj.open()
+    stopped: IngestInterrupted | None = None
     with db, progress(show, total * 2) as bar:
         task = bar.add_task("ingest", total=total * 2) if bar else None
 
@@ -78,8 +81,14 @@ def ingest(obj: Ctx, paths: tuple[Path, ...], date: str | None, git: Path | None
             if bar is not None and task is not None:
                 bar.update(task, advance=n, description=label)
 
-        res = db.ingest(list(paths) or None, date=date, progress=tick, on_problem=on_problem, git=git,
-                        since=since, until=until, git_paths=git_paths, repo=repo)
+        try:
+            res = db.ingest(list(paths) or None, date=date, progress=tick, on_problem=on_problem, git=git,
+                            since=since, until=until, git_paths=git_paths, repo=repo)
+        except IngestInterrupted as exc:
+            stopped = exc
+    if stopped is not None:  # what was stored before Ctrl-C, then "interrupted" (exit status 130)
+        _summary(obj, stopped.result, walked=git is not None, before="interrupted; stored before: ")
+        raise KeyboardInterrupt from stopped
     debug("seconds per phase: %s", ", ".join(f"{k} {v:.3f}" for k, v in res.seconds.items()))
     if res.spilled:
         debug("%d prepared sources waited in a temporary file (past the memory budget)", res.spilled)
@@ -88,12 +97,12 @@ def ingest(obj: Ctx, paths: tuple[Path, ...], date: str | None, git: Path | None
         raise SystemExit(1)
 
 
-def _summary(obj: Ctx, res: IngestResult, *, walked: bool) -> None:
+def _summary(obj: Ctx, res: IngestResult, *, walked: bool, before: str = "") -> None:
     if obj.quiet:
         return
     kinds = ", ".join(f"{k} {v}" for k, v in sorted(res.events.items())) or "none"
     commits = f"{res.commits} commits walked; " if walked else ""
-    obj.info(f"{commits}{res.files} files: {res.loaded} loaded, {res.skipped_known} already ingested, "
+    obj.info(f"{before}{commits}{res.files} files: {res.loaded} loaded, {res.skipped_known} already ingested, "
              f"{len(res.skipped_other)} not diffs, {len(res.failed)} failed; "
              f"{res.events_new} new events (extracted: {kinds}); {res.unresolved} unresolved rows"
              + (f"; {res.read_again} stored sources read again" if res.read_again else "")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from extractor.ingest.caches import RunCache
 from extractor.ingest.result import IngestResult
+from extractor.interrupts import reraise_interrupt
 from extractor.sources.problems import Problem
 from extractor.store import ingest as sql
 from extractor.store.db import Store
@@ -67,7 +68,9 @@ class Run:
         return self._matcher
 
     def fail(self, path: str, source_id: str | None, exc: Exception) -> None:
-        """An input that failed unexpectedly (the traceback goes to the debug log)."""
+        """An input that failed unexpectedly (the traceback goes to the debug log); Ctrl-C is
+        no failure of the input (``KeyboardInterrupt``)."""
+        reraise_interrupt(exc)
         log.debug("unexpected failure on %s", path, exc_info=True)
         self.fail_msg(path, source_id, f"unexpected {type(exc).__name__}: {exc}")
 

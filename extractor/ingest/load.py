@@ -14,6 +14,7 @@ from typing import Any
 
 from extractor.ingest.context import Run
 from extractor.ingest.rows import KEYS, Columns, SourceRows, columnar, only_source
+from extractor.interrupts import reraise_interrupt
 from extractor.layout import LayoutMemory
 from extractor.store import ingest as sql
 
@@ -35,7 +36,8 @@ def load_batch(run: Run, batch: list[SourceRows], cols: Columns, headings: list[
     try:
         result.events_new += sql.load(run.store, [r for sr in batch for r in sr.replace], cols, KEYS, headings)
         done = batch
-    except Exception:
+    except Exception as exc:
+        reraise_interrupt(exc)  # Ctrl-C: the transaction was rolled back; nothing more is loaded
         log.debug("batch load failed; loading source by source", exc_info=True)
         done = []
         for i, sr in enumerate(batch):
@@ -44,6 +46,7 @@ def load_batch(run: Run, batch: list[SourceRows], cols: Columns, headings: list[
                                               headings if i == 0 else [])
                 done.append(sr)
             except Exception as exc:
+                reraise_interrupt(exc)
                 run.fail(sr.path, sr.source_id, exc)
     for sr in done:
         if sr.replace:

@@ -15,7 +15,8 @@ from typing import Any
 
 from extractor.ingest.context import IngestResult, Run, Say
 from extractor.ingest.inputs import read_inputs
-from extractor.interrupts import interrupts_deferred
+from extractor.ingest.result import IngestInterrupted
+from extractor.interrupts import interrupts_deferred, is_interrupt
 from extractor.store.db import Store
 
 
@@ -27,11 +28,19 @@ def ingest(store: Store, paths: Iterable[str | Path], *, date: str | None = None
 
     ``git``: also walk that repository (``since`` / ``until`` / ``git_paths`` narrow the
     walk; see ``extractor.walk``), before the files, so their layouts serve the files.
-    ``repo`` (``OWNER/NAME``) names the repository of patches and of the walk.
+    ``repo`` (``OWNER/NAME``) names the repository of patches and of the walk. Ctrl-C raises
+    ``IngestInterrupted``, whose ``result`` counts what was stored before it.
     """
     run = Run(store, say=on_problem, tick=progress, date=date, repo=repo)
-    with collector_paused():
-        _run(run, paths, git, since, until, git_paths)
+    try:
+        with collector_paused():
+            _run(run, paths, git, since, until, git_paths)
+    except IngestInterrupted:
+        raise
+    except BaseException as exc:
+        if is_interrupt(exc):  # Ctrl-C: what was stored before it, as the result
+            raise IngestInterrupted(run.result) from exc
+        raise
     return run.result
 
 

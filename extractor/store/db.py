@@ -22,14 +22,14 @@ import os
 import re
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from extractor.common import WAIT_ENV, SqlRefused, StoreError, default_db_path
+from extractor.common import WAIT_ENV, QueryLimit, SqlRefused, StoreError, default_db_path
 from extractor.paths import sql_dir
 from extractor.store.result import Result, relation_frame
 from extractor.store.sandbox import READ_STATEMENTS, SANDBOX, check_read_only, refusal
@@ -135,14 +135,17 @@ def _lock_message(path: str, exc: duckdb.Error, read_only: bool, waited: float) 
     return f"{path}: the database is in use by another process ({pid} is writing to it; one writer at a time); {how}"
 
 
-def _connect(path: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+def _connect(path: str, read_only: bool, wait: float, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
     """Open ``path`` (a read-only connection in the sandbox), waiting up to ``wait`` seconds
     while another process holds a conflicting lock."""
     start = time.monotonic()
     delay = 0.05
+    config: dict[str, Any] = dict(SANDBOX) if read_only else {}
+    if memory_limit is not None:
+        config["memory_limit"] = memory_limit
     while True:
         try:
-            return duckdb.connect(path, read_only=read_only, config=dict(SANDBOX) if read_only else {})
+            return duckdb.connect(path, read_only=read_only, config=config)
         except duckdb.IOException as exc:
             msg = str(exc)
             if "lock" not in msg.lower():
@@ -152,18 +155,26 @@ def _connect(path: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnecti
                 raise StoreError(_lock_message(path, exc, read_only, wait)) from exc
             time.sleep(min(delay, left))
             delay = min(delay * 2, 0.5)
+        except duckdb.OutOfMemoryException as exc:
+            raise QueryLimit(f"{path}: cannot open the database within the memory limit of {memory_limit} "
+                             f"(--memory-limit SIZE): {str(exc).splitlines()[0]}") from exc
         except duckdb.Error as exc:
             raise StoreError(f"{path}: not a DuckDB database, or a damaged one: "
                              f"{str(exc).splitlines()[0]}") from exc
 
 
 class Store:
-    def __init__(self, path: str | Path, *, read_only: bool = False, wait: float | None = None) -> None:
+    def __init__(self, path: str | Path, *, read_only: bool = False, wait: float | None = None,
+                 memory_limit: str | None = None, time_limit: float | None = None) -> None:
         """Open ``path`` (``:memory:`` for none), creating and migrating it unless
         ``read_only``; a read-only store is sandboxed (see the module docstring). ``wait``:
-        seconds to wait for another process's lock (None: ``$EXTRACTOR_WAIT``, else 0)."""
+        seconds to wait for another process's lock (None: ``$EXTRACTOR_WAIT``, else 0).
+        ``memory_limit`` (DuckDB's, such as ``2GB``; None: DuckDB's default) and
+        ``time_limit`` (seconds; None: none) bound each read (``QueryLimit``)."""
         self.path = str(path)
         self.wait = default_wait() if wait is None else wait
+        self.memory_limit = memory_limit
+        self.time_limit = time_limit
         self._new = self.path == ":memory:" or not Path(self.path).exists()
         if self.path != ":memory:":
             p = Path(self.path)
@@ -175,7 +186,7 @@ class Store:
                 except OSError as exc:
                     raise StoreError(f"{self.path}: cannot create its folder {p.parent}: "
                                      f"{exc.strerror or exc}") from exc
-        self._con = _connect(self.path, read_only, self.wait)
+        self._con = _connect(self.path, read_only, self.wait, memory_limit)
         self.read_only = read_only
         self._columns: dict[str, list[tuple[str, str]]] = {}
         self._views: threading.Thread | None = None
@@ -237,7 +248,7 @@ class Store:
         if self.read_only:  # migrate through a short writable connection, then read on
             self._con.close()
             Store(self.path, wait=self.wait).close()
-            self._con = _connect(self.path, True, self.wait)
+            self._con = _connect(self.path, True, self.wait, self.memory_limit)
             return
         self._con.execute("BEGIN")
         try:
@@ -461,15 +472,66 @@ class Store:
         if self.read_only:
             check_read_only(sql)
         con = self._con if tables_only else self.con
-        with self._refusing():
-            rel = con.sql(sql, params=params)
-        return Result(rel, self._refusing)
+        rel = self._run(lambda: con.sql(sql, params=params))
+        return Result(rel, self._run)
 
-    @contextmanager
-    def _refusing(self) -> Iterator[None]:
-        """On a read-only store, what the sandbox stopped as ``SqlRefused``."""
+    def _run(self, work: Callable[[], Any]) -> Any:
+        """``work()`` (a query on the connection) in a thread of its own, so that Ctrl-C and
+        the time limit stop it at once: DuckDB's query is interrupted and ``KeyboardInterrupt``
+        or ``QueryLimit`` raised. On a read-only store, what the sandbox stopped is
+        ``SqlRefused``; past the memory limit, ``QueryLimit``."""
+        if threading.current_thread() is not threading.main_thread():
+            return self._refusing(work)
+        done = threading.Event()
+        got: list[Any] = []
+        failed: list[BaseException] = []
+
+        def target() -> None:
+            try:
+                got.append(self._refusing(work))
+            except BaseException as exc:
+                failed.append(exc)
+            finally:
+                done.set()
+
+        worker = threading.Thread(target=target, name="extractor-query", daemon=True)
+        start = time.monotonic()
+        worker.start()
         try:
-            yield
+            while not done.wait(0.05):
+                if self.time_limit is not None and time.monotonic() - start > self.time_limit:
+                    self._stop(done)
+                    raise QueryLimit(f"the query was stopped after its time limit of {self.time_limit:g} s "
+                                     "(--time-limit SECONDS)")
+        except KeyboardInterrupt:
+            self._stop(done)
+            raise
+        if failed:
+            raise failed[0]
+        return got[0]
+
+    def _stop(self, done: threading.Event) -> None:
+        """Interrupt the query running on the connection and wait (briefly) for it to end."""
+        with contextlib.suppress(Exception):
+            self._con.interrupt()
+        for _ in range(100):  # DuckDB ends an interrupted query within milliseconds
+            try:
+                if done.wait(0.01):
+                    return
+            except KeyboardInterrupt:
+                continue
+            with contextlib.suppress(Exception):
+                self._con.interrupt()
+
+    def _refusing(self, work: Callable[[], Any]) -> Any:
+        """``work()``; on a read-only store what the sandbox stopped as ``SqlRefused``, and
+        past the memory limit ``QueryLimit``."""
+        try:
+            return work()
+        except duckdb.OutOfMemoryException as exc:
+            limit = f" of {self.memory_limit}" if self.memory_limit else ""
+            raise QueryLimit(f"the query needs more memory than its limit{limit} (--memory-limit SIZE): "
+                             f"{str(exc).splitlines()[0]}") from exc
         except duckdb.Error as exc:
             reason = refusal(exc) if self.read_only else None
             if reason is None:
