@@ -58,18 +58,23 @@ class Extractor:
                progress: Callable[[int, str], Any] | None = None,
                on_problem: Callable[[str, int | None, str, str], None] | None = None,
                git: str | Path | None = None, since: str | None = None, until: str | None = None,
-               git_paths: Iterable[str] = (), repo: str | None = None) -> IngestResult:
+               git_paths: Iterable[str] = (), repo: str | None = None, max_file_size: int | None = None,
+               max_line_length: int | None = None) -> IngestResult:
         """Ingest files / folders; with no paths (and no ``git``), the sample shipped in the package.
 
         ``git``: walk that repository commit by commit (``since`` / ``until`` commit dates,
         ``git_paths`` globs); a second walk continues after the last commit ingested.
         ``repo`` (``OWNER/NAME``) names the repository of patches and of the walk.
+        ``max_file_size`` / ``max_line_length``: bytes of an input file and of one of its lines
+        past which it is refused, a recorded failure (None: 8 MB and 1 MB). Ctrl-C raises
+        ``IngestInterrupted`` (a KeyboardInterrupt) whose ``result`` counts what was stored.
         """
         from extractor.ingest import ingest
 
         targets = list(paths) if paths else ([] if git is not None else [SAMPLE_DIR])
         return ingest(self.store, targets, date=date, progress=progress, on_problem=on_problem,
-                      git=git, since=since, until=until, git_paths=git_paths, repo=repo)
+                      git=git, since=since, until=until, git_paths=git_paths, repo=repo,
+                      max_file_size=max_file_size, max_line_length=max_line_length)
 
     def events(self, *, include_unchanged: bool = True) -> pd.DataFrame:
         """Every event as flat rows, in export order."""

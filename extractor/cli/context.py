@@ -118,6 +118,19 @@ def _memory(ctx: click.Context, param: click.Parameter, value: str) -> str:
     return value.strip()
 
 
+_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "kib": 2**10, "mib": 2**20, "gib": 2**30}
+_BYTES = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$", re.IGNORECASE)
+
+
+def size_option(ctx: click.Context, param: click.Parameter, value: str) -> int:
+    """A size (``8MB``, ``500kB``, ``2MiB``, a number of bytes) as bytes; else a usage error."""
+    m = _BYTES.match(value)
+    unit = m.group(2).lower() if m else ""
+    if m is None or unit not in _UNITS:
+        raise click.BadParameter(f"expected a size such as 8MB, 500kB, 2MiB or a number of bytes, got {value!r}")
+    return int(float(m.group(1)) * _UNITS[unit])
+
+
 def limit_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """``--memory-limit`` and ``--time-limit`` of a query."""
     f = click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=TIME_LIMIT,

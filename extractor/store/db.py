@@ -29,7 +29,7 @@ from typing import Any
 
 import duckdb
 
-from extractor.common import WAIT_ENV, QueryLimit, SqlRefused, StoreError, default_db_path
+from extractor.common import WAIT_ENV, QueryLimit, SqlRefused, StoreError, default_db_path, escaped
 from extractor.paths import sql_dir
 from extractor.store.result import Result, relation_frame
 from extractor.store.sandbox import READ_STATEMENTS, SANDBOX, check_read_only, refusal
@@ -40,7 +40,10 @@ __all__ = ["READ_STATEMENTS", "SANDBOX", "SCHEMA_VERSION", "WAIT_ENV", "Result",
 SCHEMA_DIR = sql_dir("schemas")
 _MIGRATION = re.compile(r"^(\d{3})_.*\.sql$")
 APP = "extractor"
-LOAD_CHECKPOINT = "4MB"  # log gathered before an ingest's load checkpoints (see Store.bulk_load)
+LOAD_CHECKPOINT = "4MB"
+# Columns holding names from the file system, which may not be UTF-8: stored escaped
+# (``extractor.common.escaped``), as DuckDB takes UTF-8 text only.
+FILE_NAMES = frozenset({"path"})  # log gathered before an ingest's load checkpoints (see Store.bulk_load)
 
 
 
@@ -389,6 +392,10 @@ class Store:
         if not data or not len(next(iter(data.values()))):
             return 0
         import numpy as np
+
+        if any(c in data for c in FILE_NAMES):
+            data = {c: [escaped(v) if isinstance(v, str) else v for v in values] if c in FILE_NAMES else values
+                    for c, values in data.items()}
 
         cols = [c for c in data if not c.startswith("_")]
         if order is not None:
