@@ -17,6 +17,7 @@ from extractor.ingest.rows import KEYS, Columns, SourceRows, columnar, only_sour
 from extractor.interrupts import reraise_interrupt
 from extractor.layout import LayoutMemory
 from extractor.store import ingest as sql
+from extractor.store.db import store_failure
 
 log = logging.getLogger("extractor")
 
@@ -38,6 +39,7 @@ def load_batch(run: Run, batch: list[SourceRows], cols: Columns, headings: list[
         done = batch
     except Exception as exc:
         reraise_interrupt(exc)  # Ctrl-C: the transaction was rolled back; nothing more is loaded
+        _stop_if_the_store_failed(run, exc)
         log.debug("batch load failed; loading source by source", exc_info=True)
         done = []
         for i, sr in enumerate(batch):
@@ -47,6 +49,7 @@ def load_batch(run: Run, batch: list[SourceRows], cols: Columns, headings: list[
                 done.append(sr)
             except Exception as exc:
                 reraise_interrupt(exc)
+                _stop_if_the_store_failed(run, exc)
                 run.fail(sr.path, sr.source_id, exc)
     for sr in done:
         if sr.replace:
@@ -56,6 +59,14 @@ def load_batch(run: Run, batch: list[SourceRows], cols: Columns, headings: list[
         for k, v in sr.kinds.items():
             result.events[k] = result.events.get(k, 0) + v
     return done
+
+
+def _stop_if_the_store_failed(run: Run, exc: Exception) -> None:
+    """A database that cannot be written (a full disk) fails every source alike: the run
+    stops with that cause (``StoreError``) rather than record it against each file."""
+    failed = store_failure(run.store.path, exc)
+    if failed is not None:
+        raise failed from exc
 
 
 class ChunkedLoad:

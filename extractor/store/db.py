@@ -113,9 +113,26 @@ def _digest(path: Path) -> str:
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
     """Roll back the open transaction; none being open (DuckDB ends a transaction whose
-    statement was interrupted) is not an error."""
-    with contextlib.suppress(duckdb.TransactionException):
+    statement was interrupted), or a database that can no longer be used (the error that
+    made it so is the one to tell), is not an error here."""
+    with contextlib.suppress(duckdb.Error):
         con.execute("ROLLBACK")
+
+
+_ORIGINAL = re.compile(r'Original error: "(.*)"', re.DOTALL)
+_PREFIX = re.compile(r"^(?:[A-Za-z ]*Error: )?(?:Failed(?: to create checkpoint because of error)?: )*")
+
+
+def store_failure(path: str, exc: BaseException) -> StoreError | None:
+    """When ``exc`` is the database itself failing (a full disk, a folder it cannot write, a
+    database DuckDB has invalidated), a ``StoreError`` naming the database and the cause in
+    words (DuckDB's "Original error", not "database has been invalidated"); else None."""
+    if not isinstance(exc, (duckdb.FatalException, duckdb.IOException)):
+        return None
+    text = str(exc).strip()
+    m = _ORIGINAL.search(text)
+    cause = (m.group(1) if m else text).strip().splitlines()[0] if text else type(exc).__name__
+    return StoreError(f"{path}: cannot write the database: {_PREFIX.sub('', cause)}")
 
 
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
@@ -351,9 +368,10 @@ class Store:
         try:
             yield
         finally:
-            self._con.execute("RESET checkpoint_threshold")
-            if before is not None:
-                self._con.execute(f"SET threads = {int(before[0])}")
+            with contextlib.suppress(duckdb.Error):  # (a failed database: its own error is the one told)
+                self._con.execute("RESET checkpoint_threshold")
+                if before is not None:
+                    self._con.execute(f"SET threads = {int(before[0])}")
 
     def columns(self, table: str) -> list[tuple[str, str]]:
         """``(name, type)`` of a table's columns, cached."""
