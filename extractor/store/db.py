@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import re
 import threading
 import time
@@ -31,35 +30,22 @@ import duckdb
 
 from extractor.common import WAIT_ENV, QueryLimit, SqlRefused, StoreError, default_db_path, escaped
 from extractor.paths import sql_dir
+from extractor.store.connect import connect, default_wait, store_failure
 from extractor.store.result import Result, relation_frame
 from extractor.store.sandbox import READ_STATEMENTS, SANDBOX, check_read_only, refusal
 
 __all__ = ["READ_STATEMENTS", "SANDBOX", "SCHEMA_VERSION", "WAIT_ENV", "Result", "SqlRefused", "Store", "StoreError",
-           "check_read_only", "default_db_path", "relation_frame"]
+           "check_read_only", "default_db_path", "default_wait", "relation_frame", "store_failure"]
 
 SCHEMA_DIR = sql_dir("schemas")
 _MIGRATION = re.compile(r"^(\d{3})_.*\.sql$")
 APP = "extractor"
-LOAD_CHECKPOINT = "4MB"
+LOAD_CHECKPOINT = "4MB"  # log gathered before an ingest's load checkpoints (see Store.bulk_load)
 # Columns holding names from the file system, which may not be UTF-8: stored escaped
 # (``extractor.common.escaped``), as DuckDB takes UTF-8 text only.
-FILE_NAMES = frozenset({"path"})  # log gathered before an ingest's load checkpoints (see Store.bulk_load)
+FILE_NAMES = frozenset({"path"})
 
 
-
-
-def default_wait() -> float:
-    """``$EXTRACTOR_WAIT`` (seconds to wait for another process's lock), else 0."""
-    env = os.environ.get(WAIT_ENV, "").strip()
-    if not env:
-        return 0.0
-    try:
-        wait = float(env)
-    except ValueError:
-        wait = -1.0
-    if not wait >= 0:  # also NaN
-        raise StoreError(f"${WAIT_ENV}: expected a number of seconds, got {env!r}")
-    return wait
 
 
 def migrations() -> list[tuple[int, Path]]:
@@ -119,70 +105,6 @@ def _rollback(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("ROLLBACK")
 
 
-_ORIGINAL = re.compile(r'Original error: "(.*)"', re.DOTALL)
-_PREFIX = re.compile(r"^(?:[A-Za-z ]*Error: )?(?:Failed(?: to create checkpoint because of error)?: )*")
-
-
-def store_failure(path: str, exc: BaseException) -> StoreError | None:
-    """When ``exc`` is the database itself failing (a full disk, a folder it cannot write, a
-    database DuckDB has invalidated), a ``StoreError`` naming the database and the cause in
-    words (DuckDB's "Original error", not "database has been invalidated"); else None."""
-    if not isinstance(exc, (duckdb.FatalException, duckdb.IOException)):
-        return None
-    text = str(exc).strip()
-    m = _ORIGINAL.search(text)
-    cause = (m.group(1) if m else text).strip().splitlines()[0] if text else type(exc).__name__
-    return StoreError(f"{path}: cannot write the database: {_PREFIX.sub('', cause)}")
-
-
-_LOCK_PID = re.compile(r"\(PID (\d+)\)")
-
-
-def _lock_message(path: str, exc: duckdb.Error, read_only: bool, waited: float) -> str:
-    """What a lock held by another process means for this open, in words."""
-    msg = str(exc)
-    m = _LOCK_PID.search(msg)
-    pid = f"process {m.group(1)}" if m else "another process"
-    if waited > 0:
-        how = f"it was still held after waiting {waited:g} s; retry later, or wait longer with --wait SECONDS"
-    else:
-        how = f"retry when it has finished, or wait for it with --wait SECONDS (or ${WAIT_ENV})"
-    if read_only:  # readers share the file: the holder is a writer
-        return f"{path}: an ingest is writing to the database ({pid}); {how}"
-    if "read-only mode" in msg:  # DuckDB says a read-only open would work: readers hold it
-        return (f"{path}: the database is in use by another process ({pid} is reading it, and an "
-                f"ingest needs it to itself); {how}")
-    return f"{path}: the database is in use by another process ({pid} is writing to it; one writer at a time); {how}"
-
-
-def _connect(path: str, read_only: bool, wait: float, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
-    """Open ``path`` (a read-only connection in the sandbox), waiting up to ``wait`` seconds
-    while another process holds a conflicting lock."""
-    start = time.monotonic()
-    delay = 0.05
-    config: dict[str, Any] = dict(SANDBOX) if read_only else {}
-    if memory_limit is not None:
-        config["memory_limit"] = memory_limit
-    while True:
-        try:
-            return duckdb.connect(path, read_only=read_only, config=config)
-        except duckdb.IOException as exc:
-            msg = str(exc)
-            if "lock" not in msg.lower():
-                raise StoreError(f"{path}: cannot open the database: {msg.splitlines()[0]}") from exc
-            left = wait - (time.monotonic() - start)
-            if left <= 0:
-                raise StoreError(_lock_message(path, exc, read_only, wait)) from exc
-            time.sleep(min(delay, left))
-            delay = min(delay * 2, 0.5)
-        except duckdb.OutOfMemoryException as exc:
-            raise QueryLimit(f"{path}: cannot open the database within the memory limit of {memory_limit} "
-                             f"(--memory-limit SIZE): {str(exc).splitlines()[0]}") from exc
-        except duckdb.Error as exc:
-            raise StoreError(f"{path}: not a DuckDB database, or a damaged one: "
-                             f"{str(exc).splitlines()[0]}") from exc
-
-
 class Store:
     def __init__(self, path: str | Path, *, read_only: bool = False, wait: float | None = None,
                  memory_limit: str | None = None, time_limit: float | None = None) -> None:
@@ -206,7 +128,7 @@ class Store:
                 except OSError as exc:
                     raise StoreError(f"{self.path}: cannot create its folder {p.parent}: "
                                      f"{exc.strerror or exc}") from exc
-        self._con = _connect(self.path, read_only, self.wait, memory_limit)
+        self._con = connect(self.path, read_only, self.wait, memory_limit)
         self.read_only = read_only
         self._columns: dict[str, list[tuple[str, str]]] = {}
         self._views: threading.Thread | None = None
@@ -268,7 +190,7 @@ class Store:
         if self.read_only:  # migrate through a short writable connection, then read on
             self._con.close()
             Store(self.path, wait=self.wait).close()
-            self._con = _connect(self.path, True, self.wait, self.memory_limit)
+            self._con = connect(self.path, True, self.wait, self.memory_limit)
             return
         self._con.execute("BEGIN")
         try:
