@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -86,6 +85,8 @@ def output_file(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
     """A temporary file beside ``path`` opened for writing, renamed to ``path`` when the block
     ends without error (removed otherwise); its errors (on creating, writing, renaming)
     ``OutputError``."""
+    import tempfile  # (only where a file is written: not on every start)
+
     folder = path.parent
     with writing(path):
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")

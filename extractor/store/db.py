@@ -419,14 +419,15 @@ class Store:
         if self.read_only:
             check_read_only(sql)
         con = self._con if tables_only else self.con
-        rel = self._run(lambda: con.sql(sql, params=params))
-        return Result(rel, self._run)
+        run = self._run if self.read_only else self._refusing  # (a writer's reads are an ingest's: short)
+        rel = run(lambda: con.sql(sql, params=params))
+        return Result(rel, run)
 
     def _run(self, work: Callable[[], Any]) -> Any:
-        """``work()`` (a query on the connection) in a thread of its own, so that Ctrl-C and
-        the time limit stop it at once: DuckDB's query is interrupted and ``KeyboardInterrupt``
-        or ``QueryLimit`` raised. On a read-only store, what the sandbox stopped is
-        ``SqlRefused``; past the memory limit, ``QueryLimit``."""
+        """``work()`` (a query on a read-only connection: ``sql``, the named queries, exports,
+        the digest) in a thread of its own, so that Ctrl-C and the time limit stop it at once:
+        DuckDB's query is interrupted and ``KeyboardInterrupt`` or ``QueryLimit`` raised. What
+        the sandbox stopped is ``SqlRefused``; past the memory limit, ``QueryLimit``."""
         if threading.current_thread() is not threading.main_thread():
             return self._refusing(work)
         done = threading.Event()
