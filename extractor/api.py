@@ -1,6 +1,7 @@
 """The library a notebook imports: ``extractor.connect(path)`` and DataFrames out.
 
-The CLI is a thin layer over this module. A read-only connection is a sandbox: its SQL
+The command line (``extractor.cli``) calls this module and the public functions of
+``extractor.queries`` and ``extractor.kinds``. A read-only connection is a sandbox: its SQL
 (``sql``, the named queries, the views) reads the database and nothing else (see
 ``extractor.store.db``); a refused statement raises ``SqlRefused``.
 """
@@ -11,7 +12,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from extractor.common import SqlRefused, StoreError, default_db_path
+from extractor.common import QueryLimit, SqlRefused, StoreError, default_db_path
 
 if TYPE_CHECKING:  # loaded by the calls that need them: --version and --help start without them
     from typing import IO
@@ -19,9 +20,7 @@ if TYPE_CHECKING:  # loaded by the calls that need them: --version and --help st
     import pandas as pd
 
     from extractor.ingest import IngestResult
-    from extractor.queries import NamedQuery
     from extractor.render import Rows
-    from extractor.store.db import Store
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
 
@@ -29,11 +28,13 @@ SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
 class Extractor:
     """A fact database. Use as a context manager or call ``close()``."""
 
-    def __init__(self, path: str | Path | None = None, *, read_only: bool = False, wait: float | None = None) -> None:
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False, wait: float | None = None,
+                 memory_limit: str | None = None, time_limit: float | None = None) -> None:
         from extractor.store.db import Store
 
         self.path = Path(path) if path is not None and str(path) != ":memory:" else path
-        self.store = Store(path if path is not None else default_db_path(), read_only=read_only, wait=wait)
+        self.store = Store(path if path is not None else default_db_path(), read_only=read_only, wait=wait,
+                           memory_limit=memory_limit, time_limit=time_limit)
 
     def __enter__(self) -> Extractor:
         return self
@@ -57,18 +58,23 @@ class Extractor:
                progress: Callable[[int, str], Any] | None = None,
                on_problem: Callable[[str, int | None, str, str], None] | None = None,
                git: str | Path | None = None, since: str | None = None, until: str | None = None,
-               git_paths: Iterable[str] = (), repo: str | None = None) -> IngestResult:
+               git_paths: Iterable[str] = (), repo: str | None = None, max_file_size: int | None = None,
+               max_line_length: int | None = None) -> IngestResult:
         """Ingest files / folders; with no paths (and no ``git``), the sample shipped in the package.
 
         ``git``: walk that repository commit by commit (``since`` / ``until`` commit dates,
         ``git_paths`` globs); a second walk continues after the last commit ingested.
         ``repo`` (``OWNER/NAME``) names the repository of patches and of the walk.
+        ``max_file_size`` / ``max_line_length``: bytes of an input file and of one of its lines
+        past which it is refused, a recorded failure (None: 8 MB and 1 MB). Ctrl-C raises
+        ``IngestInterrupted`` (a KeyboardInterrupt) whose ``result`` counts what was stored.
         """
         from extractor.ingest import ingest
 
         targets = list(paths) if paths else ([] if git is not None else [SAMPLE_DIR])
         return ingest(self.store, targets, date=date, progress=progress, on_problem=on_problem,
-                      git=git, since=since, until=until, git_paths=git_paths, repo=repo)
+                      git=git, since=since, until=until, git_paths=git_paths, repo=repo,
+                      max_file_size=max_file_size, max_line_length=max_line_length)
 
     def events(self, *, include_unchanged: bool = True) -> pd.DataFrame:
         """Every event as flat rows, in export order."""
@@ -94,24 +100,24 @@ class Extractor:
         each value true to its type (lists, structs, maps as Python values; integers with
         gaps as ``Int64``). On a read-only connection only queries run, on the database only:
         anything else raises ``SqlRefused``."""
-        return self.store.read(query, params)
+        return self.store.read(query, params).frame()
 
     # --- history: time views, named queries, digest (schemas/002_views.sql, queries/) ---
 
     def history(self, kind: str | None = None) -> pd.DataFrame:
         """Value spans (``valid_from`` / ``valid_to``) of one kind's facts, or of all kinds."""
-        return _frame(self.store, f"SELECT * FROM {_view(kind, 'history')} ORDER BY ALL")
+        return self.store.read(f"SELECT * FROM {_view(kind, 'history')} ORDER BY ALL").frame()
 
     def current(self, kind: str | None = None) -> pd.DataFrame:
         """What the documents state now: the open spans (one per document and fact)."""
-        return _frame(self.store, f"SELECT * FROM {_view(kind, 'current')} ORDER BY ALL")
+        return self.store.read(f"SELECT * FROM {_view(kind, 'current')} ORDER BY ALL").frame()
 
     def as_of(self, date: Any, kind: str | None = None) -> pd.DataFrame:
         """What the documents stated on ``date`` (a date, ISO text, ``today``, ``-7d``)."""
         from extractor.queries import parse_date
 
-        return _frame(self.store, f"SELECT * FROM {_view(kind, 'as_of')}($d) ORDER BY ALL",
-                             {"d": parse_date(date, "as_of")})
+        return self.store.read(f"SELECT * FROM {_view(kind, 'as_of')}($d) ORDER BY ALL",
+                               {"d": parse_date(date, "as_of")}).frame()
 
     def changes(self, since: Any = None, until: Any = None, *, kind: str | None = None) -> pd.DataFrame:
         """Changes (not observations) observed between two dates, both included, in time order,
@@ -119,14 +125,13 @@ class Extractor:
         from extractor.queries import parse_date
 
         _view(kind, "history")  # validates the kind
-        return _frame(
-            self.store,
+        return self.store.read(
             "SELECT * EXCLUDE (seq, event_id) FROM fact_changes "
             "WHERE ($since IS NULL OR observed_at >= $since) AND ($until IS NULL OR observed_at <= $until) "
             "AND ($kind IS NULL OR kind = $kind) ORDER BY seq, kind, doc, model, version NULLS FIRST, "
             "deployment_type NULLS FIRST, tier NULLS FIRST, subscription NULLS FIRST, region NULLS FIRST, attribute",
             {"since": None if since is None else parse_date(since, "since"),
-             "until": None if until is None else parse_date(until, "until"), "kind": kind})
+             "until": None if until is None else parse_date(until, "until"), "kind": kind}).frame()
 
     def queries(self) -> pd.DataFrame:
         """The named queries (``queries/*.sql``): name, description, parameters."""
@@ -139,7 +144,7 @@ class Extractor:
         from extractor.queries import get_query
 
         q = get_query(name)
-        return _frame(self.store, q.sql, q.bind(params))
+        return self.store.read(q.sql, q.bind(params)).frame()
 
     def report(self, since: Any, until: Any = None, *, fmt: str = "md") -> str:
         """The change digest between two dates as Markdown (``md``) or one HTML file (``html``)."""
@@ -151,7 +156,7 @@ class Extractor:
         """Sources, events per kind, moves, unresolved rows per document, and errors: a table each."""
         from extractor.store.stats import STATS
 
-        return {name: self.store.frame(sql) for name, sql in STATS.items()}
+        return {name: self.store.read(sql).frame() for name, sql in STATS.items()}
 
     def stats_rows(self) -> dict[str, Rows]:
         """``stats`` as plain rows (Python values), for the command line: no pandas to load."""
@@ -168,11 +173,6 @@ def __getattr__(name: str) -> Any:
         return kinds.names()
     raise AttributeError(name)
 
-
-def _frame(store: Store, sql: str, params: Any = None) -> pd.DataFrame:
-    """A query's result as a DataFrame, integer columns as nullable ``Int64`` (not float);
-    on a read-only store, run as any SQL is there (``Store.read``)."""
-    return store.read(sql, params)
 
 
 def _view(kind: str | None, form: str) -> str:
@@ -229,68 +229,24 @@ def stats_already(db: str | Path) -> dict[str, Rows] | None:
     return None if tables is None else {name: Rows(cols, rows) for name, (cols, rows) in tables.items()}
 
 
-def count_inputs(paths: Iterable[str | Path]) -> int:
-    """How many files an ingest of ``paths`` would look at (folders expanded)."""
-    from extractor.ingest import expand
-
-    return sum(1 for _ in expand(paths))
 
 
-def read_date(text: str) -> str | None:
-    """``text`` as an ISO date (``2025-02-08``, ``Feb 8, 2025``, ...), or None when it is none."""
-    from extractor.normalize import find_date
-
-    return find_date(text)[0]
 
 
-def parse_date(value: Any, what: str) -> Any:
-    """A query date (``YYYY-MM-DD``, ``today``, ``-7d``) as a date; ``QueryError`` naming ``what``."""
-    from extractor.queries import parse_date as parse
-
-    return parse(value, what)
 
 
-def named_query(name: str) -> NamedQuery:
-    """The named query ``name`` (``queries/*.sql``); ``QueryError`` when there is none."""
-    from extractor.queries import get_query
-
-    return get_query(name)
 
 
-def named_queries() -> Rows:
-    """The named queries as plain rows (name, description, parameters): no pandas to load."""
-    from extractor.queries import list_rows
-
-    return list_rows()
-
-
-def load_report_modules(fmt: str) -> None:
-    """Import what ``Extractor.report`` in ``fmt`` needs (the CLI does it where Ctrl-C is held back)."""
-    import extractor.digest  # noqa: F401
-
-    if fmt == "html":
-        import matplotlib.pyplot  # noqa: F401
-
-
-def kind_names() -> tuple[str, ...]:
-    from extractor import kinds
-
-    return kinds.names()
-
-
-def kind_title(name: str) -> str:
-    from extractor import kinds
-
-    return kinds.title(name)
-
-
-def connect(path: str | Path | None = None, *, read_only: bool = False, wait: float | None = None) -> Extractor:
+def connect(path: str | Path | None = None, *, read_only: bool = False, wait: float | None = None,
+            memory_limit: str | None = None, time_limit: float | None = None) -> Extractor:
     """Open (creating if needed) a fact database; ``None`` means the default path.
 
     ``read_only``: open it for reading only, in the sandbox (see the module docstring).
     ``wait``: seconds to wait while another process holds the database (an ingest writing,
-    or readers when this one is to write); None: ``$EXTRACTOR_WAIT``, else 0."""
-    return Extractor(path, read_only=read_only, wait=wait)
+    or readers when this one is to write); None: ``$EXTRACTOR_WAIT``, else 0.
+    ``memory_limit`` (such as ``"2GB"``) and ``time_limit`` (seconds) bound each query:
+    one past either raises ``QueryLimit``; Ctrl-C stops a query at once."""
+    return Extractor(path, read_only=read_only, wait=wait, memory_limit=memory_limit, time_limit=time_limit)
 
 
-__all__ = ["Extractor", "SqlRefused", "StoreError", "connect"]
+__all__ = ["Extractor", "QueryLimit", "SqlRefused", "StoreError", "connect"]

@@ -9,7 +9,8 @@ process's lock (``wait`` seconds, else ``$EXTRACTOR_WAIT``).
 
 A read-only store is a sandbox: its connection is opened with external access disabled
 (no reading or writing files, no ATTACH, COPY, EXPORT, INSTALL or LOAD of extensions) and
-its configuration locked, so no statement can undo that; ``Store.read`` also refuses
+its configuration locked, so no statement can undo that; ``Store.read`` (the one way to
+read) also refuses
 statements other than queries (``SqlRefused``) before DuckDB sees them.
 """
 
@@ -17,63 +18,34 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
-import os
 import re
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import duckdb
-from duckdb.sqltypes import DuckDBPyType
 
-if TYPE_CHECKING:  # pandas and pyarrow load where rows are written or read as frames (not for stats)
-    import pandas as pd
-    import pyarrow as pa
-
-from extractor.common import WAIT_ENV, SqlRefused, StoreError, default_db_path
+from extractor.common import WAIT_ENV, QueryLimit, SqlRefused, StoreError, default_db_path, escaped
 from extractor.paths import sql_dir
+from extractor.store.connect import connect, default_wait, store_failure
+from extractor.store.result import Result, relation_frame
+from extractor.store.sandbox import READ_STATEMENTS, SANDBOX, check_read_only, refusal
 
-__all__ = ["SCHEMA_VERSION", "WAIT_ENV", "SqlRefused", "Store", "StoreError", "default_db_path"]
+__all__ = ["READ_STATEMENTS", "SANDBOX", "SCHEMA_VERSION", "WAIT_ENV", "Result", "SqlRefused", "Store", "StoreError",
+           "check_read_only", "default_db_path", "default_wait", "relation_frame", "store_failure"]
 
 SCHEMA_DIR = sql_dir("schemas")
 _MIGRATION = re.compile(r"^(\d{3})_.*\.sql$")
 APP = "extractor"
 LOAD_CHECKPOINT = "4MB"  # log gathered before an ingest's load checkpoints (see Store.bulk_load)
+# Columns holding names from the file system, which may not be UTF-8: stored escaped
+# (``extractor.common.escaped``), as DuckDB takes UTF-8 text only.
+FILE_NAMES = frozenset({"path"})
 
 
-# The settings of a read-only connection, given when it is opened: the database file
-# itself stays readable, nothing else is. ``lock_configuration`` comes into force last, so
-# that no SET, RESET or PRAGMA can change any setting afterwards.
-SANDBOX: dict[str, Any] = {
-    "enable_external_access": False,
-    "autoload_known_extensions": False,
-    "autoinstall_known_extensions": False,
-    "allow_community_extensions": False,
-    "allow_unsigned_extensions": False,
-    "allow_persistent_secrets": False,
-    "lock_configuration": True,
-}
-# Statements a read-only connection runs (DuckDB's statement types): queries only. DESCRIBE,
-# SHOW, SUMMARIZE, WITH, VALUES, FROM and PIVOT-free UNPIVOT are SELECTs to DuckDB.
-READ_STATEMENTS = ("SELECT", "EXPLAIN", "PRAGMA", "CALL")
-
-
-def default_wait() -> float:
-    """``$EXTRACTOR_WAIT`` (seconds to wait for another process's lock), else 0."""
-    env = os.environ.get(WAIT_ENV, "").strip()
-    if not env:
-        return 0.0
-    try:
-        wait = float(env)
-    except ValueError:
-        wait = -1.0
-    if not wait >= 0:  # also NaN
-        raise StoreError(f"${WAIT_ENV}: expected a number of seconds, got {env!r}")
-    return wait
 
 
 def migrations() -> list[tuple[int, Path]]:
@@ -127,60 +99,24 @@ def _digest(path: Path) -> str:
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
     """Roll back the open transaction; none being open (DuckDB ends a transaction whose
-    statement was interrupted) is not an error."""
-    with contextlib.suppress(duckdb.TransactionException):
+    statement was interrupted), or a database that can no longer be used (the error that
+    made it so is the one to tell), is not an error here."""
+    with contextlib.suppress(duckdb.Error):
         con.execute("ROLLBACK")
 
 
-_LOCK_PID = re.compile(r"\(PID (\d+)\)")
-
-
-def _lock_message(path: str, exc: duckdb.Error, read_only: bool, waited: float) -> str:
-    """What a lock held by another process means for this open, in words."""
-    msg = str(exc)
-    m = _LOCK_PID.search(msg)
-    pid = f"process {m.group(1)}" if m else "another process"
-    if waited > 0:
-        how = f"it was still held after waiting {waited:g} s; retry later, or wait longer with --wait SECONDS"
-    else:
-        how = f"retry when it has finished, or wait for it with --wait SECONDS (or ${WAIT_ENV})"
-    if read_only:  # readers share the file: the holder is a writer
-        return f"{path}: an ingest is writing to the database ({pid}); {how}"
-    if "read-only mode" in msg:  # DuckDB says a read-only open would work: readers hold it
-        return (f"{path}: the database is in use by another process ({pid} is reading it, and an "
-                f"ingest needs it to itself); {how}")
-    return f"{path}: the database is in use by another process ({pid} is writing to it; one writer at a time); {how}"
-
-
-def _connect(path: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
-    """Open ``path`` (a read-only connection in the sandbox), waiting up to ``wait`` seconds
-    while another process holds a conflicting lock."""
-    start = time.monotonic()
-    delay = 0.05
-    while True:
-        try:
-            return duckdb.connect(path, read_only=read_only, config=dict(SANDBOX) if read_only else {})
-        except duckdb.IOException as exc:
-            msg = str(exc)
-            if "lock" not in msg.lower():
-                raise StoreError(f"{path}: cannot open the database: {msg.splitlines()[0]}") from exc
-            left = wait - (time.monotonic() - start)
-            if left <= 0:
-                raise StoreError(_lock_message(path, exc, read_only, wait)) from exc
-            time.sleep(min(delay, left))
-            delay = min(delay * 2, 0.5)
-        except duckdb.Error as exc:
-            raise StoreError(f"{path}: not a DuckDB database, or a damaged one: "
-                             f"{str(exc).splitlines()[0]}") from exc
-
-
 class Store:
-    def __init__(self, path: str | Path, *, read_only: bool = False, wait: float | None = None) -> None:
+    def __init__(self, path: str | Path, *, read_only: bool = False, wait: float | None = None,
+                 memory_limit: str | None = None, time_limit: float | None = None) -> None:
         """Open ``path`` (``:memory:`` for none), creating and migrating it unless
         ``read_only``; a read-only store is sandboxed (see the module docstring). ``wait``:
-        seconds to wait for another process's lock (None: ``$EXTRACTOR_WAIT``, else 0)."""
+        seconds to wait for another process's lock (None: ``$EXTRACTOR_WAIT``, else 0).
+        ``memory_limit`` (DuckDB's, such as ``2GB``; None: DuckDB's default) and
+        ``time_limit`` (seconds; None: none) bound each read (``QueryLimit``)."""
         self.path = str(path)
         self.wait = default_wait() if wait is None else wait
+        self.memory_limit = memory_limit
+        self.time_limit = time_limit
         self._new = self.path == ":memory:" or not Path(self.path).exists()
         if self.path != ":memory:":
             p = Path(self.path)
@@ -192,7 +128,7 @@ class Store:
                 except OSError as exc:
                     raise StoreError(f"{self.path}: cannot create its folder {p.parent}: "
                                      f"{exc.strerror or exc}") from exc
-        self._con = _connect(self.path, read_only, self.wait)
+        self._con = connect(self.path, read_only, self.wait, memory_limit)
         self.read_only = read_only
         self._columns: dict[str, list[tuple[str, str]]] = {}
         self._views: threading.Thread | None = None
@@ -254,7 +190,7 @@ class Store:
         if self.read_only:  # migrate through a short writable connection, then read on
             self._con.close()
             Store(self.path, wait=self.wait).close()
-            self._con = _connect(self.path, True, self.wait)
+            self._con = connect(self.path, True, self.wait, self.memory_limit)
             return
         self._con.execute("BEGIN")
         try:
@@ -354,9 +290,10 @@ class Store:
         try:
             yield
         finally:
-            self._con.execute("RESET checkpoint_threshold")
-            if before is not None:
-                self._con.execute(f"SET threads = {int(before[0])}")
+            with contextlib.suppress(duckdb.Error):  # (a failed database: its own error is the one told)
+                self._con.execute("RESET checkpoint_threshold")
+                if before is not None:
+                    self._con.execute(f"SET threads = {int(before[0])}")
 
     def columns(self, table: str) -> list[tuple[str, str]]:
         """``(name, type)`` of a table's columns, cached."""
@@ -395,6 +332,10 @@ class Store:
         if not data or not len(next(iter(data.values()))):
             return 0
         import numpy as np
+
+        if any(c in data for c in FILE_NAMES):
+            data = {c: [escaped(v) if isinstance(v, str) else v for v in values] if c in FILE_NAMES else values
+                    for c, values in data.items()}
 
         cols = [c for c in data if not c.startswith("_")]
         if order is not None:
@@ -468,42 +409,82 @@ class Store:
     def known_source_ids(self) -> set[str]:
         return {r[0] for r in self._con.execute("SELECT source_id FROM sources").fetchall()}
 
-    def df(self, sql: str, params: Sequence[object] | dict[str, object] | None = None) -> pd.DataFrame:
-        """Run a query (parameters bound by DuckDB) and return a DataFrame."""
-        return self.con.sql(sql, params=params).to_arrow_table().to_pandas()
+    def read(self, sql: str, params: Sequence[object] | dict[str, object] | None = None, *,
+             tables_only: bool = False) -> Result:
+        """The one way to read: run ``sql`` (``?`` or ``$name`` parameters bound by DuckDB from
+        ``params``) and return its ``Result``, whose ``rows()`` are Python values and whose
+        ``frame()`` is a DataFrame true to the types. On a read-only store only queries run,
+        on the database only: anything else raises ``SqlRefused``. ``tables_only``: the SQL
+        reads tables alone, so it does not wait for the views being created (an ingest's reads)."""
+        if self.read_only:
+            check_read_only(sql)
+        con = self._con if tables_only else self.con
+        run = self._run if self.read_only else self._refusing  # (a writer's reads are an ingest's: short)
+        rel = run(lambda: con.sql(sql, params=params))
+        return Result(rel, run)
 
-    def frame(self, sql: str, params: Sequence[object] | dict[str, object] | None = None) -> pd.DataFrame:
-        """Run a query and return its result with every value true to its type (see
-        ``relation_frame``); an empty frame for a statement that gives no result."""
-        rel = self.con.sql(sql, params=params)
-        if rel is None:
-            import pandas as pd
+    def _run(self, work: Callable[[], Any]) -> Any:
+        """``work()`` (a query on a read-only connection: ``sql``, the named queries, exports,
+        the digest) in a thread of its own, so that Ctrl-C and the time limit stop it at once:
+        DuckDB's query is interrupted and ``KeyboardInterrupt`` or ``QueryLimit`` raised. What
+        the sandbox stopped is ``SqlRefused``; past the memory limit, ``QueryLimit``."""
+        if threading.current_thread() is not threading.main_thread():
+            return self._refusing(work)
+        done = threading.Event()
+        got: list[Any] = []
+        failed: list[BaseException] = []
 
-            return pd.DataFrame()
-        return relation_frame(rel)
+        def target() -> None:
+            try:
+                got.append(self._refusing(work))
+            except BaseException as exc:
+                failed.append(exc)
+            finally:
+                done.set()
 
-    def read(self, sql: str, params: Sequence[object] | dict[str, object] | None = None) -> pd.DataFrame:
-        """``frame`` for SQL from anyone: on a read-only store, statements other than queries
-        are refused, and so is whatever the sandbox stops (``SqlRefused``)."""
-        if not self.read_only:
-            return self.frame(sql, params)
-        check_read_only(sql)
+        worker = threading.Thread(target=target, name="extractor-query", daemon=True)
+        start = time.monotonic()
+        worker.start()
         try:
-            return self.frame(sql, params)
+            while not done.wait(0.05):
+                if self.time_limit is not None and time.monotonic() - start > self.time_limit:
+                    self._stop(done)
+                    raise QueryLimit(f"the query was stopped after its time limit of {self.time_limit:g} s "
+                                     "(--time-limit SECONDS)")
+        except KeyboardInterrupt:
+            self._stop(done)
+            raise
+        if failed:
+            raise failed[0]
+        return got[0]
+
+    def _stop(self, done: threading.Event) -> None:
+        """Interrupt the query running on the connection and wait (briefly) for it to end."""
+        with contextlib.suppress(Exception):
+            self._con.interrupt()
+        for _ in range(100):  # DuckDB ends an interrupted query within milliseconds
+            try:
+                if done.wait(0.01):
+                    return
+            except KeyboardInterrupt:
+                continue
+            with contextlib.suppress(Exception):
+                self._con.interrupt()
+
+    def _refusing(self, work: Callable[[], Any]) -> Any:
+        """``work()``; on a read-only store what the sandbox stopped as ``SqlRefused``, and
+        past the memory limit ``QueryLimit``."""
+        try:
+            return work()
+        except duckdb.OutOfMemoryException as exc:
+            limit = f" of {self.memory_limit}" if self.memory_limit else ""
+            raise QueryLimit(f"the query needs more memory than its limit{limit} (--memory-limit SIZE): "
+                             f"{str(exc).splitlines()[0]}") from exc
         except duckdb.Error as exc:
-            reason = refusal(exc)
+            reason = refusal(exc) if self.read_only else None
             if reason is None:
                 raise
             raise SqlRefused(reason) from exc
-
-    def rows(self, sql: str, params: Sequence[object] | dict[str, object] | None = None) -> list[tuple]:
-        """Run a query on the tables (it does not wait for the views) and return its rows."""
-        return self._con.execute(sql, params).fetchall() if params is not None else self._con.execute(sql).fetchall()
-
-    def result(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-        """Run a query (views included) and return its column names and rows as Python values."""
-        cur = self.con.execute(sql)
-        return [d[0] for d in cur.description], cur.fetchall()
 
     def close(self) -> None:
         try:
@@ -529,140 +510,6 @@ class Store:
                 continue
         with contextlib.suppress(KeyboardInterrupt):
             thread.join()
-
-
-# --- the sandbox: statements a read-only connection runs --------------------------------------
-
-_COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
-_EXPLAIN = re.compile(r"^\s*EXPLAIN\s+(?:ANALYZE\s+|\([^)]*\)\s*)?", re.IGNORECASE)
-
-
-def _first_words(text: str) -> str:
-    words = _COMMENTS.sub(" ", text).split()
-    if not words:
-        return "an empty statement"
-    two = " ".join(words[:2]).upper()
-    return two if two in ("EXPORT DATABASE", "IMPORT DATABASE", "FORCE INSTALL", "UPDATE EXTENSIONS") else words[0].upper()
-
-
-def _types(sql: str) -> list[tuple[str, str]]:
-    """``(statement type, text)`` of each statement of ``sql``; a type this DuckDB's Python
-    client cannot name is ``UNKNOWN``. Syntax errors raise DuckDB's ``ParserException``."""
-    out = []
-    for st in duckdb.extract_statements(sql):
-        try:
-            kind = st.type.name
-        except ValueError:
-            kind = "UNKNOWN"
-        out.append((kind, st.query))
-    return out
-
-
-def check_read_only(sql: str) -> None:
-    """Raise ``SqlRefused`` unless every statement of ``sql`` is a query (``READ_STATEMENTS``;
-    the statement that ``EXPLAIN`` explains must be a SELECT too). Syntax errors are DuckDB's."""
-    statements = _types(sql)
-    if not statements:
-        raise SqlRefused("no SQL statement given")
-    for kind, text in statements:
-        if kind == "EXPLAIN":
-            inner = _EXPLAIN.sub("", _COMMENTS.sub(" ", text), count=1)
-            try:
-                inner_types = [k for k, _ in _types(inner)]
-            except duckdb.Error:
-                inner_types = ["SELECT"]  # not separable: DuckDB's sandbox still holds
-            if any(t != "SELECT" for t in inner_types):
-                kind, text = next(t for t in inner_types if t != "SELECT"), inner
-        if kind == "SET":
-            raise SqlRefused(f"{_first_words(text)} is not allowed: the settings of this connection are locked "
-                             "(it only reads the database)")
-        if kind not in READ_STATEMENTS:
-            raise SqlRefused(f"{_first_words(text)} is not allowed: this connection only reads the database "
-                             "(it runs queries: SELECT, WITH, VALUES, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN, PRAGMA, CALL)")
-
-
-def refusal(exc: duckdb.Error) -> str | None:
-    """The reason, when DuckDB refused a statement because of the sandbox; else None."""
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    text = re.sub(r"^[A-Za-z ]*Error: ", "", first)
-    if isinstance(exc, duckdb.PermissionException):
-        return f"{text} (this connection may read the database and nothing else)"
-    if "configuration has been locked" in first or "while database is running" in first:
-        return f"{text} (the settings of this connection are locked)"
-    if "attached in read-only mode" in first or "in read-only mode" in first:
-        return f"{text} (this connection only reads the database)"
-    return None
-
-
-# --- results as DataFrames, values true to their types --------------------------------------------
-
-# DuckDB types that Arrow does not carry faithfully (BIT and BIGNUM as bytes, TIMETZ without
-# its offset, INTERVAL as a pandas offset, UNION not at all, VARIANT as its encoding): the
-# scalar ones fetched as DuckDB's text, UNION and VARIANT (and nested types holding any of
-# these) as JSON, parsed.
-_AS_TEXT = {"bit", "bignum", "varint", "interval", "time with time zone"}
-_AS_JSON = {"union", "variant"}
-_NESTED = {"list", "array", "struct", "map"}
-
-
-def _awkward(t: DuckDBPyType) -> bool:
-    """Whether a DuckDB type is, or holds, a type Arrow does not carry faithfully."""
-    if t.id in _AS_TEXT or t.id in _AS_JSON:
-        return True
-    if t.id in _NESTED:
-        return any(isinstance(child, DuckDBPyType) and _awkward(child) for _name, child in t.children)
-    return False
-
-
-def relation_frame(rel: duckdb.DuckDBPyRelation) -> pd.DataFrame:
-    """A relation's result as a DataFrame whose cells are true to their types: integer columns
-    as nullable integers (``Int64``; ``UInt64`` for UBIGINT), never floats; lists, structs and
-    maps as Python lists and dicts (maps keyed by their keys); BIT, BIGNUM, INTERVAL, TIMETZ
-    as DuckDB's text, a UNION as ``{tag: value}``, a VARIANT as its value; nested values
-    holding those through JSON."""
-    import pandas as pd
-    import pyarrow as pa
-
-    int_dtypes: dict[pa.DataType, Any] = {pa.uint64(): pd.UInt64Dtype()}
-    names = list(rel.columns)
-    exprs: list[str] = []
-    as_json: set[int] = set()
-    for i, t in enumerate(rel.types):
-        quoted = '"' + names[i].replace('"', '""') + '"'
-        if t.id in _AS_TEXT:
-            exprs.append(f"CAST(#{i + 1} AS VARCHAR) AS {quoted}")
-        elif _awkward(t):
-            exprs.append(f"CAST(to_json(#{i + 1}) AS VARCHAR) AS {quoted}")
-            as_json.add(i)
-        else:
-            exprs.append(f"#{i + 1} AS {quoted}")
-    if as_json or any(e.startswith("CAST") for e in exprs):
-        rel = rel.project(", ".join(exprs))
-    table = rel.to_arrow_table()
-    columns: dict[int, Any] = {}
-    for i in range(table.num_columns):
-        col = table.column(i)
-        t = col.type
-        if i in as_json:
-            columns[i] = pd.Series([None if v is None else json.loads(v) for v in col.to_pylist()], dtype=object)
-        elif pa.types.is_integer(t):
-            columns[i] = col.to_pandas(types_mapper=lambda _t: int_dtypes.get(_t, pd.Int64Dtype()))
-        elif pa.types.is_nested(t):
-            columns[i] = pd.Series(_pylist(col), dtype=object)
-        else:
-            columns[i] = col.to_pandas()
-    df = pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows))
-    df.columns = names
-    return df
-
-
-def _pylist(col: pa.ChunkedArray) -> list[Any]:
-    """A nested column's values as Python values, maps as dicts (as lists of pairs when their
-    keys cannot be dict keys)."""
-    try:
-        return col.to_pylist(maps_as_pydicts="strict")
-    except (TypeError, KeyError, ValueError):
-        return col.to_pylist()
 
 
 def _first_by(data: Mapping[str, list[Any]], key: list[str], order: str) -> Mapping[str, list[Any]]:

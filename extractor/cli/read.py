@@ -1,0 +1,78 @@
+"""``extract export`` (every event as JSONL, CSV or Parquet) and ``extract stats``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from extractor.cli.context import Ctx, common_options, output_options, output_target
+from extractor.cli.outputs import output_file, stdout, stdout_console, stdout_plain, writing
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl",
+              show_default=True, help="JSONL records of the fact contract, or flat rows as CSV or Parquet.")
+@output_options("Write to FILE instead of stdout (required for parquet).")
+@common_options
+@click.pass_obj
+def export(obj: Ctx, fmt: str, output: Path | None, force: bool, follow_symlinks: bool) -> None:
+    """Export every event (changes and observations), sorted by date, doc and kind."""
+    if fmt == "parquet" and output is None:
+        raise click.UsageError("--format parquet needs --output FILE")
+    shown, output = output, output_target(obj, output, force, follow_symlinks)
+    with obj.open(read_only=True) as db:
+        if fmt == "jsonl":
+            if output is None:
+                with writing(None):
+                    n = db.write_jsonl(stdout())
+            else:
+                with output_file(output) as fh:
+                    n = db.write_jsonl(fh)
+        else:
+            df = db.events()
+            n = len(df)
+            if output is None:
+                with writing(None):
+                    df.to_csv(stdout(), index=False)
+            else:
+                with output_file(output, "wb" if fmt == "parquet" else "w") as fh:
+                    if fmt == "csv":
+                        df.to_csv(fh, index=False)
+                    else:
+                        df.to_parquet(fh, index=False)
+    obj.info(f"{n} events exported" + (f" to {shown}" if shown else ""))
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (numbers as numbers).")
+@common_options
+@click.pass_obj
+def stats(obj: Ctx, as_json: bool) -> None:
+    """Sources, events per kind, unresolved rows per document, and errors."""
+    from extractor.api import stats_already
+    from extractor.render import frame_records, plain_frame, print_frame
+
+    tables = stats_already(obj.db)  # as the last writer left them: no DuckDB to load
+    if tables is None:
+        with obj.open(read_only=True) as db:
+            tables = db.stats_rows()  # plain rows: the same text as frames, without loading pandas
+    if as_json:
+        import json
+
+        text = json.dumps({k: frame_records(v) for k, v in tables.items()}, indent=2, ensure_ascii=False)
+        with writing(None):
+            stdout().write(text + "\n")
+        return
+    if stdout_plain():  # to a pipe or file: the same text, mostly without loading rich
+        texts = [plain_frame(df, title=name, empty=f"no {name}") for name, df in tables.items()]
+        if all(t is not None for t in texts):
+            with writing(None):
+                stdout().write("".join(t for t in texts if t is not None))
+            return
+    from rich.console import Console
+
+    out = stdout_console(highlight=False, width=max(100, Console().width))
+    with writing(None):
+        for name, df in tables.items():
+            print_frame(out, df, title=name, empty=f"no {name}")
