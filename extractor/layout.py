@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from extractor.blocks import Table
 from extractor.normalize import strip_markup
+from extractor.placements import Placement, Placements
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +59,8 @@ class HeadingEntry:
     observed_at: str = ""  # the source's date (not stored: known from the source)
 
 
-# One recorded change of a LayoutMemory: ("t", LayoutEntry, new), ("h", HeadingEntry, new)
-# or ("c", old_doc, new_doc) for a rename carried over.
+# One recorded change of a LayoutMemory: ("t", LayoutEntry, new), ("h", HeadingEntry, new),
+# ("i", Placement, new) or ("c", old_doc, new_doc) for a rename carried over.
 Op = tuple[object, ...]
 
 # How far (in document lines) a heading or table seen in another version of the document
@@ -80,6 +81,7 @@ class LayoutMemory:
     _seen: set[tuple[object, ...]] = field(default_factory=set)
     new_tables: list[LayoutEntry] = field(default_factory=list)
     new_headings: list[HeadingEntry] = field(default_factory=list)
+    includes: Placements = field(default_factory=Placements)  # where include files are included
     # When a list, every change is also appended here as an op that ``replay`` can apply to
     # another memory: the file ingest rebuilds its memory this way, in input order.
     ops: list[Op] | None = None
@@ -123,6 +125,11 @@ class LayoutMemory:
         if new:
             self.new_headings.append(entry)
 
+    def add_placement(self, p: Placement, *, new: bool = True) -> None:
+        if self.ops is not None:
+            self.ops.append(("i", p, new))
+        self.includes.add(p, new=new)
+
     def carry(self, old: str, new: str) -> None:
         """A renamed document keeps its remembered tables and headings under its new path."""
         if self.ops is not None:
@@ -145,6 +152,8 @@ class LayoutMemory:
                 self.add_table(op[1], new=op[2])  # type: ignore[arg-type]
             elif op[0] == "h":
                 self.add_heading(op[1], new=op[2])  # type: ignore[arg-type]
+            elif op[0] == "i":
+                self.add_placement(op[1], new=op[2])  # type: ignore[arg-type]
             else:
                 self.carry(op[1], op[2])  # type: ignore[arg-type]
 
@@ -152,7 +161,8 @@ class LayoutMemory:
         """An independent copy (entries are immutable and shared); not recording ops."""
         tables: dict[str, list[LayoutEntry]] = defaultdict(list, {k: list(v) for k, v in self.tables.items()})
         headings: dict[str, list[HeadingEntry]] = defaultdict(list, {k: list(v) for k, v in self.headings.items()})
-        return LayoutMemory(tables, headings, set(self._seen), list(self.new_tables), list(self.new_headings))
+        return LayoutMemory(tables, headings, set(self._seen), list(self.new_tables), list(self.new_headings),
+                            self.includes.copy())
 
     def has_doc(self, doc: str) -> bool:
         return bool(self.tables.get(doc))
@@ -188,6 +198,13 @@ class LayoutMemory:
             stack = [s for s in stack if s[0] < h.level]
             stack.append((h.level, h.text))
         return stack
+
+    def include_scope(self, doc: str, observed_at: str, side: str) -> list[tuple[int, str]]:
+        """The headings of the place ``doc`` is included at, for a view of it at ``observed_at``
+        (``side``): the one heading path every host in effect agrees on, else none
+        (``extractor.placements``)."""
+        paths = {p.headings for p in self.includes.in_effect(doc, observed_at, side)}
+        return list(next(iter(paths))) if len(paths) == 1 else []
 
     def headings_for_header(self, doc: str, header: list[str], line_no: int,
                             source_id: str = "", observed_at: str | None = None) -> list[tuple[int, str]]:

@@ -54,6 +54,8 @@ def extract(prep: Prepared, memory: LayoutMemory, cache: RunCache) -> Extracted:
                     blk.headings = list(shared[1])
                 elif not whole and not _scope(blk, memory, sid, prep, unresolved):
                     continue
+                else:
+                    _place(blk, memory, prep.source.meta.observed_at)
                 if side == "before" and first is not None and first.kind == " ":
                     scoped[id(first)] = (getattr(blk, "header", None), blk.headings)
                 if isinstance(blk, Table) and blk.header is None:
@@ -127,6 +129,14 @@ def _plausible(prep: Prepared, blk: Block, facts: list[Fact], unresolved: list[d
             seen.add(id(f.line))
             unresolved.append(_unresolved_row(prep, blk, f.line, len(split_row(f.line.text)), reason))
     return out
+
+
+def _place(blk: Block, memory: LayoutMemory, observed_at: str) -> None:
+    """Give a block of an include file the headings of the place it is included at
+    (``LayoutMemory.include_scope``), above its own."""
+    outer = memory.include_scope(blk.doc, observed_at, blk.side)
+    if outer:
+        blk.headings = outer + blk.headings
 
 
 def _own_scope(blk: Block) -> bool:
