@@ -1,0 +1,121 @@
+"""Where a table's scope comes from: include placements, one scope per unchanged row, scope
+written inside labels, rows never dropped without a word, patches whose hunks disagree with
+their counts.
+
+FACTS.md: "An include file takes the scope of the place it is included"; a context line is an
+observation (never a change); sovereign regions and data zones; "never dropped silently".
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from helpers import OPENAI, RETIREMENTS, changes, hunk, ingest_changes, observations, report, ret
+
+import extractor
+
+INCLUDE = OPENAI + "includes/retirement/models.md"
+INCLUDE_LINE = "[!INCLUDE [Current models](../includes/retirement/models.md)]"
+HEADER = """
+     | Model | Version | Retirement date | Suggested replacements |
+     |---|---|---|---|"""
+ROWS = """
+     | `gpt-4o` | 2024-05-13 | No earlier than June 30, 2025 | `gpt-4.1` |
+     | `o1` | 2024-12-17 | No earlier than July 15, 2025 | `o3` |"""
+
+
+def _status(db: extractor.Extractor) -> list[tuple[str, str, str]]:
+    """(date, model, lifecycle_status) of every lifecycle observation and change."""
+    return sorted((r["observed_at"], r["subject"]["model"], r["new"] or r["old"]) for r in db.records()
+                  if r["attribute"] == "lifecycle_status")
+
+
+# --- include placements ------------------------------------------------------------------------
+
+HOST_DAY1 = hunk(f"""
+     ## Current models
+     .
+     {INCLUDE_LINE}
+     .
+     ## Deprecated models
+     .
+     Models listed here are deprecated.
+""", old=40)
+INC_DAY1 = hunk(HEADER + """
+    -| `gpt-4o` | 2024-05-13 | No earlier than June 30, 2025 | `gpt-4.1` |
+    +| `gpt-4o` | 2024-05-13 | No earlier than July 30, 2025 | `gpt-4.1` |
+     | `o1` | 2024-12-17 | No earlier than July 15, 2025 | `o3` |
+""", old=1)
+HOST_DAY2 = hunk(f"""
+     ## Current models
+     .
+    -{INCLUDE_LINE}
+    -.
+     ## Deprecated models
+     .
+    +{INCLUDE_LINE}
+    +.
+     Models listed here are deprecated.
+""", old=40)
+INC_DAY3 = hunk(HEADER + """
+     | `gpt-4o` | 2024-05-13 | No earlier than July 30, 2025 | `gpt-4.1` |
+    -| `o1` | 2024-12-17 | No earlier than July 15, 2025 | `o3` |
+    +| `o1` | 2024-12-17 | No earlier than August 15, 2025 | `o3` |
+""", old=1)
+MOVED_CHANGES = [
+    ("retirement", ret("gpt-4o", "2024-05-13"), "retirement_date", "changed", "2025-06-30", "2025-07-30",
+     "no-earlier-than"),
+    ("retirement", ret("o1", "2024-12-17"), "retirement_date", "changed", "2025-07-15", "2025-08-15",
+     "no-earlier-than"),
+]
+MOVED_STATUS = [("2025-05-01", "gpt-4o", "current"), ("2025-05-01", "o1", "current"),
+                ("2025-05-03", "gpt-4o", "deprecated"), ("2025-05-03", "o1", "deprecated")]
+
+
+def _moved_reports(tmp_path: Path) -> list[Path]:
+    return [report(tmp_path, "2025-05-01", [(RETIREMENTS, "modified", HOST_DAY1), (INCLUDE, "modified", INC_DAY1)]),
+            report(tmp_path, "2025-05-02", [(RETIREMENTS, "modified", HOST_DAY2)]),
+            report(tmp_path, "2025-05-03", [(INCLUDE, "modified", INC_DAY3)])]
+
+
+def test_an_include_moved_under_a_new_heading_scopes_its_rows_from_then_on(tmp_path: Path) -> None:
+    db, ch = ingest_changes(tmp_path, *_moved_reports(tmp_path))
+    assert ch == MOVED_CHANGES  # the move itself is no event; the rows keep their own changes
+    assert _status(db) == MOVED_STATUS
+
+
+def test_include_placements_give_the_same_facts_whatever_the_ingest_order(tmp_path: Path) -> None:
+    paths = _moved_reports(tmp_path)
+    db = extractor.connect(tmp_path / "reverse.duckdb")
+    for p in reversed(paths):  # one run per file, latest first
+        assert db.ingest([p]).ok
+    assert changes(db) == MOVED_CHANGES
+    assert _status(db) == MOVED_STATUS
+
+
+PAGE_TABLE_CUT = hunk("""
+     ## Current models
+     .
+    -| Model | Version | Retirement date | Suggested replacements |
+    -|---|---|---|---|
+    -| `gpt-4o` | 2024-05-13 | No earlier than June 30, 2025 | `gpt-4.1` |
+    -| `o1` | 2024-12-17 | No earlier than July 15, 2025 | `o3` |
+    +""" + INCLUDE_LINE + """
+     .
+     ## Deprecated models
+""", old=40)
+INCLUDE_NEW = hunk("""
+    +| Model | Version | Retirement date | Suggested replacements |
+    +|---|---|---|---|
+    +| `gpt-4o` | 2024-05-13 | No earlier than June 30, 2025 | `gpt-4.1` |
+    +| `o1` | 2024-12-17 | No earlier than July 15, 2025 | `o3` |
+""", old=0, new=1)
+
+
+def test_a_table_moved_from_a_page_into_an_include_gives_no_events(tmp_path: Path) -> None:
+    db, ch = ingest_changes(tmp_path, ("2025-05-01", [(RETIREMENTS, "modified", PAGE_TABLE_CUT),
+                                                      (INCLUDE, "added", INCLUDE_NEW)]))
+    assert ch == []
+    moved = db.sql("SELECT doc, moved_to, count(*) AS n FROM events WHERE change = 'moved' GROUP BY ALL")
+    assert moved.to_dict("records") == [{"doc": RETIREMENTS, "moved_to": INCLUDE, "n": 6}]
