@@ -8,10 +8,9 @@ observation (never a change); sovereign regions and data zones; "never dropped s
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from helpers import OPENAI, RETIREMENTS, changes, hunk, ingest_changes, observations, report, ret
+from helpers import OPENAI, RETIREMENTS, changes, hunk, ingest_changes, report, ret
 
 import extractor
 
@@ -119,3 +118,45 @@ def test_a_table_moved_from_a_page_into_an_include_gives_no_events(tmp_path: Pat
     assert ch == []
     moved = db.sql("SELECT doc, moved_to, count(*) AS n FROM events WHERE change = 'moved' GROUP BY ALL")
     assert moved.to_dict("records") == [{"doc": RETIREMENTS, "moved_to": INCLUDE, "n": 6}]
+
+
+# --- one scope per unchanged row ---------------------------------------------------------------
+
+QH = """
+     | Model | Tier | Quota Limit in tokens per minute (TPM) | Requests per minute |
+     |---|---|---|---|"""
+
+
+def _quota_table(heading: str) -> str:
+    """The table at lines 100-106 under ``heading``, shown whole with one row changed."""
+    return hunk(f"""
+     ### {heading}
+     .""" + QH + """
+     | `o3-mini` | Enterprise agreement | 10 M | 1 K |
+    -| `o3-mini` | Default | 1 M | 100 |
+    +| `o3-mini` | Default | 2 M | 200 |
+""", old=100)
+
+
+# rows only, the heading and header just outside the hunk; the hunk opens on an added row
+ROWS_ONLY = hunk("""
+    +| `o4-mini` | Enterprise agreement | 10 M | 1 K |
+     | `o3-mini` | Enterprise agreement | 10 M | 1 K |
+""", old=104)
+
+
+def test_unchanged_rows_under_a_heading_outside_the_hunk_get_one_scope(tmp_path: Path) -> None:
+    """The document's versions nearest in time to the two views disagree on the heading above
+    the table (a day before: data zone; a day after: global). The unchanged row keeps one
+    scope on both sides: no removed/added pair, only the added row's facts."""
+    from helpers import QUOTAS, q
+
+    db, ch = ingest_changes(tmp_path, ("2025-06-01", [(QUOTAS, "modified", _quota_table("o-series data zone standard"))]),
+                            ("2025-06-02", [(QUOTAS, "modified", ROWS_ONLY)]),
+                            ("2025-06-03", [(QUOTAS, "modified", _quota_table("o-series global standard"))]))
+    day2 = sorted((r["change"], r["subject"]["model"], r["subject"]["deployment_type"], r["attribute"])
+                  for r in db.records() if r["observed_at"] == "2025-06-02")
+    assert day2 == [("added", "o4-mini", "data-zone-standard", "rpm"), ("added", "o4-mini", "data-zone-standard", "tpm"),
+                    ("unchanged", "o3-mini", "data-zone-standard", "rpm"),
+                    ("unchanged", "o3-mini", "data-zone-standard", "tpm")]
+    assert [c for c in ch if c[1] == q("o3-mini", "global-standard", "enterprise")] == []
