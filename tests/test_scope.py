@@ -160,3 +160,73 @@ def test_unchanged_rows_under_a_heading_outside_the_hunk_get_one_scope(tmp_path:
                     ("unchanged", "o3-mini", "data-zone-standard", "rpm"),
                     ("unchanged", "o3-mini", "data-zone-standard", "tpm")]
     assert [c for c in ch if c[1] == q("o3-mini", "global-standard", "enterprise")] == []
+
+
+# --- scope written inside labels; rows never dropped without a word ------------------------------
+
+GOV = OPENAI + "azure-government.md"
+GOV_TABLE = hunk("""
+     ## Standard deployment model availability
+     .
+    +| **Region** | **o3-mini USGov DataZone** | **gpt-4o**, **2024-11-20** |
+    +|---|:---:|:---:|
+    +| usgovarizona | ✅ | ✅ |
+    +| usgovvirginia | ✅ | - |
+    +| USGov DataZone | ✅ | - |
+""", old=30)
+
+
+def test_a_data_zone_written_in_a_column_label_is_scope_not_name(tmp_path: Path) -> None:
+    from helpers import av
+
+    _db, ch = ingest_changes(tmp_path, ("2025-06-01", [(GOV, "modified", GOV_TABLE)]))
+    dz = "data-zone-standard"
+    assert ch == sorted([
+        ("region_availability", av("o3-mini", "usgovarizona", dz), "available", "added", None, True, None),
+        ("region_availability", av("o3-mini", "usgovvirginia", dz), "available", "added", None, True, None),
+        ("region_availability", av("gpt-4o", "usgovarizona", "standard", "2024-11-20"), "available", "added",
+         None, True, None),
+    ], key=repr)
+
+
+MODELS_DOC = OPENAI + "concepts/models.md"
+STATE_ROWS = hunk("""
+     | Region | **gpt-4o**, **2024-11-20** |
+     |---|:---:|
+     | Arizona | ✅ |
+    +| Virginia | ✅ |
+""", old=120)
+
+
+def test_a_region_row_no_heading_makes_readable_is_unresolved_with_its_reason(tmp_path: Path) -> None:
+    """``Arizona`` names a region only under an Azure Government heading; none is known here:
+    the rows are kept as unresolved, with the reason, not dropped."""
+    db, ch = ingest_changes(tmp_path, ("2025-06-01", [(MODELS_DOC, "modified", STATE_ROWS)]))
+    assert ch == []
+    rows = db.sql("SELECT side, text, reason FROM unresolved ORDER BY side, doc_line").to_dict("records")
+    why = "a row of a region_availability table gave no fact"
+    assert rows == [{"side": "after", "text": "| Arizona | ✅ |", "reason": why},
+                    {"side": "after", "text": "| Virginia | ✅ |", "reason": why},
+                    {"side": "before", "text": "| Arizona | ✅ |", "reason": why}]
+
+
+def test_the_same_rows_under_a_government_heading_seen_elsewhere_give_facts(tmp_path: Path) -> None:
+    from helpers import av
+
+    heading = hunk("""
+     ## Azure Government regions
+     .
+     The following models are available in Azure Government.
+     .
+     | Region | **gpt-4o**, **2024-11-20** |
+     |---|:---:|
+     | Arizona | ✅ |
+    -| Texas | ✅ |
+""", old=114)
+    db, ch = ingest_changes(tmp_path, ("2025-05-01", [(MODELS_DOC, "modified", heading)]),
+                            ("2025-06-01", [(MODELS_DOC, "modified", STATE_ROWS)]))
+    assert ch == [("region_availability", av("gpt-4o", "usgovtexas", None, "2024-11-20"), "available", "removed",
+                   True, None, None),
+                  ("region_availability", av("gpt-4o", "usgovvirginia", None, "2024-11-20"), "available", "added",
+                   None, True, None)]
+    assert db.sql("SELECT count(*) AS n FROM unresolved")["n"][0] == 0

@@ -21,7 +21,7 @@ from extractor.diff.model import DiffLine
 from extractor.ingest.caches import RunCache
 from extractor.ingest.prepare import SIDES, ParsedDoc, Prepared
 from extractor.layout import LayoutMemory, header_key
-from extractor.normalize import implausible_subject
+from extractor.normalize import implausible_subject, is_quantity_cell
 from extractor.recognisers import Fact, Recogniser
 from extractor.semdiff import Event, carry_moves, diff_facts
 
@@ -42,7 +42,9 @@ def extract(prep: Prepared, memory: LayoutMemory, cache: RunCache) -> Extracted:
         for blk in _scoped_blocks(prep, doc, memory, unresolved):
             rec = prep.claims.of(blk)
             if rec is not None:
-                facts[blk.side].extend(_plausible(prep, blk, block_facts(rec, blk, cache), unresolved))
+                got = block_facts(rec, blk, cache)
+                _unread_rows(prep, blk, rec.kind, got, unresolved)
+                facts[blk.side].extend(_plausible(prep, blk, got, unresolved))
         events.extend(diff_facts(doc.diff.doc, facts["before"], facts["after"]))
     removed_docs = {s.doc for s in prep.source.sections if s.status == "removed"}
     removed_docs |= {s.old_doc for s in prep.source.sections if s.old_doc}
@@ -179,6 +181,22 @@ def _place(blk: Block, memory: LayoutMemory, observed_at: str) -> None:
     outer = memory.include_scope(blk.doc, observed_at, blk.side)
     if outer:
         blk.headings = outer + blk.headings
+
+
+def _unread_rows(prep: Prepared, blk: Block, kind: str, facts: list[Fact], unresolved: list[dict[str, Any]]) -> None:
+    """Rows of a claimed table that state something (a ✅, a quantity) but gave no fact
+    become unresolved rows with the reason: nothing inside a claimed block is dropped
+    without a word (FACTS.md)."""
+    if not isinstance(blk, Table) or blk.header is None:
+        return
+    read = {id(f.line) for f in facts}
+    for r in blk.rows:
+        if id(r.line) not in read and any(_states(c) for c in r.cells[1:]):
+            unresolved.append(_unresolved_row(prep, blk, r.line, len(r.cells), f"a row of a {kind} table gave no fact"))
+
+
+def _states(cell: str) -> bool:
+    return "✅" in cell or is_quantity_cell(cell)
 
 
 def _own_scope(blk: Block) -> bool:
