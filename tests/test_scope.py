@@ -230,3 +230,85 @@ def test_the_same_rows_under_a_government_heading_seen_elsewhere_give_facts(tmp_
                   ("region_availability", av("gpt-4o", "usgovvirginia", None, "2024-11-20"), "available", "added",
                    None, True, None)]
     assert db.sql("SELECT count(*) AS n FROM unresolved")["n"][0] == 0
+
+
+# --- patches whose hunks disagree with their counts -------------------------------------------
+
+PATCH_HEAD = """From 1111111111111111111111111111111111111111 Mon Sep 17 00:00:00 2001
+From: A <a@example.com>
+Date: Mon, 3 Mar 2025 10:00:00 +0000
+Subject: [PATCH] quotas
+
+---
+diff --git a/articles/ai-services/openai/quotas-limits.md b/articles/ai-services/openai/quotas-limits.md
+--- a/articles/ai-services/openai/quotas-limits.md
++++ b/articles/ai-services/openai/quotas-limits.md
+"""
+# line 10: a hunk whose counts (4 lines) stop before its changed row
+BAD_HUNK = """@@ -10,4 +10,4 @@ intro
+ ### o-series global standard
+.
+ |Model|Tier| Quota Limit in tokens per minute (TPM) | Requests per minute |
+ |---|---|:---:|:---:|
+-| `o1` | Enterprise agreement | 30 M | 5 K |
++| `o1` | Enterprise agreement | 40 M | 5 K |
+""".replace("\n.\n", "\n \n")
+# line 17: a good hunk
+GOOD_HUNK = """@@ -30,5 +30,5 @@ intro
+ ### gpt-4o global standard
+.
+ |Model|Tier| Quota Limit in tokens per minute (TPM) | Requests per minute |
+ |---|---|:---:|:---:|
+-| `gpt-4o` | Default | 3 M | 500 |
++| `gpt-4o` | Default | 4 M | 500 |
+""".replace("\n.\n", "\n \n")
+
+
+def test_a_hunk_longer_than_its_counts_is_an_error_and_the_rest_of_the_patch_loads(tmp_path: Path) -> None:
+    from helpers import QUOTAS, q
+
+    path = tmp_path / "bad.patch"
+    path.write_text(PATCH_HEAD + BAD_HUNK + GOOD_HUNK, encoding="utf-8")
+    db = extractor.connect(tmp_path / "x.duckdb")
+    res = db.ingest([path])
+    assert [(p, line, msg) for p, line, msg in res.failed] == [
+        (str(path), 10, f"{QUOTAS}: unreadable hunk: Hunk is longer than expected")]
+    assert changes(db) == [("quota", q("gpt-4o", "global-standard", "default"), "tpm", "changed", 3000000, 4000000,
+                            None)]
+
+
+def test_a_patch_cut_mid_line_is_an_error_and_its_last_hunk_is_left_out(tmp_path: Path) -> None:
+    from helpers import QUOTAS, q
+
+    path = tmp_path / "cut.patch"
+    whole = BAD_HUNK.replace("-10,4 +10,4", "-10,5 +10,5")  # its counts right, its last line cut
+    path.write_text(PATCH_HEAD + GOOD_HUNK + whole.replace("40 M | 5 K |\n", "40"), encoding="utf-8")
+    db = extractor.connect(tmp_path / "x.duckdb")
+    res = db.ingest([path])
+    assert sorted((line, msg) for _p, line, msg in res.failed) == [
+        (17, f"{QUOTAS}: unreadable hunk: Hunk is shorter than expected"),
+        (23, "the patch ends mid-line: its last line is cut, the hunk it belongs to is left out")]
+    assert changes(db) == [("quota", q("gpt-4o", "global-standard", "default"), "tpm", "changed", 3000000, 4000000,
+                            None)]
+
+
+# --- the check over an export ------------------------------------------------------------------
+
+def test_the_scope_check_finds_a_removed_added_pair_on_unchanged_lines(tmp_path: Path) -> None:
+    from extractor.checks import scope_flips
+
+    src = tmp_path / "r.md"
+    src.write_text("x\n | `o1` | Default | 3 M | 500 |\n+| `o3` | Default | 3 M | 500 |\n", encoding="utf-8")
+
+    def rec(change: str, dtype: str, line: int) -> dict[str, object]:
+        return {"kind": "quota", "observed_at": "2025-06-02", "doc": "d.md", "attribute": "tpm", "change": change,
+                "subject": {"model": "o1", "deployment_type": dtype, "tier": "default"},
+                "old": 3000000 if change == "removed" else None, "new": 3000000 if change == "added" else None,
+                "source": {"file": "r.md", "line": line}}
+
+    flips = list(scope_flips([rec("removed", "data-zone-standard", 2), rec("added", "global-standard", 2)], [tmp_path]))
+    assert [(r["subject"]["deployment_type"], a["subject"]["deployment_type"]) for r, a in flips] == [
+        ("data-zone-standard", "global-standard")]
+    # an added line is a real change: no flip
+    assert list(scope_flips([rec("removed", "data-zone-standard", 2), rec("added", "global-standard", 3)],
+                            [tmp_path])) == []
