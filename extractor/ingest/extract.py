@@ -38,18 +38,26 @@ def extract(prep: Prepared, memory: LayoutMemory, cache: RunCache) -> Extracted:
     events: list[Event] = []
     unresolved: list[dict[str, Any]] = []
     for doc in prep.docs:
-        facts: dict[str, list[Fact]] = {"before": [], "after": []}
-        for blk in _scoped_blocks(prep, doc, memory, unresolved):
-            rec = prep.claims.of(blk)
-            if rec is not None:
-                got = block_facts(rec, blk, cache)
-                _unread_rows(prep, blk, rec.kind, got, unresolved)
-                facts[blk.side].extend(_plausible(prep, blk, got, unresolved))
+        facts = doc_facts(prep, doc, memory, cache, unresolved)
         events.extend(diff_facts(doc.diff.doc, facts["before"], facts["after"]))
     removed_docs = {s.doc for s in prep.source.sections if s.status == "removed"}
     removed_docs |= {s.old_doc for s in prep.source.sections if s.old_doc}
     events = carry_moves(events, {d for d in removed_docs if d})
     return Extracted(events, unresolved)
+
+
+def doc_facts(prep: Prepared, doc: ParsedDoc, memory: LayoutMemory, cache: RunCache,
+              unresolved: list[dict[str, Any]]) -> dict[str, list[Fact]]:
+    """The facts of both views of one document; every row of a claimed block that states
+    something gives facts or an unresolved row (added to ``unresolved``) with the reason."""
+    facts: dict[str, list[Fact]] = {"before": [], "after": []}
+    for blk in _scoped_blocks(prep, doc, memory, unresolved):
+        rec = prep.claims.of(blk)
+        if rec is not None:
+            got = block_facts(rec, blk, cache)
+            _unread_rows(prep, blk, rec.kind, got, unresolved)
+            facts[blk.side].extend(_plausible(prep, blk, got, unresolved))
+    return facts
 
 
 def _scoped_blocks(prep: Prepared, doc: ParsedDoc, memory: LayoutMemory,
@@ -191,11 +199,12 @@ def _unread_rows(prep: Prepared, blk: Block, kind: str, facts: list[Fact], unres
         return
     read = {id(f.line) for f in facts}
     for r in blk.rows:
-        if id(r.line) not in read and any(_states(c) for c in r.cells[1:]):
+        if id(r.line) not in read and any(states(c) for c in r.cells[1:]):
             unresolved.append(_unresolved_row(prep, blk, r.line, len(r.cells), f"a row of a {kind} table gave no fact"))
 
 
-def _states(cell: str) -> bool:
+def states(cell: str) -> bool:
+    """A cell that states something a kind reads: a ✅ or a quantity."""
     return "✅" in cell or is_quantity_cell(cell)
 
 
