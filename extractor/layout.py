@@ -11,11 +11,13 @@ column count. What still cannot be resolved is reported as unresolved by the cal
 from __future__ import annotations
 
 import json
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from extractor.blocks import Table
 from extractor.normalize import strip_markup
@@ -74,6 +76,43 @@ NEAR_TABLE = 30
 LINE_SLACK = 4
 
 
+class _ByLine:
+    """Items kept sorted by document line, for the lookups near a line (time linear in the
+    hunks of a section, not quadratic: a section of 2,000 hunks looks at a few entries each)."""
+
+    __slots__ = ("items", "lines")
+
+    def __init__(self) -> None:
+        self.lines: list[int] = []
+        self.items: list[Any] = []
+
+    def add(self, line: int, item: Any) -> None:
+        i = bisect_right(self.lines, line)
+        self.lines.insert(i, line)
+        self.items.insert(i, item)
+
+    def window(self, lo: float, hi: float) -> list[Any]:
+        """The items on lines ``lo`` to ``hi`` (both included)."""
+        return self.items[bisect_left(self.lines, lo):bisect_right(self.lines, hi)]
+
+    def nearest(self, line: int, slack: int) -> list[Any]:
+        """The items on or above ``line`` no more than ``slack`` lines further than the nearest
+        of them; where none lies above, the same below."""
+        j = bisect_right(self.lines, line)
+        if j:
+            return self.window(self.lines[j - 1] - slack, line)
+        if not self.lines:
+            return []
+        return self.window(line, self.lines[0] + slack)
+
+
+def _index(index: dict[Any, _ByLine], key: Any, line: int, item: Any) -> None:
+    got = index.get(key)
+    if got is None:
+        got = index[key] = _ByLine()
+    got.add(line, item)
+
+
 @dataclass
 class LayoutMemory:
     tables: dict[str, list[LayoutEntry]] = field(default_factory=lambda: defaultdict(list))
@@ -88,6 +127,26 @@ class LayoutMemory:
     # new_tables by source: (entries indexed, the last of them, the index); see new_tables_of
     _new_index: tuple[int, LayoutEntry | None, dict[str, list[LayoutEntry]]] | None = field(
         default=None, repr=False, compare=False)
+    # the tables and headings by line: per (doc, header key), (doc, column count), (doc, column
+    # count, the start of the lead) and per doc
+    _by_key: dict[tuple[str, tuple[str, ...]], _ByLine] = field(default_factory=dict, repr=False, compare=False)
+    _by_ncols: dict[tuple[str, int], _ByLine] = field(default_factory=dict, repr=False, compare=False)
+    _by_lead: dict[tuple[str, int, str], _ByLine] = field(default_factory=dict, repr=False, compare=False)
+    _heads: dict[str, _ByLine] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for entries in self.tables.values():
+            for e in entries:
+                self._index_table(e)
+        for hs in self.headings.values():
+            for h in hs:
+                _index(self._heads, h.doc, h.line_no, h)
+
+    def _index_table(self, e: LayoutEntry) -> None:
+        _index(self._by_key, (e.doc, e.key), e.line_no, e)
+        _index(self._by_ncols, (e.doc, e.ncols), e.line_no, e)
+        if e.lead:
+            _index(self._by_lead, (e.doc, e.ncols, _lead_key(e.lead)), e.line_no, e)
 
     def new_tables_of(self, source_id: str) -> list[LayoutEntry]:
         """The entries of ``new_tables`` that ``source_id`` taught, through an index that
@@ -111,6 +170,7 @@ class LayoutMemory:
             return
         self._seen.add(k)
         self.tables[entry.doc].append(entry)
+        self._index_table(entry)
         if new:
             self.new_tables.append(entry)
 
@@ -122,6 +182,7 @@ class LayoutMemory:
             return
         self._seen.add(k)
         self.headings[entry.doc].append(entry)
+        _index(self._heads, entry.doc, entry.line_no, entry)
         if new:
             self.new_headings.append(entry)
 
@@ -176,9 +237,9 @@ class LayoutMemory:
         shows any, else the version observed nearest in time to ``observed_at`` (then the
         one whose heading lies nearest). Versions are never mixed: a document restructured
         months later has other headings at these lines."""
-        above = [h for h in self.headings.get(doc, ())
-                 if line_no - NEAR_HEADING <= h.line_no < line_no
-                 and (h.source_id != source_id or h.side == side)]
+        near = self._heads.get(doc)
+        above = [h for h in (near.window(line_no - NEAR_HEADING, line_no - 1) if near else ())
+                 if h.source_id != source_id or h.side == side]
         if not above:
             return []
         versions: dict[tuple[str, str], list[HeadingEntry]] = defaultdict(list)
@@ -214,8 +275,12 @@ class LayoutMemory:
         a remembered entry is used only when it lies nearer to this table than half the
         gap to the next table of that header in the same source.
         """
-        key = header_key(tuple(header))
-        same = [e for e in self.tables.get(doc, ()) if e.key == key]
+        index = self._by_key.get((doc, header_key(tuple(header))))
+        if index is None:
+            return []
+        # only tables this near matter: a farther one of this source halves no gap below the limit
+        reach = 2 * (NEAR_TABLE + 1)
+        same = index.window(line_no - reach, line_no + reach)
         others = [abs(e.line_no - line_no) for e in same
                   if e.source_id == source_id and e.line_no != line_no]
         limit = min(others) / 2 if others else float("inf")
@@ -234,17 +299,21 @@ class LayoutMemory:
         source, then the version observed nearest to ``observed_at``).
         """
         ncols = _row_width(table)
-        cands = [e for e in self.tables.get(table.doc, ()) if e.ncols == ncols]
-        if not cands:
+        index = self._by_ncols.get((table.doc, ncols))
+        if index is None:
             return None
         start = table.start_no
         section = table.section.strip()
         if section:
-            by_lead = [e for e in cands if e.lead and _same_line(e.lead, section)]
-            if by_lead:
-                cands = by_lead
-        above = [e for e in cands if e.line_no <= start]
-        return _nearest(above or cands, start, source_id, observed_at, table.side)
+            by_lead = self._by_lead.get((table.doc, ncols, _lead_key(section)))
+            if by_lead is not None:
+                led = _ByLine()
+                for e in by_lead.items:
+                    if _same_line(e.lead, section):
+                        led.add(e.line_no, e)
+                if led.items:
+                    index = led
+        return _nearest(index.nearest(start, LINE_SLACK), start, source_id, observed_at, table.side)
 
     # --- persistence -------------------------------------------------------------------
 
@@ -298,6 +367,11 @@ def _row_width(table: Table) -> int:
     if not widths:
         return 0
     return max(widths.items(), key=lambda kv: (kv[1], kv[0]))[0]
+
+
+def _lead_key(text: str) -> str:
+    """What two lines ``_same_line`` matches share: their first 8 characters, spaces squeezed."""
+    return " ".join(text.split())[:8]
 
 
 def _same_line(a: str, b: str) -> bool:
