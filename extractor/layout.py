@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -60,10 +59,6 @@ class HeadingEntry:
     side: str = "after"
     observed_at: str = ""  # the source's date (not stored: known from the source)
 
-
-# One recorded change of a LayoutMemory: ("t", LayoutEntry, new), ("h", HeadingEntry, new),
-# ("i", Placement, new) or ("c", old_doc, new_doc) for a rename carried over.
-Op = tuple[object, ...]
 
 # How far (in document lines) a heading or table seen in another version of the document
 # may lie from where it is looked for. Documents shift by a few lines between changes;
@@ -121,9 +116,6 @@ class LayoutMemory:
     new_tables: list[LayoutEntry] = field(default_factory=list)
     new_headings: list[HeadingEntry] = field(default_factory=list)
     includes: Placements = field(default_factory=Placements)  # where include files are included
-    # When a list, every change is also appended here as an op that ``replay`` can apply to
-    # another memory: the file ingest rebuilds its memory this way, in input order.
-    ops: list[Op] | None = None
     # new_tables by source: (entries indexed, the last of them, the index); see new_tables_of
     _new_index: tuple[int, LayoutEntry | None, dict[str, list[LayoutEntry]]] | None = field(
         default=None, repr=False, compare=False)
@@ -163,9 +155,7 @@ class LayoutMemory:
     # --- recording ---------------------------------------------------------------------
 
     def add_table(self, entry: LayoutEntry, *, new: bool = True) -> None:
-        if self.ops is not None:
-            self.ops.append(("t", entry, new))
-        k = ("t", entry.doc, entry.header, entry.line_no, entry.headings, entry.lead, entry.source_id, entry.side)
+        k = _table_seen(entry)
         if k in self._seen:
             return
         self._seen.add(k)
@@ -175,9 +165,7 @@ class LayoutMemory:
             self.new_tables.append(entry)
 
     def add_heading(self, entry: HeadingEntry, *, new: bool = True) -> None:
-        if self.ops is not None:
-            self.ops.append(("h", entry, new))
-        k = ("h", entry.doc, entry.line_no, entry.level, entry.text, entry.source_id, entry.side)
+        k = _heading_seen(entry)
         if k in self._seen:
             return
         self._seen.add(k)
@@ -187,39 +175,37 @@ class LayoutMemory:
             self.new_headings.append(entry)
 
     def add_placement(self, p: Placement, *, new: bool = True) -> None:
-        if self.ops is not None:
-            self.ops.append(("i", p, new))
         self.includes.add(p, new=new)
 
     def carry(self, old: str, new: str) -> None:
         """A renamed document keeps its remembered tables and headings under its new path."""
-        if self.ops is not None:
-            self.ops.append(("c", old, new))
         if self.has_doc(new):
             return
-        ops, self.ops = self.ops, None  # the op above stands for the adds below
-        try:
-            for e in list(self.tables.get(old, ())):
-                self.add_table(replace(e, doc=new))
-            for h in list(self.headings.get(old, ())):
-                self.add_heading(replace(h, doc=new))
-        finally:
-            self.ops = ops
+        for e in list(self.tables.get(old, ())):
+            self.add_table(replace(e, doc=new))
+        for h in list(self.headings.get(old, ())):
+            self.add_heading(replace(h, doc=new))
 
-    def replay(self, ops: Iterable[Op]) -> None:
-        """Apply ops recorded by another memory (see ``ops``), in order."""
-        for op in ops:
-            if op[0] == "t":
-                self.add_table(op[1], new=op[2])  # type: ignore[arg-type]
-            elif op[0] == "h":
-                self.add_heading(op[1], new=op[2])  # type: ignore[arg-type]
-            elif op[0] == "i":
-                self.add_placement(op[1], new=op[2])  # type: ignore[arg-type]
-            else:
-                self.carry(op[1], op[2])  # type: ignore[arg-type]
+    def forget(self, source_ids: set[str]) -> None:
+        """Drop what this memory learnt from ``source_ids`` since it was loaded (an input whose
+        preparing failed half-way); what was loaded stays, and so does what they carried
+        over to a renamed path (what other sources taught)."""
+        drop_t = {id(e) for e in self.new_tables if e.source_id in source_ids}
+        drop_h = {id(h) for h in self.new_headings if h.source_id in source_ids}
+        if drop_t or drop_h:
+            tables = {d: [e for e in v if id(e) not in drop_t] for d, v in self.tables.items()}
+            headings = {d: [h for h in v if id(h) not in drop_h] for d, v in self.headings.items()}
+            self.tables, self.headings = defaultdict(list, tables), defaultdict(list, headings)
+            self.new_tables = [e for e in self.new_tables if id(e) not in drop_t]
+            self.new_headings = [h for h in self.new_headings if id(h) not in drop_h]
+            self._seen = {_table_seen(e) for v in tables.values() for e in v}
+            self._seen |= {_heading_seen(h) for v in headings.values() for h in v}
+            self._by_key, self._by_ncols, self._by_lead, self._heads = {}, {}, {}, {}
+            self.__post_init__()
+        self.includes.forget(source_ids)
 
     def copy(self) -> LayoutMemory:
-        """An independent copy (entries are immutable and shared); not recording ops."""
+        """An independent copy (entries are immutable and shared)."""
         tables: dict[str, list[LayoutEntry]] = defaultdict(list, {k: list(v) for k, v in self.tables.items()})
         headings: dict[str, list[HeadingEntry]] = defaultdict(list, {k: list(v) for k, v in self.headings.items()})
         return LayoutMemory(tables, headings, set(self._seen), list(self.new_tables), list(self.new_headings),
@@ -330,6 +316,14 @@ class LayoutMemory:
                            tuple((int(a), str(b)) for a, b in json.loads(str(r["headings_json"]))),
                            str(r["lead"] or ""), str(r["source_id"]), str(r["observed_at"]),
                            str(r.get("side") or "after"))
+
+
+def _table_seen(e: LayoutEntry) -> tuple[object, ...]:
+    return ("t", e.doc, e.header, e.line_no, e.headings, e.lead, e.source_id, e.side)
+
+
+def _heading_seen(h: HeadingEntry) -> tuple[object, ...]:
+    return ("h", h.doc, h.line_no, h.level, h.text, h.source_id, h.side)
 
 
 def _when(observed_at: str, side: str) -> float:

@@ -97,6 +97,17 @@ class Placements:
         out._seen = set(self._seen)
         return out
 
+    def forget(self, source_ids: set[str]) -> None:
+        """Drop the sightings learnt from ``source_ids`` since loading (loaded ones stay)."""
+        drop = {p for p in self.new if p.source_id in source_ids}
+        if not drop:
+            return
+        self.by_include = defaultdict(list, {k: [p for p in v if p not in drop] for k, v in self.by_include.items()})
+        self.new = [p for p in self.new if p not in drop]
+        for sid in source_ids:
+            self._new_by.pop(sid, None)
+        self._seen -= drop
+
     def new_of(self, source_id: str) -> list[Placement]:
         return list(self._new_by.get(source_id, ()))
 
