@@ -312,3 +312,17 @@ def test_the_scope_check_finds_a_removed_added_pair_on_unchanged_lines(tmp_path:
     # an added line is a real change: no flip
     assert list(scope_flips([rec("removed", "data-zone-standard", 2), rec("added", "global-standard", 3)],
                             [tmp_path])) == []
+
+
+def test_a_data_zone_written_in_a_quota_model_cell_is_scope_not_name(tmp_path: Path) -> None:
+    from helpers import QUOTAS, q
+
+    rows = hunk("""
+     ### o-series global standard
+     .""" + QH + """
+     | `o3-mini` | Default | 5 M | 500 |
+    +| o3-mini USGov DataZone | Default | 1 M | 100 |
+""", old=100)
+    _db, ch = ingest_changes(tmp_path, ("2025-06-01", [(QUOTAS, "modified", rows)]))
+    assert ch == [("quota", q("o3-mini", "data-zone-standard", "default"), "rpm", "added", None, 100, None),
+                  ("quota", q("o3-mini", "data-zone-standard", "default"), "tpm", "added", None, 1000000, None)]
