@@ -326,3 +326,28 @@ def test_a_data_zone_written_in_a_quota_model_cell_is_scope_not_name(tmp_path: P
     _db, ch = ingest_changes(tmp_path, ("2025-06-01", [(QUOTAS, "modified", rows)]))
     assert ch == [("quota", q("o3-mini", "data-zone-standard", "default"), "rpm", "added", None, 100, None),
                   ("quota", q("o3-mini", "data-zone-standard", "default"), "tpm", "added", None, 1000000, None)]
+
+
+# --- the git walk learns placements from whole documents ------------------------------------------
+
+def test_a_walked_include_takes_the_heading_it_sits_under(tmp_path: Path) -> None:
+    from test_git_source import commit, init
+
+    page = ("# Retirements\n\n## Current models\n\n" + INCLUDE_LINE + "\n\n## Retired models\n\n"
+            "| Model | Version | Retirement date | Suggested replacements |\n|---|---|---|---|\n"
+            "| `ada` | 1 | June 14, 2024 | `gpt-4o` |\n")
+    table = ("| Model | Version | Retirement date | Suggested replacements |\n|---|---|---|---|\n"
+             "| `gpt-4o` | 2024-05-13 | No earlier than June 30, 2025 | `gpt-4.1` |\n")
+    repo = init(tmp_path / "repo")
+    commit(repo, "2025-05-01", "retirements", {RETIREMENTS: page, INCLUDE: table})
+    commit(repo, "2025-05-02", "a date", {INCLUDE: table.replace("June 30", "July 30")})
+    db = extractor.connect(tmp_path / "x.duckdb")
+    assert db.ingest(git=repo).ok
+    got = sorted((r["observed_at"], r["subject"]["model"], r["attribute"], r["change"], r["new"])
+                 for r in db.records() if r["doc"] == INCLUDE)
+    assert got == [("2025-05-01", "gpt-4o", "lifecycle_status", "added", "current"),
+                   ("2025-05-01", "gpt-4o", "replacement", "added", "gpt-4.1"),
+                   ("2025-05-01", "gpt-4o", "retirement_date", "added", "2025-06-30"),
+                   ("2025-05-02", "gpt-4o", "lifecycle_status", "unchanged", "current"),
+                   ("2025-05-02", "gpt-4o", "replacement", "unchanged", "gpt-4.1"),
+                   ("2025-05-02", "gpt-4o", "retirement_date", "changed", "2025-07-30")]

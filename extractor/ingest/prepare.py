@@ -127,12 +127,12 @@ def _add_doc(prep: Prepared, doc_path: str, diff: FileDiff, memory: LayoutMemory
 def parse_doc(section_doc: str, diff: FileDiff) -> ParsedDoc:
     blocks: dict[str, list[Block]] = {"before": [], "after": []}
     headings: dict[str, list[tuple[int, int, str]]] = {"before": [], "after": []}
+    includes: dict[str, list[tuple[DiffLine, str, tuple[tuple[int, str], ...]]]] = {"before": [], "after": []}
     if diff.full_before is not None or diff.full_after is not None:
         from extractor.sources.snapshot import snapshot_blocks
 
-        blocks, headings = snapshot_blocks(section_doc, diff)  # whole tables, no layout needed
-        return ParsedDoc(diff, blocks, headings)
-    includes: dict[str, list[tuple[DiffLine, str, tuple[tuple[int, str], ...]]]] = {"before": [], "after": []}
+        blocks, headings = snapshot_blocks(section_doc, diff, includes)  # whole tables, no layout needed
+        return ParsedDoc(diff, blocks, headings, includes)
     for hunk in diff.hunks:
         for side in SIDES:
             b, h = find_blocks(hunk.view(side), doc=section_doc, side=side, section=hunk.section,
