@@ -2,9 +2,12 @@
 
 A header-less table takes the header of the version of that table nearest in time that
 the layout memory holds; a block whose headings lie outside its hunk takes them from the
-version of the document nearest in time. Rows no layout resolves, and facts whose subject
-is implausible (a date as a model, a header word), become ``unresolved`` rows with the
-reason. Facts of both sides are diffed per document into events (``extractor.semdiff``),
+version of the document nearest in time; a block of an include file takes, above its own,
+the headings of the place it is included at (``LayoutMemory.include_scope``). A row that
+is context on both sides gets one scope on both. Rows no layout resolves, rows of a claimed
+table that state something but give no fact, rows whose two views cannot agree on a scope,
+and facts whose subject is implausible (a date as a model, a header word), become
+``unresolved`` rows with the reason. Facts of both sides are diffed per document into events (``extractor.semdiff``),
 and facts removed from a document and added to another in the same change become moves.
 """
 

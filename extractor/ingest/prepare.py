@@ -4,7 +4,8 @@ Sections the prefilter finds no fact word in are dropped; sections only a known 
 makes useful (header-less rows of a document not yet known to hold fact tables) are
 deferred until every input of the run has been prepared (``prepare_deferred``). Every
 table a recogniser claims is remembered with its header, headings and place, so that
-header-less rows of any report of the same document, earlier or later, can be read.
+header-less rows of any report of the same document, earlier or later, can be read; every
+``[!INCLUDE]`` line a section shows (parsed or not) is remembered as a placement.
 """
 
 from __future__ import annotations
