@@ -351,3 +351,23 @@ def test_a_walked_include_takes_the_heading_it_sits_under(tmp_path: Path) -> Non
                    ("2025-05-02", "gpt-4o", "lifecycle_status", "unchanged", "current"),
                    ("2025-05-02", "gpt-4o", "replacement", "unchanged", "gpt-4.1"),
                    ("2025-05-02", "gpt-4o", "retirement_date", "changed", "2025-07-30")]
+
+
+def test_views_that_cannot_agree_on_an_unchanged_rows_scope_leave_it_unresolved(tmp_path: Path) -> None:
+    """The before view shows the row alone (its scope from memory: data zone); the after view
+    shows a heading and header of its own above it (global). The row is unchanged: it is kept
+    as unresolved on both sides with the reason, not reported removed and added."""
+    from helpers import QUOTAS
+
+    own = hunk("""
+    +### o-series global standard
+    +""" + QH.replace("\n     |", "\n    +|") + """
+     | `o3-mini` | Enterprise agreement | 10 M | 1 K |
+""", old=104)
+    db, _ch = ingest_changes(tmp_path, ("2025-06-01", [(QUOTAS, "modified", _quota_table("o-series data zone standard"))]),
+                             ("2025-06-02", [(QUOTAS, "modified", own)]))
+    assert [r for r in db.records() if r["observed_at"] == "2025-06-02"] == []
+    rows = db.sql("SELECT side, text, reason FROM unresolved ORDER BY side").to_dict("records")
+    why = "the before and after views give this table different scopes (one from memory)"
+    assert rows == [{"side": "after", "text": "| `o3-mini` | Enterprise agreement | 10 M | 1 K |", "reason": why},
+                    {"side": "before", "text": "| `o3-mini` | Enterprise agreement | 10 M | 1 K |", "reason": why}]
