@@ -14,6 +14,7 @@ include's own headings and file name apply as before.
 from __future__ import annotations
 
 import posixpath
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -71,11 +72,43 @@ def when(observed_at: str, side: str) -> float:
     return day - 0.5 if side == "before" else float(day)
 
 
-class Placements:
-    """Every sighting of include lines, by included file."""
+def _rank(p: Placement) -> tuple[object, ...]:
+    """The order of one host's sightings: by time; at one time, a sighting of absence before
+    one of presence (the later wins); then by source, line and headings (any fixed order)."""
+    return (when(p.observed_at, p.side), p.present, p.source_id, p.line_no, p.headings)
+
+
+class _Host:
+    """One host's sightings of one include, kept sorted by ``_rank``."""
+
+    __slots__ = ("items", "keys")
 
     def __init__(self) -> None:
-        self.by_include: dict[str, list[Placement]] = defaultdict(list)
+        self.keys: list[tuple[object, ...]] = []
+        self.items: list[Placement] = []
+
+    def add(self, p: Placement) -> None:
+        k = _rank(p)
+        i = bisect_right(self.keys, k)
+        self.keys.insert(i, k)
+        self.items.insert(i, p)
+
+    def at(self, t: float) -> Placement:
+        """The latest sighting at or before ``t``; else the earliest after it (a presence
+        before an absence at the same time)."""
+        j = bisect_right(self.keys, (t, True, "\uffff"))  # past every key whose time is <= t
+        if j:
+            return self.items[j - 1]
+        first = self.keys[0][0]
+        group = [p for k, p in zip(self.keys, self.items, strict=True) if k[0] == first]
+        return min(group, key=lambda p: (not p.present, p.source_id, p.line_no, p.headings))
+
+
+class Placements:
+    """Every sighting of include lines, by included file and host."""
+
+    def __init__(self) -> None:
+        self.by_include: dict[str, dict[str, _Host]] = defaultdict(dict)
         self.new: list[Placement] = []
         self._new_by: dict[str, list[Placement]] = defaultdict(list)  # new, by source id
         self._seen: set[Placement] = set()
@@ -84,17 +117,24 @@ class Placements:
         if p in self._seen:
             return
         self._seen.add(p)
-        self.by_include[p.include].append(p)
+        hosts = self.by_include[p.include]
+        if p.host not in hosts:
+            hosts[p.host] = _Host()
+        hosts[p.host].add(p)
         if new:
             self.new.append(p)
             self._new_by[p.source_id].append(p)
 
+    def all(self) -> list[Placement]:
+        return [p for hosts in self.by_include.values() for h in hosts.values() for p in h.items]
+
     def copy(self) -> Placements:
         out = Placements()
-        out.by_include = defaultdict(list, {k: list(v) for k, v in self.by_include.items()})
-        out.new = list(self.new)
+        new = set(self.new)
+        for p in self.all():
+            out.add(p, new=False)
+        out.new = [p for p in self.new if p in new]
         out._new_by = defaultdict(list, {k: list(v) for k, v in self._new_by.items()})
-        out._seen = set(self._seen)
         return out
 
     def forget(self, source_ids: set[str]) -> None:
@@ -102,11 +142,13 @@ class Placements:
         drop = {p for p in self.new if p.source_id in source_ids}
         if not drop:
             return
-        self.by_include = defaultdict(list, {k: [p for p in v if p not in drop] for k, v in self.by_include.items()})
-        self.new = [p for p in self.new if p not in drop]
-        for sid in source_ids:
-            self._new_by.pop(sid, None)
-        self._seen -= drop
+        kept, new = [p for p in self.all() if p not in drop], [p for p in self.new if p not in drop]
+        self.__init__()  # type: ignore[misc]
+        for p in kept:
+            self.add(p, new=False)
+        self.new = new
+        for p in new:
+            self._new_by[p.source_id].append(p)
 
     def new_of(self, source_id: str) -> list[Placement]:
         return list(self._new_by.get(source_id, ()))
@@ -114,24 +156,9 @@ class Placements:
     def in_effect(self, include: str, observed_at: str, side: str) -> list[Placement]:
         """The sighting in effect for each host at a view of ``include`` (see the module
         docstring), present ones only, sorted by host."""
-        seen = self.by_include.get(include)
-        if not seen:
+        hosts = self.by_include.get(include)
+        if not hosts:
             return []
         t = when(observed_at, side)
-        by_host: dict[str, list[Placement]] = defaultdict(list)
-        for p in seen:
-            by_host[p.host].append(p)
-        out = []
-        for host in sorted(by_host):
-            ps = by_host[host]
-
-            def rank(p: Placement) -> tuple[object, ...]:
-                return (when(p.observed_at, p.side), p.present, p.source_id, p.line_no, p.headings)
-
-            before = [p for p in ps if when(p.observed_at, p.side) <= t]
-            pick = max(before, key=rank) if before else min(ps, key=lambda p: (when(p.observed_at, p.side),
-                                                                                not p.present, p.source_id,
-                                                                                p.line_no, p.headings))
-            if pick.present:
-                out.append(pick)
-        return out
+        picks = (hosts[h].at(t) for h in sorted(hosts))
+        return [p for p in picks if p.present]

@@ -371,3 +371,24 @@ def test_views_that_cannot_agree_on_an_unchanged_rows_scope_leave_it_unresolved(
     why = "the before and after views give this table different scopes (one from memory)"
     assert rows == [{"side": "after", "text": "| `o3-mini` | Enterprise agreement | 10 M | 1 K |", "reason": why},
                     {"side": "before", "text": "| `o3-mini` | Enterprise agreement | 10 M | 1 K |", "reason": why}]
+
+
+def test_the_placement_in_effect_is_each_hosts_latest_sighting_at_or_before_the_view() -> None:
+    from extractor.layout import LayoutMemory
+    from extractor.placements import Placement
+
+    cur, dep = ((2, "Current models"),), ((2, "Deprecated models"),)
+    mem = LayoutMemory()
+    for p in (Placement(INCLUDE, RETIREMENTS, 40, cur, True, "s1", "2025-05-01", "after"),
+              Placement(INCLUDE, RETIREMENTS, 40, cur, True, "s2", "2025-05-02", "before"),
+              Placement(INCLUDE, RETIREMENTS, 44, dep, True, "s2", "2025-05-02", "after"),
+              Placement(INCLUDE, RETIREMENTS, 40, (), False, "s2", "2025-05-02", "after")):
+        mem.add_placement(p)
+    assert mem.include_scope(INCLUDE, "2025-04-01", "after") == list(cur)  # before any: the earliest
+    assert mem.include_scope(INCLUDE, "2025-05-02", "before") == list(cur)
+    assert mem.include_scope(INCLUDE, "2025-05-02", "after") == list(dep)  # moved: presence beats absence
+    other = OPENAI + "concepts/legacy-models.md"
+    mem.add_placement(Placement(INCLUDE, other, 9, ((2, "Legacy"),), True, "s3", "2025-05-03", "after"))
+    assert mem.include_scope(INCLUDE, "2025-05-04", "after") == []  # two hosts disagree: none
+    mem.add_placement(Placement(INCLUDE, other, 9, (), False, "s4", "2025-05-05", "after"))
+    assert mem.include_scope(INCLUDE, "2025-05-06", "after") == list(dep)  # the other removed its line
