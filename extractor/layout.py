@@ -11,14 +11,16 @@ column count. What still cannot be resolved is reported as unresolved by the cal
 from __future__ import annotations
 
 import json
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from extractor.blocks import Table
 from extractor.normalize import strip_markup
+from extractor.placements import Placement, Placements
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +60,6 @@ class HeadingEntry:
     observed_at: str = ""  # the source's date (not stored: known from the source)
 
 
-# One recorded change of a LayoutMemory: ("t", LayoutEntry, new), ("h", HeadingEntry, new)
-# or ("c", old_doc, new_doc) for a rename carried over.
-Op = tuple[object, ...]
-
 # How far (in document lines) a heading or table seen in another version of the document
 # may lie from where it is looked for. Documents shift by a few lines between changes;
 # beyond this a guess is more likely wrong than right, and no guess is made.
@@ -73,6 +71,43 @@ NEAR_TABLE = 30
 LINE_SLACK = 4
 
 
+class _ByLine:
+    """Items kept sorted by document line, for the lookups near a line (time linear in the
+    hunks of a section, not quadratic: a section of 2,000 hunks looks at a few entries each)."""
+
+    __slots__ = ("items", "lines")
+
+    def __init__(self) -> None:
+        self.lines: list[int] = []
+        self.items: list[Any] = []
+
+    def add(self, line: int, item: Any) -> None:
+        i = bisect_right(self.lines, line)
+        self.lines.insert(i, line)
+        self.items.insert(i, item)
+
+    def window(self, lo: float, hi: float) -> list[Any]:
+        """The items on lines ``lo`` to ``hi`` (both included)."""
+        return self.items[bisect_left(self.lines, lo):bisect_right(self.lines, hi)]
+
+    def nearest(self, line: int, slack: int) -> list[Any]:
+        """The items on or above ``line`` no more than ``slack`` lines further than the nearest
+        of them; where none lies above, the same below."""
+        j = bisect_right(self.lines, line)
+        if j:
+            return self.window(self.lines[j - 1] - slack, line)
+        if not self.lines:
+            return []
+        return self.window(line, self.lines[0] + slack)
+
+
+def _index(index: dict[Any, _ByLine], key: Any, line: int, item: Any) -> None:
+    got = index.get(key)
+    if got is None:
+        got = index[key] = _ByLine()
+    got.add(line, item)
+
+
 @dataclass
 class LayoutMemory:
     tables: dict[str, list[LayoutEntry]] = field(default_factory=lambda: defaultdict(list))
@@ -80,12 +115,30 @@ class LayoutMemory:
     _seen: set[tuple[object, ...]] = field(default_factory=set)
     new_tables: list[LayoutEntry] = field(default_factory=list)
     new_headings: list[HeadingEntry] = field(default_factory=list)
-    # When a list, every change is also appended here as an op that ``replay`` can apply to
-    # another memory: the file ingest rebuilds its memory this way, in input order.
-    ops: list[Op] | None = None
+    includes: Placements = field(default_factory=Placements)  # where include files are included
     # new_tables by source: (entries indexed, the last of them, the index); see new_tables_of
     _new_index: tuple[int, LayoutEntry | None, dict[str, list[LayoutEntry]]] | None = field(
         default=None, repr=False, compare=False)
+    # the tables and headings by line: per (doc, header key), (doc, column count), (doc, column
+    # count, the start of the lead) and per doc
+    _by_key: dict[tuple[str, tuple[str, ...]], _ByLine] = field(default_factory=dict, repr=False, compare=False)
+    _by_ncols: dict[tuple[str, int], _ByLine] = field(default_factory=dict, repr=False, compare=False)
+    _by_lead: dict[tuple[str, int, str], _ByLine] = field(default_factory=dict, repr=False, compare=False)
+    _heads: dict[str, _ByLine] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for entries in self.tables.values():
+            for e in entries:
+                self._index_table(e)
+        for hs in self.headings.values():
+            for h in hs:
+                _index(self._heads, h.doc, h.line_no, h)
+
+    def _index_table(self, e: LayoutEntry) -> None:
+        _index(self._by_key, (e.doc, e.key), e.line_no, e)
+        _index(self._by_ncols, (e.doc, e.ncols), e.line_no, e)
+        if e.lead:
+            _index(self._by_lead, (e.doc, e.ncols, _lead_key(e.lead)), e.line_no, e)
 
     def new_tables_of(self, source_id: str) -> list[LayoutEntry]:
         """The entries of ``new_tables`` that ``source_id`` taught, through an index that
@@ -102,57 +155,61 @@ class LayoutMemory:
     # --- recording ---------------------------------------------------------------------
 
     def add_table(self, entry: LayoutEntry, *, new: bool = True) -> None:
-        if self.ops is not None:
-            self.ops.append(("t", entry, new))
-        k = ("t", entry.doc, entry.header, entry.line_no, entry.headings, entry.lead, entry.source_id, entry.side)
+        k = _table_seen(entry)
         if k in self._seen:
             return
         self._seen.add(k)
         self.tables[entry.doc].append(entry)
+        self._index_table(entry)
         if new:
             self.new_tables.append(entry)
 
     def add_heading(self, entry: HeadingEntry, *, new: bool = True) -> None:
-        if self.ops is not None:
-            self.ops.append(("h", entry, new))
-        k = ("h", entry.doc, entry.line_no, entry.level, entry.text, entry.source_id, entry.side)
+        k = _heading_seen(entry)
         if k in self._seen:
             return
         self._seen.add(k)
         self.headings[entry.doc].append(entry)
+        _index(self._heads, entry.doc, entry.line_no, entry)
         if new:
             self.new_headings.append(entry)
 
+    def add_placement(self, p: Placement, *, new: bool = True) -> None:
+        self.includes.add(p, new=new)
+
     def carry(self, old: str, new: str) -> None:
         """A renamed document keeps its remembered tables and headings under its new path."""
-        if self.ops is not None:
-            self.ops.append(("c", old, new))
         if self.has_doc(new):
             return
-        ops, self.ops = self.ops, None  # the op above stands for the adds below
-        try:
-            for e in list(self.tables.get(old, ())):
-                self.add_table(replace(e, doc=new))
-            for h in list(self.headings.get(old, ())):
-                self.add_heading(replace(h, doc=new))
-        finally:
-            self.ops = ops
+        for e in list(self.tables.get(old, ())):
+            self.add_table(replace(e, doc=new))
+        for h in list(self.headings.get(old, ())):
+            self.add_heading(replace(h, doc=new))
 
-    def replay(self, ops: Iterable[Op]) -> None:
-        """Apply ops recorded by another memory (see ``ops``), in order."""
-        for op in ops:
-            if op[0] == "t":
-                self.add_table(op[1], new=op[2])  # type: ignore[arg-type]
-            elif op[0] == "h":
-                self.add_heading(op[1], new=op[2])  # type: ignore[arg-type]
-            else:
-                self.carry(op[1], op[2])  # type: ignore[arg-type]
+    def forget(self, source_ids: set[str]) -> None:
+        """Drop what this memory learnt from ``source_ids`` since it was loaded (an input whose
+        preparing failed half-way); what was loaded stays, and so does what they carried
+        over to a renamed path (what other sources taught)."""
+        drop_t = {id(e) for e in self.new_tables if e.source_id in source_ids}
+        drop_h = {id(h) for h in self.new_headings if h.source_id in source_ids}
+        if drop_t or drop_h:
+            tables = {d: [e for e in v if id(e) not in drop_t] for d, v in self.tables.items()}
+            headings = {d: [h for h in v if id(h) not in drop_h] for d, v in self.headings.items()}
+            self.tables, self.headings = defaultdict(list, tables), defaultdict(list, headings)
+            self.new_tables = [e for e in self.new_tables if id(e) not in drop_t]
+            self.new_headings = [h for h in self.new_headings if id(h) not in drop_h]
+            self._seen = {_table_seen(e) for v in tables.values() for e in v}
+            self._seen |= {_heading_seen(h) for v in headings.values() for h in v}
+            self._by_key, self._by_ncols, self._by_lead, self._heads = {}, {}, {}, {}
+            self.__post_init__()
+        self.includes.forget(source_ids)
 
     def copy(self) -> LayoutMemory:
-        """An independent copy (entries are immutable and shared); not recording ops."""
+        """An independent copy (entries are immutable and shared)."""
         tables: dict[str, list[LayoutEntry]] = defaultdict(list, {k: list(v) for k, v in self.tables.items()})
         headings: dict[str, list[HeadingEntry]] = defaultdict(list, {k: list(v) for k, v in self.headings.items()})
-        return LayoutMemory(tables, headings, set(self._seen), list(self.new_tables), list(self.new_headings))
+        return LayoutMemory(tables, headings, set(self._seen), list(self.new_tables), list(self.new_headings),
+                            self.includes.copy())
 
     def has_doc(self, doc: str) -> bool:
         return bool(self.tables.get(doc))
@@ -166,9 +223,9 @@ class LayoutMemory:
         shows any, else the version observed nearest in time to ``observed_at`` (then the
         one whose heading lies nearest). Versions are never mixed: a document restructured
         months later has other headings at these lines."""
-        above = [h for h in self.headings.get(doc, ())
-                 if line_no - NEAR_HEADING <= h.line_no < line_no
-                 and (h.source_id != source_id or h.side == side)]
+        near = self._heads.get(doc)
+        above = [h for h in (near.window(line_no - NEAR_HEADING, line_no - 1) if near else ())
+                 if h.source_id != source_id or h.side == side]
         if not above:
             return []
         versions: dict[tuple[str, str], list[HeadingEntry]] = defaultdict(list)
@@ -189,6 +246,13 @@ class LayoutMemory:
             stack.append((h.level, h.text))
         return stack
 
+    def include_scope(self, doc: str, observed_at: str, side: str) -> list[tuple[int, str]]:
+        """The headings of the place ``doc`` is included at, for a view of it at ``observed_at``
+        (``side``): the one heading path every host in effect agrees on, else none
+        (``extractor.placements``)."""
+        paths = {p.headings for p in self.includes.in_effect(doc, observed_at, side)}
+        return list(next(iter(paths))) if len(paths) == 1 else []
+
     def headings_for_header(self, doc: str, header: list[str], line_no: int,
                             source_id: str = "", observed_at: str | None = None) -> list[tuple[int, str]]:
         """Headings remembered for the same table header at about the same line.
@@ -197,8 +261,12 @@ class LayoutMemory:
         a remembered entry is used only when it lies nearer to this table than half the
         gap to the next table of that header in the same source.
         """
-        key = header_key(tuple(header))
-        same = [e for e in self.tables.get(doc, ()) if e.key == key]
+        index = self._by_key.get((doc, header_key(tuple(header))))
+        if index is None:
+            return []
+        # only tables this near matter: a farther one of this source halves no gap below the limit
+        reach = 2 * (NEAR_TABLE + 1)
+        same = index.window(line_no - reach, line_no + reach)
         others = [abs(e.line_no - line_no) for e in same
                   if e.source_id == source_id and e.line_no != line_no]
         limit = min(others) / 2 if others else float("inf")
@@ -217,17 +285,21 @@ class LayoutMemory:
         source, then the version observed nearest to ``observed_at``).
         """
         ncols = _row_width(table)
-        cands = [e for e in self.tables.get(table.doc, ()) if e.ncols == ncols]
-        if not cands:
+        index = self._by_ncols.get((table.doc, ncols))
+        if index is None:
             return None
         start = table.start_no
         section = table.section.strip()
         if section:
-            by_lead = [e for e in cands if e.lead and _same_line(e.lead, section)]
-            if by_lead:
-                cands = by_lead
-        above = [e for e in cands if e.line_no <= start]
-        return _nearest(above or cands, start, source_id, observed_at, table.side)
+            by_lead = self._by_lead.get((table.doc, ncols, _lead_key(section)))
+            if by_lead is not None:
+                led = _ByLine()
+                for e in by_lead.items:
+                    if _same_line(e.lead, section):
+                        led.add(e.line_no, e)
+                if led.items:
+                    index = led
+        return _nearest(index.nearest(start, LINE_SLACK), start, source_id, observed_at, table.side)
 
     # --- persistence -------------------------------------------------------------------
 
@@ -244,6 +316,14 @@ class LayoutMemory:
                            tuple((int(a), str(b)) for a, b in json.loads(str(r["headings_json"]))),
                            str(r["lead"] or ""), str(r["source_id"]), str(r["observed_at"]),
                            str(r.get("side") or "after"))
+
+
+def _table_seen(e: LayoutEntry) -> tuple[object, ...]:
+    return ("t", e.doc, e.header, e.line_no, e.headings, e.lead, e.source_id, e.side)
+
+
+def _heading_seen(h: HeadingEntry) -> tuple[object, ...]:
+    return ("h", h.doc, h.line_no, h.level, h.text, h.source_id, h.side)
 
 
 def _when(observed_at: str, side: str) -> float:
@@ -281,6 +361,11 @@ def _row_width(table: Table) -> int:
     if not widths:
         return 0
     return max(widths.items(), key=lambda kv: (kv[1], kv[0]))[0]
+
+
+def _lead_key(text: str) -> str:
+    """What two lines ``_same_line`` matches share: their first 8 characters, spaces squeezed."""
+    return " ".join(text.split())[:8]
 
 
 def _same_line(a: str, b: str) -> bool:

@@ -351,6 +351,33 @@ def deployment_types(text: str) -> list[str]:
     return list(dict.fromkeys(n for _, n in found))
 
 
+# A data zone written in a label: ``USGov DataZone``, ``EU Data Zone``, ``Data Zone Standard``.
+_ZONE_LABEL = re.compile(r"(?:(?P<zone>\bus\s*gov(?:ernment)?|\beu|\bus)\s*)?\bdata\s*-?\s*zone\b"
+                         r"(?:\s*-?\s*(?P<family>standard|provisioned|batch)\b(?:[\s-]*managed\b)?)?", re.I)
+
+
+def label_scope(text: str) -> tuple[str, str | None, str | None]:
+    """A model label (column header or model cell) without the scope written at its end:
+    ``(the rest, deployment type, data zone)``.
+
+    ``**o3-mini USGov DataZone**`` -> ``("o3-mini", "data-zone-standard", "usgov")``;
+    ``gpt-4o Global Standard`` -> ``("gpt-4o", "global-standard", None)``. The phrases are the
+    canonical deployment-type phrases (``deployment_types``) and data zones; a label that is
+    only such a phrase, or that holds one elsewhere than at its end, is left whole."""
+    plain = strip_markup(text).strip()
+    m = next(reversed(list(_ZONE_LABEL.finditer(plain))), None)  # the last one
+    if m is not None and not plain[m.end():].strip() and plain[:m.start()].strip():
+        family = (m.group("family") or "standard").lower()
+        zone = canonical_region(m.group("zone")) if m.group("zone") else None
+        return plain[:m.start()].strip(" -,"), f"data-zone-{family}", zone
+    for name, pat in _DTYPE_PATTERNS:  # the first (longest) phrase that ends the label decides
+        for m in pat.finditer(plain):
+            if not plain[m.end():].strip(" )"):
+                rest = plain[:m.start()].strip(" -,(")
+                return (rest, name, None) if rest else (plain, None, None)
+    return plain, None, None
+
+
 _INCLUDE_TYPES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"global-batch-datazone|datazone-batch|data-zone-batch"), "data-zone-batch"),
     (re.compile(r"global-batch"), "global-batch"),

@@ -1,8 +1,8 @@
 """The file ingest (extractor.ingest.files): inputs prepared and merged in input order.
 
-Each source's layout ops are recorded and the memory is rebuilt by replaying those of the
-sources kept (not one seen earlier in the run, not one whose preparing crashed), so a
-header seen in one report resolves rows read in another; failures are named and recorded.
+Every source teaches the batch's layout memory what it shows (what one whose preparing
+failed half-way had taught is forgotten), so a header seen in one report resolves rows read
+in another; failures are named and recorded.
 """
 
 from __future__ import annotations
@@ -70,22 +70,21 @@ def test_rows_read_before_their_header_take_it_and_failures_are_recorded(tmp_pat
     assert int(db.sql("select count(*) as n from errors")["n"][0]) == 1
 
 
-def test_recorded_layout_ops_replayed_elsewhere_give_the_same_memory() -> None:
-    base = LayoutMemory()
-    base.add_table(LayoutEntry("old.md", ("Region", "o1"), 3, ((2, "Data zone"),), "", "s0", "2025-01-01"), new=False)
-    a = base.copy()
-    a.ops = []
-    a.add_heading(HeadingEntry("old.md", 1, 2, "Data zone", "s1"))
-    a.carry("old.md", "new.md")  # a rename: one op standing for the adds it makes
-    a.add_table(LayoutEntry("new.md", ("Region", "o1"), 3, ((2, "Data zone"),), "", "s0", "2025-01-01"))
-    assert [op[0] for op in a.ops] == ["h", "c", "t"]
-    b = base.copy()
-    b.replay(a.ops)
-    assert dict(b.tables) == dict(a.tables) and dict(b.headings) == dict(a.headings)
-    assert b.new_tables == a.new_tables == [LayoutEntry("new.md", ("Region", "o1"), 3, ((2, "Data zone"),), "",
-                                                        "s0", "2025-01-01")]
-    assert [h.doc for h in b.new_headings] == ["old.md", "new.md"]
-    assert not base.has_doc("new.md")  # copies are independent
+def test_a_memory_forgets_what_a_source_taught_since_loading_and_keeps_what_was_loaded() -> None:
+    loaded = LayoutEntry("old.md", ("Region", "o1"), 3, ((2, "Data zone"),), "", "s1", "2025-01-01")
+    mem = LayoutMemory()
+    mem.add_table(loaded, new=False)  # as loaded from the store
+    copy = mem.copy()
+    copy.add_heading(HeadingEntry("old.md", 1, 2, "Data zone", "s1"))
+    copy.add_table(LayoutEntry("old.md", ("Region", "o1", "o3"), 9, (), "", "s1", "2025-02-01"))
+    copy.add_table(LayoutEntry("old.md", ("Region", "gpt-4o"), 20, (), "", "s2", "2025-02-01"))
+    copy.forget({"s1"})
+    assert dict(copy.tables) == {"old.md": [loaded, LayoutEntry("old.md", ("Region", "gpt-4o"), 20, (), "", "s2",
+                                                                "2025-02-01")]}
+    assert [e.source_id for e in copy.new_tables] == ["s2"] and copy.new_headings == []
+    assert copy.headings_above("old.md", 5) == []
+    assert copy.headings_for_header("old.md", ["Region", "o1"], 3) == [(2, "Data zone")]  # the loaded one
+    assert not mem.has_doc("new.md") and len(mem.tables["old.md"]) == 1  # copies are independent
 
 
 def test_columns_keep_every_key_and_the_load_order() -> None:

@@ -21,6 +21,7 @@ _TAB = re.compile(r"^#\s*\[([^\]]+)\]\(#tab/[^)]*\)")
 _BULLET = re.compile(r"^\s*[-*+]\s+(.*)$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _FENCE_CHARS = "`~"
+_INCLUDE = re.compile(r"\[!INCLUDE\s*\[[^\]]*\]\(\s*([^)\s]+)\s*\)\s*\]", re.I)
 TAB_LEVEL = 7
 
 
@@ -123,9 +124,13 @@ def heading_of(text: str) -> tuple[int, str] | None:
 
 
 def find_blocks(lines: Iterable[DiffLine], *, doc: str, side: str, section: str,
-                headings: list[tuple[int, str]] | None = None,
-                want_lists: bool = True) -> tuple[list[Block], list[tuple[int, int, str]]]:
-    """Tables and bullet lists of one view, and the headings seen as ``(line, level, text)``."""
+                headings: list[tuple[int, str]] | None = None, want_lists: bool = True,
+                includes: list[tuple[DiffLine, str, tuple[tuple[int, str], ...]]] | None = None,
+                ) -> tuple[list[Block], list[tuple[int, int, str]]]:
+    """Tables and bullet lists of one view, and the headings seen as ``(line, level, text)``.
+
+    ``includes``, when a list, gets each ``[!INCLUDE [title](path)]`` line of the view as
+    ``(line, path as written, the headings above it in the view)``."""
     stack = list(headings or [])
     blocks: list[Block] = []
     seen_headings: list[tuple[int, int, str]] = []
@@ -179,6 +184,8 @@ def find_blocks(lines: Iterable[DiffLine], *, doc: str, side: str, section: str,
             lead = ""
             leads.clear()
             continue
+        if c0 == "[" and includes is not None and (m := _INCLUDE.match(stripped)):
+            includes.append((ln, m.group(1), tuple(stack)))
         if want_lists and c0 in "-*+" and _BULLET.match(text):
             if not bullets:
                 bullet_stack = list(stack)

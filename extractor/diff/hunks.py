@@ -71,10 +71,11 @@ class HunkSpan:
     removed: int = 0
     old_missing: int = 0  # old / new lines the header counts that the hunk does not have
     new_missing: int = 0
+    extra: int = 0  # diff lines right after the hunk that its counts leave no room for
 
     @property
     def complete(self) -> bool:
-        return self.old_missing == 0 and self.new_missing == 0
+        return self.old_missing == 0 and self.new_missing == 0 and self.extra == 0
 
 
 def header(line: str) -> re.Match[str] | None:
@@ -114,8 +115,24 @@ def locate(lines: list[str], i: int, end: int, m: re.Match[str]) -> HunkSpan:
         j += 1
     while j < end and lines[j][:1] == _NONL:
         j += 1
+    extra = 0
+    while j + extra < end and _overflow(lines[j + extra]):
+        extra += 1
     return HunkSpan(i, j, old_start, old_len, new_start, new_len, m.group(5).strip(),
-                    added, removed, ol, nl)
+                    added, removed, ol, nl, extra)
+
+
+def _overflow(line: str) -> bool:
+    """True for a line after a hunk that reads as one more diff line of it (its counts were
+    wrong): not an empty line, a mail signature (``-- ``) nor a file header (``--- ``, ``+++ ``)."""
+    c = line[:1]
+    if c == _CTX:
+        return bool(line.strip())
+    if c == _DEL:
+        return line.rstrip("\r") != "-- " and not line.startswith("--- ")
+    if c == _ADD:
+        return not line.startswith("+++ ")
+    return False
 
 
 def build(lines: list[str], span: HunkSpan, numbering: str = DOCUMENT, first_line: int = 1) -> Hunk:
@@ -168,7 +185,9 @@ def build(lines: list[str], span: HunkSpan, numbering: str = DOCUMENT, first_lin
 def read_block(text: str, first_line: int) -> tuple[list[Hunk], list[tuple[int, str]]]:
     """The hunks of a diff block (no file headers needed) whose first line is line
     ``first_line`` of the input, numbered by input line, and the problems met:
-    ``(input line of a hunk's @@, message)`` for each hunk cut short, which is left out.
+    ``(input line of a hunk's @@, message)`` for each hunk whose body disagrees with its
+    counts (cut short, or followed by diff lines its counts leave no room for), which is
+    left out; the lines after it are read as if outside any hunk.
 
     ``text`` uses ``\\n`` line ends (a final one ends the last line, it opens no empty one);
     lines outside hunks are skipped."""
@@ -189,7 +208,7 @@ def read_block(text: str, first_line: int) -> tuple[list[Hunk], list[tuple[int, 
             hunks.append(build(lines, span, INPUT, first_line))
         else:
             problems.append((first_line + i, _cut_short(lines, span.end)))
-        i = span.end
+        i = span.end + span.extra
     return hunks, problems
 
 

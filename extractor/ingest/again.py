@@ -34,11 +34,12 @@ def stale_docs(store: Store, memory: LayoutMemory) -> dict[str, set[str]]:
     headings with the version of the document nearest in time, and sections whose rows
     name no fact are parsed only for documents known to hold fact tables: any of these
     may now read otherwise, whenever the stored change lies, so all of the document's
-    changes are read again (``benchmarks/bench_daily.py`` measures what that costs).
+    changes are read again; so are those of an include file whose placement was seen
+    (``benchmarks/bench_daily.py`` measures what that costs).
     """
-    if not memory.new_tables:
+    docs = sorted({e.doc for e in memory.new_tables} | {p.include for p in memory.includes.new})
+    if not docs:
         return {}
-    docs = sorted({e.doc for e in memory.new_tables})
     out: dict[str, set[str]] = defaultdict(set)
     for change_id, doc in sql.changes_showing(store, docs):
         out[change_id].add(doc)

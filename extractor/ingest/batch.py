@@ -1,11 +1,11 @@
 """The file inputs of one run as this process prepares, completes and extracts them.
 
-Phase one prepares the inputs in input order, recording the layout ops each source
-adds. ``sync`` then rebuilds the memory from the base with the ops of the sources kept,
-in input order (a source seen earlier in the run adds nothing, and one whose preparing
-crashed leaves none of the layouts it had added), and gives each source its resolved
-change id. Phase two parses deferred sections with that memory, and phase three extracts.
-Prepared sources past the memory budget wait in a temporary file (``spill``).
+The batch holds one layout memory (a copy of the run's), passed down to every stage.
+Phase one prepares the inputs in input order, each teaching the memory the layouts it
+shows (a source seen before teaches nothing new: its entries are already there; what a
+source whose preparing failed half-way had taught is forgotten). ``keep`` then gives each source kept its
+resolved change id. Phase two parses deferred sections with the memory, and phase three
+extracts. Prepared sources past the memory budget wait in a temporary file (``spill``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from extractor.ingest.inputs import Input, decode, read_source, source_again, so
 from extractor.ingest.prepare import InputFile, Prepared, prepare, prepare_deferred
 from extractor.ingest.rows import Extraction, extract_one
 from extractor.ingest.spill import PREPARED_BUDGET, Spill, Spilled, weight
-from extractor.layout import LayoutMemory, Op
+from extractor.layout import LayoutMemory
 from extractor.sources.base import Problem, SourceError, SourceMeta
 
 log = logging.getLogger("extractor")
@@ -34,7 +34,6 @@ class PrepInfo:
     source_id: str
     meta: SourceMeta
     change_id: str
-    ops: list[Op]
 
 
 @dataclass
@@ -51,8 +50,7 @@ class Batch:
 
     def __init__(self, base: LayoutMemory, date: str | None, repo: str | None, cache: RunCache) -> None:
         self.inputs: list[Input] = []  # as prepared, in input order
-        self.base = base
-        self.memory = base.copy()
+        self.memory = base.copy()  # (the run's is left as it is)
         self.date = date
         self.repo = repo
         self.cache = cache
@@ -74,6 +72,7 @@ class Batch:
 
     def _prepare_one(self, inp: Input) -> FileOutcome:
         out = FileOutcome(inp.idx)
+        taught: set[str] = set()  # the source ids this input began to prepare
         try:
             source = read_source(inp.path, decode(inp.data, inp.path), date=self.date)
             if source is None:
@@ -86,21 +85,22 @@ class Batch:
                                                    strict=True)):
                 if self.repo and one.meta.repo is None and one.meta.kind == "patch":
                     one.meta.repo = self.repo
-                self.memory.ops = []
+                taught.add(one_sid)
                 prep = prepare(InputFile(inp.path, one_sid, inp.explicit), one, self.memory)
                 if prep.deferred and inp.path.is_file():  # (a pipe cannot be read twice)
                     for sec in prep.deferred:  # most are never parsed: the few that are are read again
                         sec.drop_text()
                 self.preps[(inp.idx, k)] = self._hold(prep)
-                out.preps.append(PrepInfo((inp.idx, k), one_sid, one.meta, prep.change_id, self.memory.ops))
+                out.preps.append(PrepInfo((inp.idx, k), one_sid, one.meta, prep.change_id))
         except SourceError as exc:
             out.failed = (exc.line, exc.reason)
         except Exception as exc:
             log.debug("unexpected failure on %s", inp.path, exc_info=True)
             out.crash = f"unexpected {type(exc).__name__}: {exc}"
         finally:
-            self.memory.ops = None
             inp.data = b""  # parsed: the bytes are of no more use
+        if out.crash is not None or out.failed is not None:  # the source it stopped in teaches nothing
+            self.memory.forget(taught - {info.source_id for info in out.preps})
         return out
 
     def _hold(self, prep: Prepared) -> Prepared | Spilled:
@@ -131,11 +131,9 @@ class Batch:
         prep.deferred = []
         return prep
 
-    def sync(self, ops: list[Op], change_ids: dict[tuple[int, int], str]) -> None:
-        """Rebuild the memory from the base plus ``ops`` (in input order) and take the resolved
-        change ids; sources left out of ``change_ids`` (seen earlier in the run) are dropped."""
-        self.memory = self.base.copy()
-        self.memory.replay(ops)
+    def keep(self, change_ids: dict[tuple[int, int], str]) -> None:
+        """Take the resolved change ids; sources left out of ``change_ids`` (seen earlier in
+        the run or stored already: their layouts were known) are dropped."""
         for key in list(self.preps):
             if key in change_ids:
                 self.preps[key].change_id = change_ids[key]  # (a Spilled takes it when read back)

@@ -110,6 +110,10 @@ def load_memory(store: Store) -> LayoutMemory:
         memory.add_table(LayoutMemory.from_table_row(dict(zip(cols, values, strict=True))), new=False)
     for doc, line_no, level, text, sid, side, seen in sql.heading_rows(store):
         memory.add_heading(HeadingEntry(doc, int(line_no), int(level), text, sid, side, seen), new=False)
+    from extractor.placements import from_row
+
+    for row in sql.placement_rows(store):
+        memory.add_placement(from_row(row), new=False)
     return memory
 
 

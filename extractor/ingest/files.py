@@ -1,8 +1,8 @@
 """The file inputs of a run, in three phases in this process, loaded in date order.
 
 Phase one prepares every input (``Batch.prepare_all``; past the memory budget a prepared
-source waits in a temporary file) and merges what was learnt in input order: layout ops,
-resolved change ids, failures. Phase two parses the sections that only a now-known layout
+source waits in a temporary file), each teaching the batch's layout memory what it shows,
+and takes in input order the resolved change ids and the failures. Phase two parses the sections that only a now-known layout
 makes useful, and takes the stored sources to read again (``again.stored_again``). Phase
 three extracts the sources in date order and loads them a chunk of whole sources per
 transaction (``load.ChunkedLoad``); a run that reads stored sources again is one chunk.
@@ -20,7 +20,6 @@ from extractor.ingest.context import Run
 from extractor.ingest.inputs import Input, file_row, record_files
 from extractor.ingest.load import ChunkedLoad, heading_rows
 from extractor.ingest.rows import extract_one
-from extractor.layout import Op
 from extractor.sources.base import SourceMeta
 
 CHUNK_EVENTS = 10_000  # sources are loaded in chunks of about this many events: what a load holds stays bounded
@@ -42,11 +41,10 @@ def ingest_files(run: Run, new_inputs: Iterable[Input], *, walked: bool = False)
 def _ingest(run: Run, batch: Batch, new_inputs: Iterable[Input], walked: bool) -> None:
     result, known, matcher = run.result, run.known, run.matcher
     t = time.perf_counter()
-    # phase one: prepare (in input order); merged in input order (layout ops, change ids, failures)
+    # phase one: prepare (in input order), then the change ids and failures in input order
     outcomes = batch.prepare_all(new_inputs, run.tick)
     inputs = batch.inputs
     by_input = {i.idx: i for i in inputs}
-    ops: list[Op] = []
     change_ids: dict[tuple[int, int], str] = {}
     metas: dict[tuple[int, int], tuple[SourceMeta, str, str]] = {}
     for out in outcomes:  # in input order, as prepared
@@ -59,7 +57,6 @@ def _ingest(run: Run, batch: Batch, new_inputs: Iterable[Input], walked: bool) -
             change_ids[info.key] = matcher.resolve(info.meta, info.change_id,
                                                    single_commit=info.meta.kind != "report")
             metas[info.key] = (info.meta, str(inp.path), info.source_id)
-            ops.extend(info.ops)
         if out.other:
             result.skipped_other.append(str(inp.path))
             known.discard(inp.source_id)
@@ -74,7 +71,7 @@ def _ingest(run: Run, batch: Batch, new_inputs: Iterable[Input], walked: bool) -
     if not metas and not walked:
         return
     # phase two: deferred sections of documents now known to hold fact tables
-    batch.sync(ops, change_ids)
+    batch.keep(change_ids)
     batch.prepare_deferred_all()
     memory = batch.memory
     mine = {info.source_id for out in outcomes for info in out.preps if info.key in metas}

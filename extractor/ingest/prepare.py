@@ -4,7 +4,8 @@ Sections the prefilter finds no fact word in are dropped; sections only a known 
 makes useful (header-less rows of a document not yet known to hold fact tables) are
 deferred until every input of the run has been prepared (``prepare_deferred``). Every
 table a recogniser claims is remembered with its header, headings and place, so that
-header-less rows of any report of the same document, earlier or later, can be read.
+header-less rows of any report of the same document, earlier or later, can be read; every
+``[!INCLUDE]`` line a section shows (parsed or not) is remembered as a placement.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from pathlib import Path
 
 from extractor.blocks import Block, Table, find_blocks
 from extractor.diff.hunks import read_block
-from extractor.diff.model import FileDiff
+from extractor.diff.model import DiffLine, FileDiff
 from extractor.layout import HeadingEntry, LayoutEntry, LayoutMemory
+from extractor.placements import Placement, include_path
 from extractor.prefilter import wanted
 from extractor.recognisers import Claims
 from extractor.sources.base import DocSection, Problem, Source
@@ -39,6 +41,9 @@ class ParsedDoc:
     diff: FileDiff
     blocks: dict[str, list[Block]]
     headings: dict[str, list[tuple[int, int, str]]]
+    # per side: each [!INCLUDE] line of the views, its target as written, the headings above it
+    includes: dict[str, list[tuple[DiffLine, str, tuple[tuple[int, str], ...]]]] = field(
+        default_factory=lambda: {"before": [], "after": []})
 
 
 @dataclass
@@ -78,6 +83,8 @@ def prepare(file: InputFile, source: Source, memory: LayoutMemory) -> Prepared:
         if not sec.diff_text or os.path.splitext(sec.doc)[1].lower() in _SKIP_EXT:
             continue
         verdict = wanted(sec.diff_text)
+        if not verdict and "!INCLUDE" in sec.diff_text.upper():
+            _remember_includes(prep, sec, memory)  # where includes sit is layout, whatever else the section holds
         if verdict is None:
             prep.deferred.append(sec)
             continue
@@ -106,6 +113,18 @@ def _parse_section(prep: Prepared, sec: DocSection, memory: LayoutMemory) -> Non
     _add_doc(prep, sec.doc, diff, memory)
 
 
+def _remember_includes(prep: Prepared, sec: DocSection, memory: LayoutMemory) -> None:
+    """Remember the include lines of a section that is not parsed for facts (now)."""
+    assert sec.diff_text is not None
+    hunks, _broken = read_block(sec.diff_text, sec.first_line)  # (a broken hunk is reported if parsed)
+    doc = ParsedDoc(FileDiff(doc=sec.doc), {"before": [], "after": []}, {"before": [], "after": []})
+    for hunk in hunks:
+        for side in SIDES:
+            find_blocks(hunk.view(side), doc=sec.doc, side=side, section=hunk.section, want_lists=False,
+                        includes=doc.includes[side])
+    remember_includes(doc, memory, prep.file.source_id, prep.source.meta.observed_at)
+
+
 def _add_doc(prep: Prepared, doc_path: str, diff: FileDiff, memory: LayoutMemory) -> None:
     doc = parse_doc(doc_path, diff)
     diff.hunks = []  # read into blocks; lines outside every block are of no more use
@@ -116,17 +135,19 @@ def _add_doc(prep: Prepared, doc_path: str, diff: FileDiff, memory: LayoutMemory
 def parse_doc(section_doc: str, diff: FileDiff) -> ParsedDoc:
     blocks: dict[str, list[Block]] = {"before": [], "after": []}
     headings: dict[str, list[tuple[int, int, str]]] = {"before": [], "after": []}
+    includes: dict[str, list[tuple[DiffLine, str, tuple[tuple[int, str], ...]]]] = {"before": [], "after": []}
     if diff.full_before is not None or diff.full_after is not None:
         from extractor.sources.snapshot import snapshot_blocks
 
-        blocks, headings = snapshot_blocks(section_doc, diff)  # whole tables, no layout needed
-        return ParsedDoc(diff, blocks, headings)
+        blocks, headings = snapshot_blocks(section_doc, diff, includes)  # whole tables, no layout needed
+        return ParsedDoc(diff, blocks, headings, includes)
     for hunk in diff.hunks:
         for side in SIDES:
-            b, h = find_blocks(hunk.view(side), doc=section_doc, side=side, section=hunk.section)
+            b, h = find_blocks(hunk.view(side), doc=section_doc, side=side, section=hunk.section,
+                               includes=includes[side])
             blocks[side].extend(b)
             headings[side].extend(h)
-    return ParsedDoc(diff, blocks, headings)
+    return ParsedDoc(diff, blocks, headings, includes)
 
 
 def remember(doc: ParsedDoc, memory: LayoutMemory, source_id: str, observed_at: str, claims: Claims) -> None:
@@ -137,3 +158,26 @@ def remember(doc: ParsedDoc, memory: LayoutMemory, source_id: str, observed_at: 
             if isinstance(blk, Table) and blk.header is not None and claims.of(blk) is not None:
                 memory.add_table(LayoutEntry(blk.doc, tuple(blk.header), blk.start_no,
                                              tuple(blk.headings), blk.lead, source_id, observed_at, side))
+    remember_includes(doc, memory, source_id, observed_at)
+
+
+def remember_includes(doc: ParsedDoc, memory: LayoutMemory, source_id: str, observed_at: str) -> None:
+    """Each include line a view shows with a heading above it is a sighting of its placement
+    on that side (the headings the view shows: those outside it are not guessed); a line one
+    view shows as removed or added (and the other does not show) is a sighting of its
+    absence on the other side."""
+    host = doc.diff.doc
+    shown: dict[str, set[str]] = {side: set() for side in SIDES}
+    for side in SIDES:
+        for ln, target, heads in doc.includes[side]:
+            path = include_path(host, target)
+            if path is not None:
+                shown[side].add(path)
+                if not heads:
+                    continue  # the view shows the line but not its heading: where it sits is not known
+                memory.add_placement(Placement(path, host, ln.no(side), heads, True, source_id, observed_at, side))
+    for side, other in (("before", "after"), ("after", "before")):
+        for ln, target, _heads in doc.includes[side]:
+            path = include_path(host, target)
+            if path is not None and ln.kind != " " and path not in shown[other]:
+                memory.add_placement(Placement(path, host, ln.no(side), (), False, source_id, observed_at, other))

@@ -21,6 +21,7 @@ from extractor.normalize import (
     deployment_types,
     is_empty_value,
     is_quantity_cell,
+    label_scope,
     parse_quantity,
     split_br,
     split_models,
@@ -92,7 +93,10 @@ class QuotaRecogniser:
                                                           tier=tier, region=region),
                                        "tpm", value, raw, None, row.line)
                 continue
-            models = [m for m, _ in split_models(cell(cells, model_col))]
+            named = cell(cells, model_col)
+            rest, cell_type, _zone = label_scope(named)  # `o3-mini USGov DataZone`: the type is scope
+            models = [m for m, _ in split_models(rest if cell_type else named)]
+            row_types = [cell_type] if cell_type else dtypes
             for attr, col in (("tpm", tpm_col), ("rpm", rpm_col)):
                 if col is None:
                     continue
@@ -102,7 +106,7 @@ class QuotaRecogniser:
                     continue
                 for model in models:
                     for tier in tiers:
-                        for dt in dtypes:
+                        for dt in row_types:
                             yield Fact(self.kind, subject(self.kind, model=model, deployment_type=dt,
                                                           tier=tier, region=region),
                                        attr, value, raw, None, row.line)

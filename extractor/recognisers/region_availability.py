@@ -61,6 +61,7 @@ from extractor.normalize import (
     is_region,
     is_version_like,
     kebab,
+    label_scope,
     split_models,
     split_regions,
     strip_markup,
@@ -160,7 +161,7 @@ class RegionAvailabilityRecogniser:
                 yield fact
 
     def _from_matrix(self, block: Table, header: list[str], body: list[Row]) -> Iterator[Fact]:
-        columns = [_header_models(c) for c in header]
+        columns = [_column(c) for c in header]
         scope_type = _scope_type(block)
         government = _is_government(block)
         for row in body:
@@ -168,9 +169,10 @@ class RegionAvailabilityRecogniser:
             for i, cell in enumerate(row.cells[1:len(columns)], 1):
                 if not _AVAILABLE.search(cell):
                     continue
+                models, col_type = columns[i]
                 for region, dtype in regions:
-                    for model, version in columns[i]:
-                        yield _fact(model, version, dtype, region, cell, row)
+                    for model, version in models:
+                        yield _fact(model, version, col_type or dtype, region, cell, row)
 
     def _from_model_table(self, block: Table, header: list[str], body: list[Row]) -> Iterator[Fact]:
         cols = self._region_columns(header)
@@ -181,14 +183,15 @@ class RegionAvailabilityRecogniser:
         for row in body:
             if len(row.cells) <= model_col:
                 continue
-            models = split_models(row.cells[model_col])
+            rest, cell_type, _zone = label_scope(row.cells[model_col])
+            models = split_models(rest if cell_type else row.cells[model_col])
             for i in region_cols:
                 if i >= len(row.cells):
                     continue
                 cell = row.cells[i]
                 for region, suffix_type in _regions_in(cell):
                     for model, version in models:
-                        yield _fact(model, version, suffix_type or scope_type, region, cell, row)
+                        yield _fact(model, version, suffix_type or cell_type or scope_type, region, cell, row)
 
     def _from_list(self, block: BulletList) -> Iterator[Fact]:
         named = lead_model(block)
@@ -217,6 +220,14 @@ def _fact(name: str, version: str | None, dtype: str | None, region: str, raw: s
 @lru_cache(maxsize=8192)
 def _header_models(cell: str) -> tuple[tuple[str, str | None], ...]:
     return tuple(header_models(cell))
+
+
+@lru_cache(maxsize=8192)
+def _column(cell: str) -> tuple[tuple[tuple[str, str | None], ...], str | None]:
+    """A matrix column's models and the deployment type its label writes after them
+    (``**o3-mini USGov DataZone**`` -> o3-mini, ``data-zone-standard``), else None."""
+    rest, dtype, _zone = label_scope(cell)
+    return (_header_models(rest) if dtype else _header_models(cell)), dtype
 
 
 def _is_region_header(cell: str) -> bool:

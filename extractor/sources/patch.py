@@ -376,7 +376,7 @@ def _sections(lines: list[str], files: list[FilePatch]) -> list[DocSection]:
         text = None
         first = 0
         if f.hunks and not f.binary:
-            a, b = f.hunks[0].start, f.hunks[-1].end
+            a, b = f.hunks[0].start, f.hunks[-1].end + f.hunks[-1].extra  # (extra: read_block reports it)
             body = lines[a:b]
             text = "\n".join(ln[:-1] if ln.endswith("\r") else ln for ln in body)
             first = a + 1
@@ -393,10 +393,19 @@ def parse_patch(text: str, path: str, *, date: str | None = None) -> Source | li
     """
     text = text.removeprefix("\ufeff")
     lines = text.split("\n")
+    cut: Problem | None = None
+    if lines[-1].strip() and lines[-1][:1] in " +-":
+        # the file ends mid-line (git ends every line, ``\ No newline`` marks a document's
+        # last one): the line is cut, and the hunk it ends is left out (read_block says so)
+        cut = Problem(path, len(lines), "the patch ends mid-line: its last line is cut, the hunk it "
+                      "belongs to is left out", "error")
+        lines.pop()
     chunks = _chunks(lines)
     sources: list[Source] = []
     for chunk in chunks:
         problems: list[Problem] = []
+        if cut is not None and chunk.end == len(lines):
+            problems.append(cut)
         files = parse_files(lines, chunk.start, chunk.end)  # a hunk cut short: the pipeline says so
         head = _header(lines, chunk)
         observed = head.date or date

@@ -14,6 +14,7 @@ The file is split on ``\\n`` only (never ``str.splitlines()``: some diff lines e
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePath
 
@@ -417,12 +418,47 @@ def _finish_section(sec: DocSection, anchor: str, table: _Table, path: str, prob
             )
 
 
+@dataclass
+class _Reading:
+    """Where the reading of a report's body is: the state its small steps share."""
+
+    path: str
+    lines: list[str]
+    problems: list[Problem]
+    table: _Table
+    has_cr: bool
+    sections: list[DocSection] = field(default_factory=list)
+    anchors: list[str] = field(default_factory=list)
+    prose: list[str] = field(default_factory=list)  # prose before the summary table, for the language guess
+    where: str = "prose"  # prose | table | contents
+    sec: DocSection | None = None
+    sec_open: bool = False  # the current section may still get its diff (no ### heading yet)
+    fence: str | None = None  # closing line of the open diff block
+    block: list[str] = field(default_factory=list)
+    block_start: int = 0
+    table_line: int = 0
+
+
 def parse_report(text: str, path: str) -> Source:
     """Parse one Diff Insight Report; ``path`` names it in metadata, problems and errors."""
     text = text.removeprefix("\ufeff")
     lines = text.split("\n")
     problems: list[Problem] = []
+    fields, body_start, observed = _head(lines, path, problems)
+    st = _Reading(path, lines, problems, _Table(path, problems), "\r" in text)
+    i = body_start - 1
+    while i + 1 < len(lines):
+        i = _step(st, i + 1)
+    if st.fence is not None:
+        _close_block(st, False, "end of file")
+    if st.sec is not None:
+        _finish_section(st.sec, st.anchors[-1], st.table, path, problems)
+    _check_end(st)
+    return Source(meta=_meta(fields, path, observed, st.prose), sections=st.sections, problems=problems)
 
+
+def _head(lines: list[str], path: str, problems: list[Problem]) -> tuple[dict[str, tuple[str, int]], int, str]:
+    """The front matter's fields, the first body line and the observed date (checked)."""
     if lines[0].rstrip() != "---":
         if any(line.rstrip() == _CONTENTS_HEADING for line in lines):
             raise SourceError("report has no front matter, so no date", file=path, line=1)
@@ -439,136 +475,108 @@ def parse_report(text: str, path: str) -> Source:
     fm = _FILE_DATE_RE.search(PurePath(path).name)
     if fm and f"{fm.group(1)}-{fm.group(2)}-{fm.group(3)}" != observed:
         problems.append(Problem(path, date_line, f"front-matter date {observed} differs from the file name"))
+    return fields, body_start, observed
 
+
+def _meta(fields: dict[str, tuple[str, int]], path: str, observed: str, prose: list[str]) -> SourceMeta:
     def value(key: str) -> str | None:
         v = fields.get(key)
         return v[0] if v is not None and v[0] != "" else None
 
     permalink = value("permalink")
-    repo = base = head = None
-    if permalink:
-        repo, base, head = _compare(permalink)
+    repo, base, head = _compare(permalink) if permalink else (None, None, None)
+    summary, title = value("summary"), value("title")
+    return SourceMeta(kind="report", path=path, observed_at=observed, repo=repo, base=base, head=head, title=title,
+                      language=_language("\n".join([summary or "", title or "", *prose])), summary=summary)
 
-    table = _Table(path, problems)
-    sections: list[DocSection] = []
-    anchors: list[str] = []
-    prose: list[str] = []  # prose before the summary table, for the language guess
-    where = "prose"  # prose | table | contents
-    sec: DocSection | None = None
-    sec_open = False  # the current section may still get its diff (no ### heading yet)
-    fence: str | None = None  # closing line of the open diff block
-    block: list[str] = []
-    block_start = 0
-    table_line = 0
 
-    def close_block(closed: bool, where_cut: str, body: str | None = None) -> None:
-        nonlocal fence
-        fence = None
-        assert sec is not None
-        if not closed:
-            problems.append(
-                Problem(
-                    path, block_start - 1, f"diff block of {sec.doc} is never closed (read up to {where_cut})"
-                )
-            )
-        text = body if body is not None else "\n".join(block)
-        if not text:
-            problems.append(Problem(path, block_start - 1, f"empty diff block for {sec.doc}"))
-            return
-        if sec.diff_text is not None:
-            problems.append(Problem(path, block_start - 1, f"second diff block for {sec.doc} ignored"))
-            return
-        sec.diff_text = text
-        sec.first_line = block_start
-        if not text.startswith("@@"):
-            problems.append(Problem(path, block_start, f"diff block of {sec.doc} does not open with '@@'"))
+def _step(st: _Reading, i: int) -> int:
+    """Read line ``i``; the index of the last line read (a whole diff block at once)."""
+    line = st.lines[i]
+    if st.fence is not None:
+        if line.startswith(st.fence) and line.rstrip() == st.fence:
+            _close_block(st, True, "")
+            return i
+        if not (line.startswith("## ") and _ANCHOR in line):
+            st.block.append(line.rstrip("\r") if line.endswith("\r") else line)
+            return i
+        _close_block(st, False, f"the next section, line {i + 1}")
+    c0 = line[:1]
+    if c0 == "#":
+        _heading(st, line.rstrip(), i)
+    elif c0 == "`":
+        if st.where == "contents" and st.sec is not None and st.sec_open:
+            return _open_block(st, line, i)
+    elif c0 == "|":
+        if st.where == "table":
+            st.table.add(line, i + 1)
+    elif st.where == "table":
+        if st.table.header_seen and line.strip():
+            st.where = "prose"  # the table ended; prose until # Modified Contents
+    elif st.where == "prose" and len(st.prose) < 200:
+        st.prose.append(line)
+    return i
 
-    n = len(lines)
-    has_cr = "\r" in text
-    i = body_start - 1
-    while i + 1 < n:
-        i += 1
-        line = lines[i]
-        if fence is not None:
-            if line.startswith(fence) and line.rstrip() == fence:
-                close_block(True, "")
-                continue
-            if line.startswith("## ") and _ANCHOR in line:
-                close_block(False, f"the next section, line {i + 1}")
-            else:
-                block.append(line.rstrip("\r") if line.endswith("\r") else line)
-                continue
-        c0 = line[:1]
-        if c0 == "#":
-            s = line.rstrip()
-            if where == "contents":
-                if s.startswith("## ") and _ANCHOR in s:
-                    if sec is not None:
-                        _finish_section(sec, anchors[-1], table, path, problems)
-                    k = s.index(_ANCHOR)
-                    anchor = s[k + 2 :].split("}", 1)[0].strip()
-                    sec = DocSection(doc=s[3:k].strip(), heading_line=i + 1)
-                    sections.append(sec)
-                    anchors.append(anchor)
-                    sec_open = True
-                elif s.startswith("#"):
-                    sec_open = False  # ### Summary / ### Explanation: prose from here on
-            elif s == _SUMMARY_HEADING:
-                where = "table"
-                table_line = i + 1
-            elif s == _CONTENTS_HEADING:
-                where = "contents"
-            elif where == "prose":
-                prose.append(s)
-        elif c0 == "`":
-            if where == "contents" and sec is not None and sec_open:
-                opened = _open_fence(line)
-                if opened is not None:
-                    fence = opened
-                    block = []
-                    block_start = i + 2
-                    closing = _closing_line(lines, opened, i + 1, has_cr)
-                    if closing is not None:  # fast path: the whole block at once
-                        j, body = closing
-                        if "\r" in body:
-                            body = _CR_EOL.sub("", body)
-                        close_block(True, "", body)
-                        i = j
-        elif c0 == "|":
-            if where == "table":
-                table.add(line, i + 1)
-        elif where == "table":
-            if table.header_seen and line.strip():
-                where = "prose"  # the table ended; prose until # Modified Contents
-        elif where == "prose" and len(prose) < 200:
-            prose.append(line)
-    if fence is not None:
-        close_block(False, "end of file")
-    if sec is not None:
-        _finish_section(sec, anchors[-1], table, path, problems)
 
-    if not table_line:
-        problems.append(Problem(path, None, "no '# Summary Table'"))
-    if where != "contents":
-        problems.append(Problem(path, None, "no '# Modified Contents'"))
-    seen = set(anchors)
-    for anchor in table.order:
+def _heading(st: _Reading, s: str, i: int) -> None:
+    if st.where == "contents":
+        if s.startswith("## ") and _ANCHOR in s:
+            if st.sec is not None:
+                _finish_section(st.sec, st.anchors[-1], st.table, st.path, st.problems)
+            k = s.index(_ANCHOR)
+            st.sec = DocSection(doc=s[3:k].strip(), heading_line=i + 1)
+            st.sections.append(st.sec)
+            st.anchors.append(s[k + 2:].split("}", 1)[0].strip())
+            st.sec_open = True
+        elif s.startswith("#"):
+            st.sec_open = False  # ### Summary / ### Explanation: prose from here on
+    elif s == _SUMMARY_HEADING:
+        st.where, st.table_line = "table", i + 1
+    elif s == _CONTENTS_HEADING:
+        st.where = "contents"
+    elif st.where == "prose":
+        st.prose.append(s)
+
+
+def _open_block(st: _Reading, line: str, i: int) -> int:
+    """A diff block's opening fence at line ``i``: read at once when its closing line is found."""
+    opened = _open_fence(line)
+    if opened is None:
+        return i
+    st.fence, st.block, st.block_start = opened, [], i + 2
+    closing = _closing_line(st.lines, opened, i + 1, st.has_cr)
+    if closing is None:
+        return i
+    j, body = closing
+    _close_block(st, True, "", _CR_EOL.sub("", body) if "\r" in body else body)
+    return j
+
+
+def _close_block(st: _Reading, closed: bool, where_cut: str, body: str | None = None) -> None:
+    st.fence = None
+    sec, path, at = st.sec, st.path, st.block_start
+    assert sec is not None
+    if not closed:
+        st.problems.append(Problem(path, at - 1, f"diff block of {sec.doc} is never closed (read up to {where_cut})"))
+    text = body if body is not None else "\n".join(st.block)
+    if not text:
+        st.problems.append(Problem(path, at - 1, f"empty diff block for {sec.doc}"))
+        return
+    if sec.diff_text is not None:
+        st.problems.append(Problem(path, at - 1, f"second diff block for {sec.doc} ignored"))
+        return
+    sec.diff_text = text
+    sec.first_line = at
+    if not text.startswith("@@"):
+        st.problems.append(Problem(path, at, f"diff block of {sec.doc} does not open with '@@'"))
+
+
+def _check_end(st: _Reading) -> None:
+    if not st.table_line:
+        st.problems.append(Problem(st.path, None, "no '# Summary Table'"))
+    if st.where != "contents":
+        st.problems.append(Problem(st.path, None, "no '# Modified Contents'"))
+    seen = set(st.anchors)
+    for anchor in st.table.order:
         if anchor not in seen:
-            problems.append(
-                Problem(path, table.rows[anchor][3], f"summary table row {anchor} has no section")
-            )
-
-    summary = value("summary")
-    title = value("title")
-    meta = SourceMeta(
-        kind="report",
-        path=path,
-        observed_at=observed,
-        repo=repo,
-        base=base,
-        head=head,
-        title=title,
-        language=_language("\n".join([summary or "", title or "", *prose])),
-        summary=summary,
-    )
-    return Source(meta=meta, sections=sections, problems=problems)
+            st.problems.append(Problem(st.path, st.table.rows[anchor][3], f"summary table row {anchor} has no section"))

@@ -23,6 +23,7 @@ rows first read: ``extractor.ingest.prepare``.)
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from extractor.blocks import Block, BulletList, Table
 from extractor.blocks.tables import (
@@ -304,15 +305,17 @@ def holds_facts(doc: str, lines: list[str]) -> bool:
 
 
 def _read(doc: str, side: str, text: str, lines: list[str], a: int, b: int, section: str,
-          shown: set[int] | None) -> tuple[list[Block], list[tuple[int, int, str]]]:
+          shown: set[int] | None, includes: list[Any] | None) -> tuple[list[Block], list[tuple[int, int, str]]]:
     stack, fence = _context(_index(text), a)
     blocks, seen = find_blocks(_view(lines, a, b, shown, fence), doc=doc, side=side, section=section,
-                               headings=[(lvl, txt) for _, lvl, txt in stack])
+                               headings=[(lvl, txt) for _, lvl, txt in stack], includes=includes)
     return blocks, [*stack, *seen]
 
 
-def snapshot_blocks(doc: str, diff: FileDiff) -> tuple[Blocks, Headings]:
-    """Blocks and headings of both sides of ``diff``, read from its full-text snapshots."""
+def snapshot_blocks(doc: str, diff: FileDiff, includes: dict[str, list[Any]] | None = None) -> tuple[Blocks, Headings]:
+    """Blocks and headings of both sides of ``diff``, read from its full-text snapshots;
+    ``includes`` (per side), when given, gets the ``[!INCLUDE]`` lines read with the whole
+    heading path above them (``find_blocks``)."""
     blocks: Blocks = {"before": [], "after": []}
     headings: Headings = {"before": [], "after": []}
     texts = {"before": diff.full_before, "after": diff.full_after}
@@ -324,10 +327,11 @@ def snapshot_blocks(doc: str, diff: FileDiff) -> tuple[Blocks, Headings]:
         if text is None or lines is None or not lines:
             continue
         if whole:
-            found = [_read(doc, side, text, lines, 1, len(lines), "", None)]
+            found = [_read(doc, side, text, lines, 1, len(lines), "", None, includes and includes[side])]
         else:
             windows, shown = _windows(lines, diff.hunks, side)
-            found = [_read(doc, side, text, lines, a, b, sec, shown) for a, b, sec in windows]
+            found = [_read(doc, side, text, lines, a, b, sec, shown, includes and includes[side])
+                     for a, b, sec in windows]
         seen: set[tuple[int, int, str]] = set()
         for blks, heads in found:
             blocks[side].extend(blks)

@@ -36,6 +36,14 @@ def heading_rows(store: Store) -> list[tuple[Any, ...]]:
                       "coalesce(CAST(s.observed_at AS VARCHAR), '') FROM headings h LEFT JOIN sources s USING (source_id)")
 
 
+def placement_rows(store: Store) -> list[dict[str, Any]]:
+    """Remembered include placements (``extractor.placements.Placement.row``)."""
+    cols = ("include", "host", "line_no", "headings_json", "present", "source_id", "observed_at", "side")
+    rows = _rows(store, "SELECT include, host, line_no, headings_json, present, source_id, "
+                       "CAST(observed_at AS VARCHAR), side FROM include_placements")
+    return [dict(zip(cols, r, strict=True)) for r in rows]
+
+
 def change_rows(store: Store) -> list[tuple[Any, ...]]:
     """Known changes: change_id, repo, base, head."""
     return _rows(store, "SELECT change_id, repo, base, head FROM changes")
