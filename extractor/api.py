@@ -136,10 +136,17 @@ class Extractor:
 
     def query(self, name: str, **params: Any) -> pd.DataFrame:
         """Run the named query ``name`` with ``params`` (missing ones take their defaults)."""
-        from extractor.queries import get_query
+        from extractor.queries import get_query, match_model
 
         q = get_query(name)
-        return _frame(self.store, q.sql, q.bind(params))
+        bound = q.bind(params)
+        if q.param("model") is not None and isinstance(bound.get("model"), str):
+            bound["model"] = match_model(bound["model"], self.models())
+        return _frame(self.store, q.sql, bound)
+
+    def models(self) -> list[str]:
+        """Every model (and feature) name the documents state a fact about, sorted."""
+        return [r[0] for r in self.store.rows("SELECT DISTINCT model FROM events WHERE model IS NOT NULL ORDER BY 1")]
 
     def report(self, since: Any, until: Any = None, *, fmt: str = "md") -> str:
         """The change digest between two dates as Markdown (``md``) or one HTML file (``html``)."""
@@ -257,11 +264,12 @@ def named_query(name: str) -> NamedQuery:
     return get_query(name)
 
 
-def named_queries() -> Rows:
-    """The named queries as plain rows (name, description, parameters): no pandas to load."""
+def named_queries(*, structured: bool = False) -> Rows:
+    """The named queries as plain rows (name, description, parameters): no pandas to load.
+    ``structured``: parameters as a list of objects (name, type, default, description)."""
     from extractor.queries import list_rows
 
-    return list_rows()
+    return list_rows(structured=structured)
 
 
 def load_report_modules(fmt: str) -> None:

@@ -502,7 +502,7 @@ def export(obj: Ctx, fmt: str, output: Path | None) -> None:
 def stats(obj: Ctx, as_json: bool) -> None:
     """Sources, events per kind, unresolved rows per document, and errors."""
     from extractor import api
-    from extractor.render import frame_records, plain_frame, print_frame
+    from extractor.render import frame_records
 
     tables = api.stats_already(obj.db)  # as the last writer left them: no DuckDB to load
     if tables is None:
@@ -515,18 +515,11 @@ def stats(obj: Ctx, as_json: bool) -> None:
         with writing(None):
             click.echo(text)
         return
-    if _stdout_plain():  # to a pipe or file: the same text, mostly without loading rich
-        texts = [plain_frame(df, title=name, empty=f"no {name}") for name, df in tables.items()]
-        if all(t is not None for t in texts):
-            with writing(None):
-                sys.stdout.write("".join(t for t in texts if t is not None))
-            return
-    from rich.console import Console
+    from extractor.render import table_text
 
-    out = Console(highlight=False, width=max(100, Console().width))
+    width = _stdout_width()
     with writing(None):
-        for name, df in tables.items():
-            print_frame(out, df, title=name, empty=f"no {name}")
+        sys.stdout.write("".join(table_text(df, title=name, empty=f"no {name}", width=width) for name, df in tables.items()))
 
 
 def _stdout_width() -> int:
@@ -541,17 +534,6 @@ def _stdout_width() -> int:
         except (AttributeError, ValueError, OSError):
             continue
     return 80
-
-
-def _stdout_plain() -> bool:
-    """Whether rich would write stdout as plain text: it is not a terminal (nor forced to act
-    as one), so no style codes, and the width is ``_stdout_width``."""
-    if os.environ.get("FORCE_COLOR") or os.environ.get("TTY_COMPATIBLE") == "1":
-        return False
-    try:
-        return not sys.stdout.isatty()
-    except (AttributeError, ValueError, OSError):
-        return True
 
 
 # --- history: named queries, ad-hoc SQL, digest (thin over Extractor.query / sql / report) ---
@@ -569,23 +551,38 @@ def _pairs(pairs: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-def _emit(df: Any, fmt: str) -> None:
-    from extractor.render import drop_empty_columns, format_frame, plain_frame, print_frame
+def _emit(df: Any, fmt: str, limit: int | None = None) -> None:
+    """``df`` on stdout in ``fmt``; a table without its all-empty columns and, on a terminal,
+    its first ``DEFAULT_LIMIT`` rows unless ``--limit`` says otherwise; what was left out is
+    said on stderr."""
+    from extractor.render import format_frame, limited, terminal_table
 
+    if limit is None and fmt == "table" and _stdout_terminal():
+        limit = DEFAULT_LIMIT
     with writing(None):
         if fmt == "table":
-            shown = drop_empty_columns(df)
-            text = plain_frame(shown, width=_stdout_width()) if _stdout_plain() else None
-            if text is not None:  # the text rich would print, without loading it
-                sys.stdout.write(text)
-                return
-            from rich.console import Console
-
-            print_frame(Console(highlight=False), shown, empty="no rows")
-            return
-        click.echo(format_frame(df, fmt), nl=False)
-    if df.empty and fmt != "markdown":
+            text, notes = terminal_table(df, width=_stdout_width(), limit=limit)
+            sys.stdout.write(text)
+        else:
+            df, note = limited(df, limit)
+            notes = [note] if note else []
+            click.echo(format_frame(df, fmt), nl=False)
+    for note in notes:
+        err.say(note)
+    if df.empty and fmt not in ("markdown", "table"):
         err.say("no rows")
+
+
+DEFAULT_LIMIT = 100  # rows a table shows on a terminal unless --limit says otherwise
+_LIMIT_HELP = (f"Show at most N rows (0: all) [default: {DEFAULT_LIMIT} for a table on a terminal, else all]; "
+               "the rows left out are counted on stderr.")
+
+
+def _stdout_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 def _run_sql(run: Callable[[], Any]) -> Any:
@@ -596,10 +593,14 @@ def _run_sql(run: Callable[[], Any]) -> Any:
         return run()
     except SqlRefused as exc:
         fail(f"refused: {exc}")
+    except QueryError as exc:
+        fail(str(exc))
     except duckdb.Error as exc:
         if _Interrupt.seen or _is_interrupt(exc):
             raise KeyboardInterrupt from exc
-        fail(str(exc))
+        from extractor.common import sql_error_text
+
+        fail(sql_error_text(exc))
 
 
 @main.command()
@@ -610,10 +611,11 @@ def _run_sql(run: Callable[[], Any]) -> Any:
 @click.option("--as-of", "as_of", default=None, metavar="DATE",
               help="Answer as of DATE (queries that take an as_of parameter).")
 @click.option("--format", "fmt", type=click.Choice(_TABLE_FORMATS), default="table", show_default=True)
+@click.option("--limit", type=click.IntRange(min=0), default=None, metavar="N", help=_LIMIT_HELP)
 @common_options
 @click.pass_obj
 def query(obj: Ctx, name: str | None, list_queries: bool, params: tuple[str, ...], as_of: str | None,
-          fmt: str) -> None:
+          fmt: str, limit: int | None) -> None:
     """Run the named query NAME (queries/*.sql); with --list (or no NAME), list them.
 
     Named queries run read-only, in the same sandbox as extract sql.
@@ -625,7 +627,7 @@ def query(obj: Ctx, name: str | None, list_queries: bool, params: tuple[str, ...
     from extractor import api
 
     if list_queries or name is None:
-        _emit(api.named_queries(), fmt)
+        _emit(api.named_queries(structured=fmt == "json"), fmt)
         return
     try:
         q = api.named_query(name)
@@ -639,7 +641,7 @@ def query(obj: Ctx, name: str | None, list_queries: bool, params: tuple[str, ...
         raise click.UsageError(str(exc)) from exc
     with obj.open(read_only=True) as db:
         df = _run_sql(lambda: db.query(q.name, **bound))
-    _emit(df, fmt)
+    _emit(df, fmt, limit)
 
 
 @main.command("sql", cls=_KindHelpCommand)
@@ -648,9 +650,11 @@ def query(obj: Ctx, name: str | None, list_queries: bool, params: tuple[str, ...
               help="Bind $KEY in the SQL (as text); repeat for several.")
 @click.option("--as-of", "as_of", default=None, metavar="DATE", help="Bind $as_of (a DATE) in the SQL.")
 @click.option("--format", "fmt", type=click.Choice(_TABLE_FORMATS), default="table", show_default=True)
+@click.option("--limit", type=click.IntRange(min=0), default=None, metavar="N", help=_LIMIT_HELP)
 @common_options
 @click.pass_obj
-def sql_command(obj: Ctx, statement: str, params: tuple[str, ...], as_of: str | None, fmt: str) -> None:
+def sql_command(obj: Ctx, statement: str, params: tuple[str, ...], as_of: str | None, fmt: str,
+                limit: int | None) -> None:
     """Run ad-hoc SQL on the database, read-only, in a sandbox.
 
     Only queries run (SELECT, WITH, VALUES, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN, PRAGMA, CALL),
@@ -680,7 +684,7 @@ def sql_command(obj: Ctx, statement: str, params: tuple[str, ...], as_of: str | 
     bound = {k: v for k, v in values.items() if k in used}
     with obj.open(read_only=True) as db:
         df = _run_sql(lambda: db.sql(statement, bound or None))
-    _emit(df, fmt)
+    _emit(df, fmt, limit)
 
 
 @main.command()

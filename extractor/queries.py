@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -193,11 +193,17 @@ def get_query(name: str, directory: Path = QUERY_DIR) -> NamedQuery:
 LIST_COLUMNS = ["name", "description", "parameters"]
 
 
-def list_rows(directory: Path = QUERY_DIR) -> Rows:
-    """The named queries as plain rows: name, description, parameters (name=default)."""
+def list_rows(directory: Path = QUERY_DIR, *, structured: bool = False) -> Rows:
+    """The named queries as plain rows: name, description, parameters (``[name=default] ...``
+    as text for a table; with ``structured``, a list of ``{name, type, default, description}``)."""
     from extractor.render import Rows
 
-    return Rows(LIST_COLUMNS, [(q.name, q.description, q.usage()) for q in load_queries(directory).values()])
+    def params(q: NamedQuery) -> Any:
+        if not structured:
+            return q.usage()
+        return [{"name": p.name, "type": p.type, "default": p.default, "description": p.description} for p in q.params]
+
+    return Rows(LIST_COLUMNS, [(q.name, q.description, params(q)) for q in load_queries(directory).values()])
 
 
 def list_frame(directory: Path = QUERY_DIR) -> pd.DataFrame:
@@ -207,3 +213,33 @@ def list_frame(directory: Path = QUERY_DIR) -> pd.DataFrame:
     rows = [{"name": q.name, "description": q.description, "parameters": q.usage()}
             for q in load_queries(directory).values()]
     return pd.DataFrame(rows, columns=LIST_COLUMNS)
+
+
+GLOB_CHARS = re.compile(r"[*?\[]")
+
+
+def match_model(name: str, known: Iterable[str]) -> str:
+    """The model ``name`` names among ``known``: itself, else the one spelt the same but for
+    case (``GPT-4o`` is ``gpt-4o``). A glob (``gpt-4.1*``) is kept as it is, matched without
+    regard to case where it matches nothing as written. ``QueryError`` with the closest names
+    ("did you mean") when nothing matches."""
+    import difflib
+    import fnmatch
+
+    names = sorted(set(known))
+    if name in names:
+        return name
+    if GLOB_CHARS.search(name):
+        if any(fnmatch.fnmatchcase(n, name) for n in names):
+            return name
+        lowered = [n for n in names if fnmatch.fnmatchcase(n.lower(), name.lower())]
+        if lowered:
+            return lowered[0] if len(lowered) == 1 else name.lower()
+    else:
+        same = [n for n in names if n.lower() == name.lower()]
+        if same:
+            return same[0]
+    close = difflib.get_close_matches(name.lower(), [n.lower() for n in names], n=3, cutoff=0.6)
+    spelt = [next(n for n in names if n.lower() == c) for c in close]
+    hint = f"; did you mean {', '.join(spelt)}?" if spelt else ""
+    raise QueryError(f"no model or feature {name!r} in the database{hint}")

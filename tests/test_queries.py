@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -250,8 +251,12 @@ def test_model_regions(db: Any) -> None:
 
 def test_parameters_are_bound_not_pasted(db: Any) -> None:
     evil = "o3' OR '1'='1"
-    assert db.query("quota_history", model=evil).empty
-    assert db.query("changes_between", model="x'); DROP TABLE events; --").empty
+    with pytest.raises(QueryError, match="no model or feature"):  # a name, never SQL
+        db.query("quota_history", model=evil)
+    with pytest.raises(QueryError, match="no model or feature"):
+        db.query("changes_between", model="x'); DROP TABLE events; --")
+    with pytest.raises(QueryError, match="no model or feature"):  # a glob that matches nothing
+        db.query("quota_history", model="o3' OR '1'='1*")
     assert len(db.sql("SELECT * FROM events")) > 0
 
 
@@ -267,7 +272,8 @@ def test_cli_query_list(db_path: Path) -> None:
     assert res.exit_code == 0, res.output
     listed = {q["name"]: q for q in json.loads(res.output)}
     assert set(listed) >= REQUIRED
-    assert listed["retirements_due"]["parameters"] == "[as_of=today] [days=90] [model=null]"
+    assert [(p["name"], p["type"], p["default"]) for p in listed["retirements_due"]["parameters"]] == [
+        ("as_of", "date", "today"), ("days", "integer", "90"), ("model", "text", None)]
     res = cli(db_path, "query", "--list", width=200)
     assert res.exit_code == 0 and "quota_history" in res.output and "retirement_moves" in res.output
     assert "[as_of=today] [days=90] [model=null]" in res.output  # cells are text, not console markup
@@ -289,7 +295,7 @@ def test_cli_query_formats(db_path: Path) -> None:
     assert res.output.splitlines()[0] == head
     assert "| o3 | global-standard | default |  | 3000000 | 2000 | 2025-03-01 |" in res.output
     res = cli(db_path, *args)
-    assert res.exit_code == 0 and "3000000" in res.output and "o3" in res.output
+    assert res.exit_code == 0 and "3,000,000" in res.output and "o3" in res.output
 
 
 @pytest.mark.parametrize("width", [60, 80, 120, 200])
@@ -298,9 +304,15 @@ def test_cli_tables_fit_the_terminal(db_path: Path, width: int) -> None:
                  ["query", "models_first_seen"]):
         res = cli(db_path, *args, width=width)
         assert res.exit_code == 0, res.output
-        assert max(len(line) for line in res.output.splitlines()) <= width, (args, width)
+        lines = res.stdout.splitlines()
+        assert set(lines[1]) == {"\u2500"}  # one table at every width (header, rule, rows), never cards
+        # a link is never folded: it runs past the edge, last on its line
+        widest = max(len(re.sub(r" *https?://\S+$", "", line)) for line in lines)
+        if width >= 200 or args == ["query", "--list"]:
+            assert widest <= width, (args, width)
     res = cli(db_path, "query", "current_quotas", width=200)
-    assert "region" not in res.output.splitlines()[0]  # a column empty in every row is left out of tables
+    assert "region" not in res.stdout.splitlines()[0]  # a column empty in every row is left out of tables
+    assert "empty in every row, not shown: region" in res.stderr
 
 
 def test_cli_empty_results_say_so(db_path: Path) -> None:
