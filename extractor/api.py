@@ -1,6 +1,7 @@
 """The library a notebook imports: ``extractor.connect(path)`` and DataFrames out.
 
-The CLI is a thin layer over this module. A read-only connection is a sandbox: its SQL
+The command line (``extractor.cli``) calls this module and the public functions of
+``extractor.queries`` and ``extractor.kinds``. A read-only connection is a sandbox: its SQL
 (``sql``, the named queries, the views) reads the database and nothing else (see
 ``extractor.store.db``); a refused statement raises ``SqlRefused``.
 """
@@ -19,9 +20,7 @@ if TYPE_CHECKING:  # loaded by the calls that need them: --version and --help st
     import pandas as pd
 
     from extractor.ingest import IngestResult
-    from extractor.queries import NamedQuery
     from extractor.render import Rows
-    from extractor.store.db import Store
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
 
@@ -94,24 +93,24 @@ class Extractor:
         each value true to its type (lists, structs, maps as Python values; integers with
         gaps as ``Int64``). On a read-only connection only queries run, on the database only:
         anything else raises ``SqlRefused``."""
-        return self.store.read(query, params)
+        return self.store.read(query, params).frame()
 
     # --- history: time views, named queries, digest (schemas/002_views.sql, queries/) ---
 
     def history(self, kind: str | None = None) -> pd.DataFrame:
         """Value spans (``valid_from`` / ``valid_to``) of one kind's facts, or of all kinds."""
-        return _frame(self.store, f"SELECT * FROM {_view(kind, 'history')} ORDER BY ALL")
+        return self.store.read(f"SELECT * FROM {_view(kind, 'history')} ORDER BY ALL").frame()
 
     def current(self, kind: str | None = None) -> pd.DataFrame:
         """What the documents state now: the open spans (one per document and fact)."""
-        return _frame(self.store, f"SELECT * FROM {_view(kind, 'current')} ORDER BY ALL")
+        return self.store.read(f"SELECT * FROM {_view(kind, 'current')} ORDER BY ALL").frame()
 
     def as_of(self, date: Any, kind: str | None = None) -> pd.DataFrame:
         """What the documents stated on ``date`` (a date, ISO text, ``today``, ``-7d``)."""
         from extractor.queries import parse_date
 
-        return _frame(self.store, f"SELECT * FROM {_view(kind, 'as_of')}($d) ORDER BY ALL",
-                             {"d": parse_date(date, "as_of")})
+        return self.store.read(f"SELECT * FROM {_view(kind, 'as_of')}($d) ORDER BY ALL",
+                               {"d": parse_date(date, "as_of")}).frame()
 
     def changes(self, since: Any = None, until: Any = None, *, kind: str | None = None) -> pd.DataFrame:
         """Changes (not observations) observed between two dates, both included, in time order,
@@ -119,14 +118,13 @@ class Extractor:
         from extractor.queries import parse_date
 
         _view(kind, "history")  # validates the kind
-        return _frame(
-            self.store,
+        return self.store.read(
             "SELECT * EXCLUDE (seq, event_id) FROM fact_changes "
             "WHERE ($since IS NULL OR observed_at >= $since) AND ($until IS NULL OR observed_at <= $until) "
             "AND ($kind IS NULL OR kind = $kind) ORDER BY seq, kind, doc, model, version NULLS FIRST, "
             "deployment_type NULLS FIRST, tier NULLS FIRST, subscription NULLS FIRST, region NULLS FIRST, attribute",
             {"since": None if since is None else parse_date(since, "since"),
-             "until": None if until is None else parse_date(until, "until"), "kind": kind})
+             "until": None if until is None else parse_date(until, "until"), "kind": kind}).frame()
 
     def queries(self) -> pd.DataFrame:
         """The named queries (``queries/*.sql``): name, description, parameters."""
@@ -142,11 +140,11 @@ class Extractor:
         bound = q.bind(params)
         if q.param("model") is not None and isinstance(bound.get("model"), str):
             bound["model"] = match_model(bound["model"], self.models())
-        return _frame(self.store, q.sql, bound)
+        return self.store.read(q.sql, bound).frame()
 
     def models(self) -> list[str]:
         """Every model (and feature) name the documents state a fact about, sorted."""
-        return [r[0] for r in self.store.rows("SELECT DISTINCT model FROM events WHERE model IS NOT NULL ORDER BY 1")]
+        return [r[0] for r in self.store.read("SELECT DISTINCT model FROM events WHERE model IS NOT NULL ORDER BY 1").rows()]
 
     def report(self, since: Any, until: Any = None, *, fmt: str = "md") -> str:
         """The change digest between two dates as Markdown (``md``) or one HTML file (``html``)."""
@@ -158,7 +156,7 @@ class Extractor:
         """Sources, events per kind, moves, unresolved rows per document, and errors: a table each."""
         from extractor.store.stats import STATS
 
-        return {name: self.store.frame(sql) for name, sql in STATS.items()}
+        return {name: self.store.read(sql).frame() for name, sql in STATS.items()}
 
     def stats_rows(self) -> dict[str, Rows]:
         """``stats`` as plain rows (Python values), for the command line: no pandas to load."""
@@ -175,11 +173,6 @@ def __getattr__(name: str) -> Any:
         return kinds.names()
     raise AttributeError(name)
 
-
-def _frame(store: Store, sql: str, params: Any = None) -> pd.DataFrame:
-    """A query's result as a DataFrame, integer columns as nullable ``Int64`` (not float);
-    on a read-only store, run as any SQL is there (``Store.read``)."""
-    return store.read(sql, params)
 
 
 def _view(kind: str | None, form: str) -> str:
@@ -236,60 +229,12 @@ def stats_already(db: str | Path) -> dict[str, Rows] | None:
     return None if tables is None else {name: Rows(cols, rows) for name, (cols, rows) in tables.items()}
 
 
-def count_inputs(paths: Iterable[str | Path]) -> int:
-    """How many files an ingest of ``paths`` would look at (folders expanded)."""
-    from extractor.ingest import expand
-
-    return sum(1 for _ in expand(paths))
 
 
-def read_date(text: str) -> str | None:
-    """``text`` as an ISO date (``2025-02-08``, ``Feb 8, 2025``, ...), or None when it is none."""
-    from extractor.normalize import find_date
-
-    return find_date(text)[0]
 
 
-def parse_date(value: Any, what: str) -> Any:
-    """A query date (``YYYY-MM-DD``, ``today``, ``-7d``) as a date; ``QueryError`` naming ``what``."""
-    from extractor.queries import parse_date as parse
-
-    return parse(value, what)
 
 
-def named_query(name: str) -> NamedQuery:
-    """The named query ``name`` (``queries/*.sql``); ``QueryError`` when there is none."""
-    from extractor.queries import get_query
-
-    return get_query(name)
-
-
-def named_queries(*, structured: bool = False) -> Rows:
-    """The named queries as plain rows (name, description, parameters): no pandas to load.
-    ``structured``: parameters as a list of objects (name, type, default, description)."""
-    from extractor.queries import list_rows
-
-    return list_rows(structured=structured)
-
-
-def load_report_modules(fmt: str) -> None:
-    """Import what ``Extractor.report`` in ``fmt`` needs (the CLI does it where Ctrl-C is held back)."""
-    import extractor.digest  # noqa: F401
-
-    if fmt == "html":
-        import matplotlib.pyplot  # noqa: F401
-
-
-def kind_names() -> tuple[str, ...]:
-    from extractor import kinds
-
-    return kinds.names()
-
-
-def kind_title(name: str) -> str:
-    from extractor import kinds
-
-    return kinds.title(name)
 
 
 def connect(path: str | Path | None = None, *, read_only: bool = False, wait: float | None = None) -> Extractor:

@@ -135,8 +135,8 @@ def _label(r: Any) -> str:
 
 def collect(store: Store, since: dt.date, until: dt.date | None = None) -> Digest:
     """The changes of ``[since, until]`` and the digest lines made of them."""
-    df = store.df(CHANGES_SQL, {"since": since, "until": until})
-    moves = store.df(MOVES_SQL, {"since": since, "until": until})
+    df = store.read(CHANGES_SQL, {"since": since, "until": until}).frame()
+    moves = store.read(MOVES_SQL, {"since": since, "until": until}).frame()
     lines: list[Line] = []
     if df.empty:
         return Digest(since, until, df, lines, moves)
@@ -301,7 +301,7 @@ def chart_quota_steps(store: Store, d: Digest, end: dt.date) -> str | None:
     keys = (rank.groupby(["model", "deployment_type", "tier", "region", "doc"], dropna=False)["w"].sum()
             .reset_index().sort_values(["w", "model"], ascending=[False, True], kind="stable")
             .head(MAX_SERIES))
-    hist = store.df("SELECT * FROM quota_history WHERE attribute = 'tpm' AND valid_from <= $end", {"end": end})
+    hist = store.read("SELECT * FROM quota_history WHERE attribute = 'tpm' AND valid_from <= $end", {"end": end}).frame()
     fig, ax = _figure("Quota steps: TPM of the quotas that changed")
     lo, hi = float("inf"), 0.0
     for k in keys.itertuples(index=False):
@@ -353,7 +353,7 @@ def chart_regions(store: Store, d: Digest, end: dt.date) -> str | None:
     if r is None or r.empty:
         return None
     models = r["model"].value_counts().head(MAX_SERIES).index.tolist()
-    pts = store.df(REGIONS_SQL, {"models": sorted(models), "end": end})
+    pts = store.read(REGIONS_SQL, {"models": sorted(models), "end": end}).frame()
     if pts.empty:
         return None
     fig, ax = _figure("Regions per model (models whose regions changed)")

@@ -41,7 +41,7 @@ ORDER BY e.observed_at, e.doc, e.kind, e.subject_json, e.attribute, e.change, cs
 def events_frame(store: Store, *, include_unchanged: bool = True) -> pd.DataFrame:
     # facts moved to another document (``semdiff.MOVED``) are no events: never exported
     where = "WHERE e.change <> 'moved'" if include_unchanged else "WHERE e.change NOT IN ('unchanged', 'moved')"
-    return store.df(EVENTS_SQL.format(where=where))
+    return store.read(EVENTS_SQL.format(where=where)).frame()
 
 
 def records(df: pd.DataFrame) -> Iterator[dict[str, Any]]:

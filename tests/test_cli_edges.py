@@ -204,11 +204,11 @@ def test_a_transaction_ended_by_an_interrupted_statement_rolls_back_quietly(tmp_
     store = Store(tmp_path / "x.duckdb")
     try:
         with pytest.raises(KeyboardInterrupt), store.transaction():
-            store.rows("SELECT 1")
+            store.read("SELECT 1").rows()
             store._con.execute("ROLLBACK")  # what an interrupted statement leaves
             raise KeyboardInterrupt
         with store.transaction():
-            store.rows("SELECT 1")
+            store.read("SELECT 1").rows()
     finally:
         store.close()
 

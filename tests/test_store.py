@@ -185,18 +185,18 @@ def test_insert_new_keeps_the_first_row_of_a_key_by_load_order(tmp_path: Path) -
                          "base": [None] * 4, "head": [None] * 4,
                          "observed_at": ["2025-01-01"] * 4, "_pos": [5, 1, 2, 3]}
         assert store.insert_new("changes", rows, ["change_id"], order="_pos") == 3
-        assert store.rows("SELECT change_id, repo FROM changes ORDER BY change_id") == [
+        assert store.read("SELECT change_id, repo FROM changes ORDER BY change_id").rows() == [
             ("c1", "early"), ("c2", "b"), ("c3", "c")]
         in_order = {"change_id": ["c3", "c4", "c5"], "repo": ["again", "d", "e"], "base": [None] * 3,
                              "head": [None] * 3, "observed_at": ["2025-01-02"] * 3, "_pos": [0, 1, 2]}
         assert store.insert_new("changes", in_order, ["change_id"], order="_pos") == 2  # c3 is stored
-        assert store.rows("SELECT repo FROM changes WHERE change_id = 'c3'") == [("c",)]
+        assert store.read("SELECT repo FROM changes WHERE change_id = 'c3'").rows() == [("c",)]
         two_keys = {"change_id": ["c1", "c1", "c1"], "doc": ["a.md", "b.md", "a.md"],
                              "old_doc": [None] * 3, "status": ["modified", "added", "removed"],
                              "added": [1, 2, 3], "deleted": [0, 0, 0], "has_diff": [True] * 3,
                              "source_id": ["s"] * 3, "line": [1, 2, 3], "_pos": [0, 1, 2]}
         assert store.insert_new("doc_changes", two_keys, ["change_id", "doc"], order="_pos") == 2
-        assert store.rows("SELECT doc, status FROM doc_changes ORDER BY doc") == [("a.md", "modified"), ("b.md", "added")]
+        assert store.read("SELECT doc, status FROM doc_changes ORDER BY doc").rows() == [("a.md", "modified"), ("b.md", "added")]
     finally:
         store.close()
 
@@ -223,11 +223,11 @@ def test_a_version_5_database_is_migrated_to_plain_keys_with_its_rows(tmp_path: 
     store = Store(path)
     try:
         assert store.schema_version() == 7
-        assert store.rows("SELECT * FROM changes") == [("c1", "o/r", "aaaaaaa", "bbbbbbb", dt.date(2025, 1, 10))]
-        assert store.rows("SELECT table_name FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' "
-                          "AND table_name <> 'schema_scripts'") == []
+        assert store.read("SELECT * FROM changes").rows() == [("c1", "o/r", "aaaaaaa", "bbbbbbb", dt.date(2025, 1, 10))]
+        assert store.read("SELECT table_name FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' "
+                          "AND table_name <> 'schema_scripts'").rows() == []
         with pytest.raises(duckdb.ConstraintException):  # the keys stay NOT NULL
-            store.rows("INSERT INTO events (event_id) VALUES (NULL)")
+            store.read("INSERT INTO events (event_id) VALUES (NULL)").rows()
     finally:
         store.close()
     with extractor.connect(path) as db:  # and the views work over the rebuilt tables
@@ -255,8 +255,8 @@ def test_a_new_database_is_made_with_plain_keys_and_skips_their_repair(tmp_path:
     try:
         assert store.schema_version() == 7
         assert ran == {1: True, 3: True, 4: True, 5: True, 6: False, 7: True}  # 2 is the repeatable views
-        assert store.rows("SELECT count(*) FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' "
-                          "AND table_name <> 'schema_scripts'") == [(0,)]
+        assert store.read("SELECT count(*) FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' "
+                          "AND table_name <> 'schema_scripts'").rows() == [(0,)]
     finally:
         store.close()
 
@@ -268,8 +268,8 @@ def test_insert_new_casts_every_value_to_its_column_type(tmp_path: Path) -> None
         changes = {"change_id": [f"c{i}" for i in range(n)], "repo": [None] * n, "base": ["a"] * n,
                    "head": ["b"] * n, "observed_at": ["2025-01-10"] * (n - 1) + [dt.date(2025, 1, 11)]}
         assert store.insert_new("changes", changes, ["change_id"]) == n  # NULLs only, dates as text and as dates
-        assert store.rows("SELECT count(repo), min(observed_at), max(observed_at), typeof(any_value(observed_at)) "
-                          "FROM changes") == [(0, dt.date(2025, 1, 10), dt.date(2025, 1, 11), "DATE")]
+        assert store.read("SELECT count(repo), min(observed_at), max(observed_at), typeof(any_value(observed_at)) "
+                          "FROM changes").rows() == [(0, dt.date(2025, 1, 10), dt.date(2025, 1, 11), "DATE")]
         # a wide integer and a lone text far past the rows DuckDB would otherwise sample to type a column
         files = {"path": [f"/f{i}" for i in range(n)], "size": [1] * (n - 1) + [2**40],
                  "mtime_ns": [2**62] * n, "inode": [7] * n, "sha256": ["h"] * n, "recorded_ns": [0] * n}
@@ -278,8 +278,8 @@ def test_insert_new_casts_every_value_to_its_column_type(tmp_path: Path) -> None
         errors["source_id"][n - 7] = "s1"
         assert store.insert_new("input_files", files, ["path"]) == n
         assert store.insert_new("errors", errors) == n
-        assert store.rows("SELECT max(size), max(mtime_ns) FROM input_files") == [(2**40, 2**62)]
-        assert store.rows("SELECT count(source_id), max(source_id) FROM errors") == [(1, "s1")]
+        assert store.read("SELECT max(size), max(mtime_ns) FROM input_files").rows() == [(2**40, 2**62)]
+        assert store.read("SELECT count(source_id), max(source_id) FROM errors").rows() == [(1, "s1")]
     finally:
         store.close()
 

@@ -9,7 +9,8 @@ process's lock (``wait`` seconds, else ``$EXTRACTOR_WAIT``).
 
 A read-only store is a sandbox: its connection is opened with external access disabled
 (no reading or writing files, no ATTACH, COPY, EXPORT, INSTALL or LOAD of extensions) and
-its configuration locked, so no statement can undo that; ``Store.read`` also refuses
+its configuration locked, so no statement can undo that; ``Store.read`` (the one way to
+read) also refuses
 statements other than queries (``SqlRefused``) before DuckDB sees them.
 """
 
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import re
 import threading
@@ -25,19 +25,17 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import duckdb
-from duckdb.sqltypes import DuckDBPyType
-
-if TYPE_CHECKING:  # pandas and pyarrow load where rows are written or read as frames (not for stats)
-    import pandas as pd
-    import pyarrow as pa
 
 from extractor.common import WAIT_ENV, SqlRefused, StoreError, default_db_path
 from extractor.paths import sql_dir
+from extractor.store.result import Result, relation_frame
+from extractor.store.sandbox import READ_STATEMENTS, SANDBOX, check_read_only, refusal
 
-__all__ = ["SCHEMA_VERSION", "WAIT_ENV", "SqlRefused", "Store", "StoreError", "default_db_path"]
+__all__ = ["READ_STATEMENTS", "SANDBOX", "SCHEMA_VERSION", "WAIT_ENV", "Result", "SqlRefused", "Store", "StoreError",
+           "check_read_only", "default_db_path", "relation_frame"]
 
 SCHEMA_DIR = sql_dir("schemas")
 _MIGRATION = re.compile(r"^(\d{3})_.*\.sql$")
@@ -45,21 +43,6 @@ APP = "extractor"
 LOAD_CHECKPOINT = "4MB"  # log gathered before an ingest's load checkpoints (see Store.bulk_load)
 
 
-# The settings of a read-only connection, given when it is opened: the database file
-# itself stays readable, nothing else is. ``lock_configuration`` comes into force last, so
-# that no SET, RESET or PRAGMA can change any setting afterwards.
-SANDBOX: dict[str, Any] = {
-    "enable_external_access": False,
-    "autoload_known_extensions": False,
-    "autoinstall_known_extensions": False,
-    "allow_community_extensions": False,
-    "allow_unsigned_extensions": False,
-    "allow_persistent_secrets": False,
-    "lock_configuration": True,
-}
-# Statements a read-only connection runs (DuckDB's statement types): queries only. DESCRIBE,
-# SHOW, SUMMARIZE, WITH, VALUES, FROM and PIVOT-free UNPIVOT are SELECTs to DuckDB.
-READ_STATEMENTS = ("SELECT", "EXPLAIN", "PRAGMA", "CALL")
 
 
 def default_wait() -> float:
@@ -468,42 +451,30 @@ class Store:
     def known_source_ids(self) -> set[str]:
         return {r[0] for r in self._con.execute("SELECT source_id FROM sources").fetchall()}
 
-    def df(self, sql: str, params: Sequence[object] | dict[str, object] | None = None) -> pd.DataFrame:
-        """Run a query (parameters bound by DuckDB) and return a DataFrame."""
-        return self.con.sql(sql, params=params).to_arrow_table().to_pandas()
+    def read(self, sql: str, params: Sequence[object] | dict[str, object] | None = None, *,
+             tables_only: bool = False) -> Result:
+        """The one way to read: run ``sql`` (``?`` or ``$name`` parameters bound by DuckDB from
+        ``params``) and return its ``Result``, whose ``rows()`` are Python values and whose
+        ``frame()`` is a DataFrame true to the types. On a read-only store only queries run,
+        on the database only: anything else raises ``SqlRefused``. ``tables_only``: the SQL
+        reads tables alone, so it does not wait for the views being created (an ingest's reads)."""
+        if self.read_only:
+            check_read_only(sql)
+        con = self._con if tables_only else self.con
+        with self._refusing():
+            rel = con.sql(sql, params=params)
+        return Result(rel, self._refusing)
 
-    def frame(self, sql: str, params: Sequence[object] | dict[str, object] | None = None) -> pd.DataFrame:
-        """Run a query and return its result with every value true to its type (see
-        ``relation_frame``); an empty frame for a statement that gives no result."""
-        rel = self.con.sql(sql, params=params)
-        if rel is None:
-            import pandas as pd
-
-            return pd.DataFrame()
-        return relation_frame(rel)
-
-    def read(self, sql: str, params: Sequence[object] | dict[str, object] | None = None) -> pd.DataFrame:
-        """``frame`` for SQL from anyone: on a read-only store, statements other than queries
-        are refused, and so is whatever the sandbox stops (``SqlRefused``)."""
-        if not self.read_only:
-            return self.frame(sql, params)
-        check_read_only(sql)
+    @contextmanager
+    def _refusing(self) -> Iterator[None]:
+        """On a read-only store, what the sandbox stopped as ``SqlRefused``."""
         try:
-            return self.frame(sql, params)
+            yield
         except duckdb.Error as exc:
-            reason = refusal(exc)
+            reason = refusal(exc) if self.read_only else None
             if reason is None:
                 raise
             raise SqlRefused(reason) from exc
-
-    def rows(self, sql: str, params: Sequence[object] | dict[str, object] | None = None) -> list[tuple]:
-        """Run a query on the tables (it does not wait for the views) and return its rows."""
-        return self._con.execute(sql, params).fetchall() if params is not None else self._con.execute(sql).fetchall()
-
-    def result(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-        """Run a query (views included) and return its column names and rows as Python values."""
-        cur = self.con.execute(sql)
-        return [d[0] for d in cur.description], cur.fetchall()
 
     def close(self) -> None:
         try:
@@ -529,140 +500,6 @@ class Store:
                 continue
         with contextlib.suppress(KeyboardInterrupt):
             thread.join()
-
-
-# --- the sandbox: statements a read-only connection runs --------------------------------------
-
-_COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
-_EXPLAIN = re.compile(r"^\s*EXPLAIN\s+(?:ANALYZE\s+|\([^)]*\)\s*)?", re.IGNORECASE)
-
-
-def _first_words(text: str) -> str:
-    words = _COMMENTS.sub(" ", text).split()
-    if not words:
-        return "an empty statement"
-    two = " ".join(words[:2]).upper()
-    return two if two in ("EXPORT DATABASE", "IMPORT DATABASE", "FORCE INSTALL", "UPDATE EXTENSIONS") else words[0].upper()
-
-
-def _types(sql: str) -> list[tuple[str, str]]:
-    """``(statement type, text)`` of each statement of ``sql``; a type this DuckDB's Python
-    client cannot name is ``UNKNOWN``. Syntax errors raise DuckDB's ``ParserException``."""
-    out = []
-    for st in duckdb.extract_statements(sql):
-        try:
-            kind = st.type.name
-        except ValueError:
-            kind = "UNKNOWN"
-        out.append((kind, st.query))
-    return out
-
-
-def check_read_only(sql: str) -> None:
-    """Raise ``SqlRefused`` unless every statement of ``sql`` is a query (``READ_STATEMENTS``;
-    the statement that ``EXPLAIN`` explains must be a SELECT too). Syntax errors are DuckDB's."""
-    statements = _types(sql)
-    if not statements:
-        raise SqlRefused("no SQL statement given")
-    for kind, text in statements:
-        if kind == "EXPLAIN":
-            inner = _EXPLAIN.sub("", _COMMENTS.sub(" ", text), count=1)
-            try:
-                inner_types = [k for k, _ in _types(inner)]
-            except duckdb.Error:
-                inner_types = ["SELECT"]  # not separable: DuckDB's sandbox still holds
-            if any(t != "SELECT" for t in inner_types):
-                kind, text = next(t for t in inner_types if t != "SELECT"), inner
-        if kind == "SET":
-            raise SqlRefused(f"{_first_words(text)} is not allowed: the settings of this connection are locked "
-                             "(it only reads the database)")
-        if kind not in READ_STATEMENTS:
-            raise SqlRefused(f"{_first_words(text)} is not allowed: this connection only reads the database "
-                             "(it runs queries: SELECT, WITH, VALUES, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN, PRAGMA, CALL)")
-
-
-def refusal(exc: duckdb.Error) -> str | None:
-    """The reason, when DuckDB refused a statement because of the sandbox; else None."""
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    text = re.sub(r"^[A-Za-z ]*Error: ", "", first)
-    if isinstance(exc, duckdb.PermissionException):
-        return f"{text} (this connection may read the database and nothing else)"
-    if "configuration has been locked" in first or "while database is running" in first:
-        return f"{text} (the settings of this connection are locked)"
-    if "attached in read-only mode" in first or "in read-only mode" in first:
-        return f"{text} (this connection only reads the database)"
-    return None
-
-
-# --- results as DataFrames, values true to their types --------------------------------------------
-
-# DuckDB types that Arrow does not carry faithfully (BIT and BIGNUM as bytes, TIMETZ without
-# its offset, INTERVAL as a pandas offset, UNION not at all, VARIANT as its encoding): the
-# scalar ones fetched as DuckDB's text, UNION and VARIANT (and nested types holding any of
-# these) as JSON, parsed.
-_AS_TEXT = {"bit", "bignum", "varint", "interval", "time with time zone"}
-_AS_JSON = {"union", "variant"}
-_NESTED = {"list", "array", "struct", "map"}
-
-
-def _awkward(t: DuckDBPyType) -> bool:
-    """Whether a DuckDB type is, or holds, a type Arrow does not carry faithfully."""
-    if t.id in _AS_TEXT or t.id in _AS_JSON:
-        return True
-    if t.id in _NESTED:
-        return any(isinstance(child, DuckDBPyType) and _awkward(child) for _name, child in t.children)
-    return False
-
-
-def relation_frame(rel: duckdb.DuckDBPyRelation) -> pd.DataFrame:
-    """A relation's result as a DataFrame whose cells are true to their types: integer columns
-    as nullable integers (``Int64``; ``UInt64`` for UBIGINT), never floats; lists, structs and
-    maps as Python lists and dicts (maps keyed by their keys); BIT, BIGNUM, INTERVAL, TIMETZ
-    as DuckDB's text, a UNION as ``{tag: value}``, a VARIANT as its value; nested values
-    holding those through JSON."""
-    import pandas as pd
-    import pyarrow as pa
-
-    int_dtypes: dict[pa.DataType, Any] = {pa.uint64(): pd.UInt64Dtype()}
-    names = list(rel.columns)
-    exprs: list[str] = []
-    as_json: set[int] = set()
-    for i, t in enumerate(rel.types):
-        quoted = '"' + names[i].replace('"', '""') + '"'
-        if t.id in _AS_TEXT:
-            exprs.append(f"CAST(#{i + 1} AS VARCHAR) AS {quoted}")
-        elif _awkward(t):
-            exprs.append(f"CAST(to_json(#{i + 1}) AS VARCHAR) AS {quoted}")
-            as_json.add(i)
-        else:
-            exprs.append(f"#{i + 1} AS {quoted}")
-    if as_json or any(e.startswith("CAST") for e in exprs):
-        rel = rel.project(", ".join(exprs))
-    table = rel.to_arrow_table()
-    columns: dict[int, Any] = {}
-    for i in range(table.num_columns):
-        col = table.column(i)
-        t = col.type
-        if i in as_json:
-            columns[i] = pd.Series([None if v is None else json.loads(v) for v in col.to_pylist()], dtype=object)
-        elif pa.types.is_integer(t):
-            columns[i] = col.to_pandas(types_mapper=lambda _t: int_dtypes.get(_t, pd.Int64Dtype()))
-        elif pa.types.is_nested(t):
-            columns[i] = pd.Series(_pylist(col), dtype=object)
-        else:
-            columns[i] = col.to_pandas()
-    df = pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows))
-    df.columns = names
-    return df
-
-
-def _pylist(col: pa.ChunkedArray) -> list[Any]:
-    """A nested column's values as Python values, maps as dicts (as lists of pairs when their
-    keys cannot be dict keys)."""
-    try:
-        return col.to_pylist(maps_as_pydicts="strict")
-    except (TypeError, KeyError, ValueError):
-        return col.to_pylist()
 
 
 def _first_by(data: Mapping[str, list[Any]], key: list[str], order: str) -> Mapping[str, list[Any]]:

@@ -16,46 +16,51 @@ from extractor.store.db import Store
 # --- what an ingest reads ---------------------------------------------------------------------
 
 
+def _rows(store: Store, sql: str, params: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
+    """The rows of ``sql``, read from the tables (not waiting for the views being created)."""
+    return store.read(sql, params, tables_only=True).rows()
+
+
 def layout_rows(store: Store) -> list[tuple[Any, ...]]:
     """Remembered tables: doc, header_json, ncols, line_no, headings_json, lead, source_id,
     observed_at (text), side."""
-    return store.rows("SELECT doc, header_json, ncols, line_no, headings_json, lead, source_id, "
+    return _rows(store, "SELECT doc, header_json, ncols, line_no, headings_json, lead, source_id, "
                       "CAST(observed_at AS VARCHAR) AS observed_at, side FROM layouts")
 
 
 def heading_rows(store: Store) -> list[tuple[Any, ...]]:
     """Remembered headings: doc, line_no, level, text, source_id, side, and the observed date of
     their source ('' when unknown)."""
-    return store.rows("SELECT h.doc, h.line_no, h.level, h.text, h.source_id, h.side, "
+    return _rows(store, "SELECT h.doc, h.line_no, h.level, h.text, h.source_id, h.side, "
                       "coalesce(CAST(s.observed_at AS VARCHAR), '') FROM headings h LEFT JOIN sources s USING (source_id)")
 
 
 def change_rows(store: Store) -> list[tuple[Any, ...]]:
     """Known changes: change_id, repo, base, head."""
-    return store.rows("SELECT change_id, repo, base, head FROM changes")
+    return _rows(store, "SELECT change_id, repo, base, head FROM changes")
 
 
 def parent_rows(store: Store) -> list[tuple[Any, ...]]:
     """Known first parents: (commit, parent) of walked commits and of patches that name one."""
-    return (store.rows("SELECT commit_sha, parent_sha FROM git_commits")
-            + store.rows("SELECT head, base FROM sources WHERE kind IN ('git', 'patch') AND base IS NOT NULL"))
+    return (_rows(store, "SELECT commit_sha, parent_sha FROM git_commits")
+            + _rows(store, "SELECT head, base FROM sources WHERE kind IN ('git', 'patch') AND base IS NOT NULL"))
 
 
 def trusted_files(store: Store, slack_ns: int) -> list[tuple[Any, ...]]:
     """Input files recorded at least ``slack_ns`` after their modification: path, size,
     mtime_ns, inode, sha256 (of a path recorded more than once, the latest last)."""
-    return store.rows("SELECT path, size, mtime_ns, inode, sha256 FROM input_files "
+    return _rows(store, "SELECT path, size, mtime_ns, inode, sha256 FROM input_files "
                       "WHERE mtime_ns + ? < recorded_ns ORDER BY path, recorded_ns", [slack_ns])
 
 
 def walked_changes(store: Store) -> set[str]:
     """Changes a git walk has read whole."""
-    return {r[0] for r in store.rows("SELECT DISTINCT change_id FROM sources WHERE kind = 'git'")}
+    return {r[0] for r in _rows(store, "SELECT DISTINCT change_id FROM sources WHERE kind = 'git'")}
 
 
 def last_walked(store: Store, repo_path: str, scope: str) -> tuple[str, int] | None:
     """The last commit recorded for a walk of ``repo_path`` and ``scope``, and its place."""
-    rows = store.rows("SELECT commit_sha, seq FROM git_commits WHERE repo_path = ? AND scope = ? "
+    rows = _rows(store, "SELECT commit_sha, seq FROM git_commits WHERE repo_path = ? AND scope = ? "
                       "ORDER BY seq DESC LIMIT 1", [repo_path, scope])
     return (rows[0][0], int(rows[0][1])) if rows else None
 
@@ -66,14 +71,14 @@ def last_walked(store: Store, repo_path: str, scope: str) -> tuple[str, int] | N
 def changes_showing(store: Store, docs: Sequence[str]) -> list[tuple[Any, ...]]:
     """(change_id, doc) of every stored change that shows a diff of one of ``docs``."""
     marks = ", ".join("?" for _ in docs)
-    return store.rows(f"SELECT DISTINCT change_id, doc FROM doc_changes WHERE has_diff AND doc IN ({marks})",
+    return _rows(store, f"SELECT DISTINCT change_id, doc FROM doc_changes WHERE has_diff AND doc IN ({marks})",
                       list(docs))
 
 
 def sources_of(store: Store, change_ids: Sequence[str]) -> list[tuple[Any, ...]]:
     """(source_id, path, change_id, observed_at) of the file sources of ``change_ids``."""
     marks = ", ".join("?" for _ in change_ids)
-    return store.rows(f"SELECT source_id, path, change_id, CAST(observed_at AS VARCHAR) FROM sources "
+    return _rows(store, f"SELECT source_id, path, change_id, CAST(observed_at AS VARCHAR) FROM sources "
                       f"WHERE kind <> 'git' AND change_id IN ({marks}) ORDER BY path, source_id", list(change_ids))
 
 
@@ -111,7 +116,7 @@ def load(store: Store, replace: Iterable[tuple[str, str]], tables: Mapping[str, 
 def record_error(store: Store, path: str, source_id: str | None, line: int | None, message: str) -> None:
     """An input that failed, once per path, message and source."""
     now = datetime.now(UTC).replace(tzinfo=None)
-    exists = store.rows("SELECT 1 FROM errors WHERE path = ? AND message = ? AND source_id IS NOT DISTINCT FROM ?",
+    exists = _rows(store, "SELECT 1 FROM errors WHERE path = ? AND message = ? AND source_id IS NOT DISTINCT FROM ?",
                         [path, message, source_id])
     if not exists:
         store.con.execute("INSERT INTO errors VALUES (?, ?, ?, 'error', ?, ?)", [source_id, path, line, message, now])

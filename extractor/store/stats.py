@@ -26,4 +26,8 @@ STATS: dict[str, str] = {
 
 def stats_result(store: Store) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
     """Every ``stats`` table: its column names and rows."""
-    return {name: store.result(sql) for name, sql in STATS.items()}
+    out = {}
+    for name, sql in STATS.items():
+        got = store.read(sql)
+        out[name] = (got.columns, got.rows())
+    return out

@@ -1,0 +1,118 @@
+"""What every command shares: the run's settings (``Ctx``), the group's options repeated after
+the command name (``common_options``), help texts that name the registered kinds, and the
+progress bar."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from extractor.cli.errors import err, fail
+from extractor.common import StoreError
+
+if TYPE_CHECKING:
+    from extractor.api import Extractor
+
+DB_HELP = ("DuckDB database file [default: $EXTRACTOR_DB, else "
+           "$XDG_DATA_HOME/extractor/facts.duckdb, ~/.local/share/extractor/facts.duckdb].")
+WAIT_HELP = ("Wait up to SECONDS for another process holding the database (an ingest writing, or "
+             "readers when ingesting) instead of failing at once [default: 0].")
+
+
+class Ctx:
+    def __init__(self, db: Path, quiet: bool, verbose: bool, wait: float = 0.0) -> None:
+        self.db = db
+        self.quiet = quiet
+        self.verbose = verbose
+        self.wait = wait
+
+    def open(self, *, read_only: bool = False) -> Extractor:
+        from extractor.api import Extractor
+
+        try:
+            return Extractor(self.db, read_only=read_only, wait=self.wait)
+        except StoreError as exc:
+            fail(str(exc))
+
+    def info(self, msg: str) -> None:
+        if not self.quiet:
+            err.say(msg)
+
+
+def set_logging(verbose: bool) -> None:
+    """With -v, debug logging on stderr. Without it, logging is left as Python sets it up
+    (warnings and errors on stderr; the library logs only debug messages) and not imported."""
+    if not verbose:
+        return
+    import logging
+
+    logging.basicConfig(level=logging.DEBUG, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger().setLevel(logging.DEBUG)  # also when -v follows the command
+
+
+def _set(attr: str) -> Callable[[click.Context, click.Parameter, Any], None]:
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+        if value is None or value is False:
+            return  # not given after the command: the group's value stands
+        obj = ctx.find_object(Ctx)
+        if obj is None:
+            return
+        setattr(obj, attr, value)
+        if attr == "verbose":
+            set_logging(True)
+    return callback
+
+
+def common_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """The group's options, accepted after the command name too (the last one given wins)."""
+    f = click.option("-v", "--verbose", "_verbose", is_flag=True, default=False, expose_value=False,
+                     callback=_set("verbose"), help="Debug logging on stderr (as before the command).")(f)
+    f = click.option("-q", "--quiet", "_quiet", is_flag=True, default=False, expose_value=False,
+                     callback=_set("quiet"), help="No progress bar or summary (as before the command).")(f)
+    f = click.option("--wait", "_wait", type=click.FloatRange(min=0), default=None, expose_value=False,
+                     metavar="SECONDS", callback=_set("wait"), help="As before the command: " + WAIT_HELP)(f)
+    f = click.option("--db", "_db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     expose_value=False, callback=_set("db"), help="As before the command: " + DB_HELP)(f)
+    return f
+
+
+class KindHelp:
+    """A command whose help names the registered kinds (``{kind_titles}``, ``{kind_names}``),
+    filled in when the help is first read: a command that shows no help loads no kind."""
+
+    _help: str | None = None
+
+    @property
+    def help(self) -> str | None:
+        if self._help is not None and "{kind_" in self._help:
+            from extractor import kinds
+
+            titles = ", ".join(kinds.title(k).lower() for k in kinds.names())
+            self._help = self._help.replace("{kind_titles}", titles).replace("{kind_names}", ", ".join(kinds.names()))
+        return self._help
+
+    @help.setter
+    def help(self, text: str | None) -> None:
+        self._help = text
+
+
+class KindHelpCommand(KindHelp, click.Command):
+    pass
+
+
+@contextmanager
+def progress(enabled: bool, total: int) -> Iterator[Any]:
+    """A progress bar on stderr (rich), or None when not ``enabled``."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err.get(), transient=True) as bar:
+        yield bar

@@ -1,0 +1,69 @@
+"""``extract export`` (every event as JSONL, CSV or Parquet) and ``extract stats``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from extractor.cli.context import Ctx, common_options
+from extractor.cli.outputs import output_file, stdout, stdout_width, writing
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl",
+              show_default=True, help="JSONL records of the fact contract, or flat rows as CSV or Parquet.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to FILE instead of stdout (required for parquet).")
+@common_options
+@click.pass_obj
+def export(obj: Ctx, fmt: str, output: Path | None) -> None:
+    """Export every event (changes and observations), sorted by date, doc and kind."""
+    if fmt == "parquet" and output is None:
+        raise click.UsageError("--format parquet needs --output FILE")
+    with obj.open(read_only=True) as db:
+        if fmt == "jsonl":
+            if output is None:
+                with writing(None):
+                    n = db.write_jsonl(stdout())
+            else:
+                with output_file(output) as fh:
+                    n = db.write_jsonl(fh)
+        else:
+            df = db.events()
+            n = len(df)
+            if output is None:
+                with writing(None):
+                    df.to_csv(stdout(), index=False)
+            else:
+                with output_file(output, "wb" if fmt == "parquet" else "w") as fh:
+                    if fmt == "csv":
+                        df.to_csv(fh, index=False)
+                    else:
+                        df.to_parquet(fh, index=False)
+    obj.info(f"{n} events exported" + (f" to {output}" if output else ""))
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (numbers as numbers).")
+@common_options
+@click.pass_obj
+def stats(obj: Ctx, as_json: bool) -> None:
+    """Sources, events per kind, unresolved rows per document, and errors."""
+    from extractor.api import stats_already
+    from extractor.render import frame_records, table_text
+
+    tables = stats_already(obj.db)  # as the last writer left them: no DuckDB to load
+    if tables is None:
+        with obj.open(read_only=True) as db:
+            tables = db.stats_rows()  # plain rows: the same text as frames, without loading pandas
+    if as_json:
+        import json
+
+        text = json.dumps({k: frame_records(v) for k, v in tables.items()}, indent=2, ensure_ascii=False)
+        with writing(None):
+            stdout().write(text + "\n")
+        return
+    width = stdout_width()
+    with writing(None):
+        stdout().write("".join(table_text(df, title=name, empty=f"no {name}", width=width) for name, df in tables.items()))
