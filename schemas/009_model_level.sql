@@ -1,0 +1,332 @@
+-- extractor schema, version 9: the model level (FACTS.md, "The model level").
+-- repeatable: views and macros only (CREATE OR REPLACE), re-applied when the text changes.
+-- generated: model views -- the store runs extractor.model.views_sql() before this file (the
+-- subject-key macros from the kind registry, the shipped aliases and services as views, the
+-- document-area macros); its text is part of the checksum.
+--
+-- The per-document history (fact_history, 002_views.sql) says what each document stated.
+-- These views consolidate it per model, over every kind of the registry:
+--
+-- * model_aliases: the shipped aliases and the users' (user_model_aliases, which win).
+--   A fact's model is its canonical name; `names` keeps what documents wrote.
+-- * model_spans: fact_history with the canonical model, the document's area and service, and
+--   the model-level subject key (`subject`: the kind's subject keys as JSON) and, for
+--   availability kinds, the place key (the subject without version and deployment type).
+-- * model_subjects: one row per subject name (canonical): class model / feature / offer,
+--   service(s), areas, the names written. A subject is a `feature` when every document
+--   stating it is in an area whose subjects are features (document_services: Azure AI
+--   Search) or is the feature page whose own region list names it (how-to/responses.md ->
+--   responses-api); an `offer` when it is stated only in rows of an offer tier (the "other
+--   offer types" quota table: credit-card, msdn, free-trial, ... , never default, enterprise
+--   or tier-N) and under a family name as that table writes them (all-models, gpt-4-series,
+--   o-series), nowhere else; else a `model` (gpt-4.5-preview in that table is a model). Kinds whose
+--   subject names no model (a service limit, an API version) have class `service`.
+-- * Values (every kind that is not boolean): per (kind, subject, attribute) the state on a
+--   date is the set of values the documents then state. One value: that value; two or more:
+--   a conflict (every value, with its documents); none: not stated. A change is a change of
+--   that set: a value moved between documents (or to an alias) on one day is no change; a
+--   value changed on the way is one `changed`; one document dropping a value another still
+--   states is no change.
+-- * Availability (boolean kinds, region_availability): per (model, deployment type, region)
+--   (the place key plus the deployment type) it holds while at least one document states it,
+--   whatever the version: gained when the first starts, lost when the last stops. A fact
+--   naming no deployment type is covered by any fact naming one for the same model and
+--   region: such a row shows (deployment type null) only while no typed fact holds, and it
+--   is gained or lost only when the model gains or loses the region as a whole. The versions
+--   are a detail: a version added or dropped while the row holds (and versions were known
+--   before and after) is its own change, naming the version.
+-- * A change is reported only when a source showed it: a state first known from context
+--   rows (opened_by observed) or from a source's before side (inferred, gap) is known, not
+--   changed; such a state still shows in model_facts_as_of.
+--
+-- Views: model_aliases, model_spans, model_subjects, model_value_states,
+-- model_availability_states, model_changes, model_facts_as_of(d) (d NULL: the current
+-- state), model_conflicts, area_sources, area_coverage.
+
+CREATE OR REPLACE VIEW model_aliases WITH (DEFER_BINDING) AS
+SELECT alias, model, note, 'user' AS origin FROM user_model_aliases
+UNION ALL
+SELECT b.alias, b.model, b.note, 'builtin' FROM builtin_model_aliases b
+WHERE b.alias NOT IN (SELECT alias FROM user_model_aliases);
+
+CREATE OR REPLACE VIEW model_spans WITH (DEFER_BINDING) AS
+WITH h AS (
+    SELECT h.*, model_doc_area(h.doc) AS area, coalesce(a.model, h.model) AS canonical
+    FROM fact_history h
+    LEFT JOIN model_aliases a ON a.alias = h.model
+)
+SELECT h.kind, h.doc, h.area, coalesce(s.service, h.area) AS service,
+       h.canonical AS model, h.model AS written_model,
+       h.version, h.deployment_type, h.tier, h.subscription, h.region,
+       model_subject_key(h.kind, h.canonical, h.version, h.deployment_type, h.tier, h.subscription, h.region,
+                         h.subject_json) AS subject,
+       model_place_key(h.kind, h.canonical, h.version, h.deployment_type, h.tier, h.subscription, h.region,
+                       h.subject_json) AS place,
+       h.attribute, json_extract_string(h.value_json, '$') AS value, h.value_json, h.value_raw, h.qualifier,
+       h.valid_from, h.valid_to, h.last_seen, h.opened_by, h.closed_by, h.inferred,
+       h.opened_by NOT IN ('observed', 'inferred', 'gap') AS opened_by_change,
+       coalesce(h.closed_by NOT IN ('observed', 'inferred', 'gap'), FALSE) AS closed_by_change,
+       h.link, h.closed_link, h.source_file
+FROM h
+LEFT JOIN document_services s ON s.area = h.area;
+
+CREATE OR REPLACE VIEW model_subjects WITH (DEFER_BINDING) AS
+WITH e AS (
+    SELECT DISTINCT kind, doc, model, tier FROM events WHERE model IS NOT NULL AND change <> 'moved'
+),
+ev AS (
+    SELECT e.kind, e.doc, model_doc_area(e.doc) AS area, e.model AS written, coalesce(a.model, e.model) AS model,
+           CASE WHEN s.class = 'feature' THEN 'feature'
+                WHEN fact_boolean_kind(e.kind) AND e.model = model_doc_feature(e.doc) THEN 'feature'
+                WHEN e.tier IS NOT NULL AND e.tier NOT IN ('default', 'enterprise') AND e.tier NOT LIKE 'tier-%'
+                     AND regexp_matches(e.model, '(^|-)series$|^all-models$') THEN 'offer'
+                ELSE 'model' END AS evidence
+    FROM e
+    LEFT JOIN model_aliases a ON a.alias = e.model
+    LEFT JOIN document_services s ON s.area = model_doc_area(e.doc)
+)
+SELECT ev.model,
+       CASE WHEN bool_and(evidence = 'feature') THEN 'feature'
+            WHEN bool_and(evidence = 'offer') THEN 'offer'
+            ELSE 'model' END AS class,
+       string_agg(DISTINCT coalesce(s.service, ev.area), ', ' ORDER BY coalesce(s.service, ev.area)) AS service,
+       list(DISTINCT ev.area ORDER BY ev.area) AS areas,
+       list(DISTINCT ev.written ORDER BY ev.written) AS names,
+       list(DISTINCT ev.kind ORDER BY ev.kind) AS kinds,
+       list(DISTINCT ev.doc ORDER BY ev.doc) AS docs
+FROM ev
+LEFT JOIN document_services s ON s.area = ev.area
+GROUP BY ev.model;
+
+-- The value state of every (kind, subject, attribute) at each date a document's span of it
+-- starts or ends.
+CREATE OR REPLACE VIEW model_value_states WITH (DEFER_BINDING) AS
+WITH s AS (SELECT * FROM model_spans WHERE NOT fact_boolean_kind(kind)),
+p AS (
+    SELECT kind, subject, attribute, valid_from AS t FROM s
+    UNION
+    SELECT kind, subject, attribute, valid_to FROM s WHERE valid_to IS NOT NULL
+),
+st AS (
+    SELECT p.kind, p.subject, p.attribute, p.t,
+           coalesce(list_sort(list(DISTINCT s.value) FILTER (WHERE s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t))),
+                    []) AS vals,
+           bool_or((s.valid_from = p.t AND s.opened_by_change) OR (s.valid_to = p.t AND s.closed_by_change)) AS shown,
+           list(DISTINCT s.doc ORDER BY s.doc) FILTER (WHERE s.valid_from = p.t OR s.valid_to = p.t) AS docs,
+           coalesce(min(s.link) FILTER (WHERE s.valid_from = p.t AND s.opened_by_change),
+                    min(s.closed_link) FILTER (WHERE s.valid_to = p.t AND s.closed_by_change)) AS link,
+           string_agg(fact_short_doc(s.doc) || ': ' || s.value, '; ' ORDER BY s.value, s.doc)
+               FILTER (WHERE s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t)) AS stated,
+           arg_max(s.qualifier, s.valid_from) FILTER (WHERE s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t))
+               AS qualifier,
+           any_value(s.model) AS model, any_value(s.version) AS version, any_value(s.deployment_type) AS deployment_type,
+           any_value(s.tier) AS tier, any_value(s.subscription) AS subscription, any_value(s.region) AS region,
+           list(DISTINCT s.written_model ORDER BY s.written_model) FILTER (WHERE s.written_model IS NOT NULL) AS names,
+           string_agg(DISTINCT s.service, ', ' ORDER BY s.service) AS service
+    FROM p
+    JOIN s USING (kind, subject, attribute)
+    GROUP BY p.kind, p.subject, p.attribute, p.t
+)
+SELECT *, coalesce(lag(vals) OVER (PARTITION BY kind, subject, attribute ORDER BY t), []) AS prev_vals
+FROM st;
+
+-- The availability state of every (kind, place, deployment type) at each date a span of its
+-- place starts or ends.
+CREATE OR REPLACE VIEW model_availability_states WITH (DEFER_BINDING) AS
+WITH s AS (SELECT * FROM model_spans WHERE fact_boolean_kind(kind)),
+p AS (
+    SELECT kind, place, valid_from AS t FROM s
+    UNION
+    SELECT kind, place, valid_to FROM s WHERE valid_to IS NOT NULL
+),
+ty AS (SELECT DISTINCT kind, place, deployment_type FROM s),
+st AS (
+    SELECT p.kind, p.place, ty.deployment_type, p.t,
+           bool_or(s.deployment_type IS NOT DISTINCT FROM ty.deployment_type
+                   AND s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t)) AS held,
+           coalesce(bool_or(s.deployment_type IS NOT NULL
+                            AND s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t)), FALSE) AS typed,
+           coalesce(bool_or(s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t)), FALSE) AS anywhere,
+           coalesce(list_sort(list(DISTINCT s.version) FILTER (WHERE s.deployment_type IS NOT DISTINCT FROM ty.deployment_type
+                    AND s.version IS NOT NULL AND s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t))), [])
+               AS versions,
+           coalesce(bool_or(s.deployment_type IS NOT DISTINCT FROM ty.deployment_type
+                            AND ((s.valid_from = p.t AND s.opened_by_change) OR (s.valid_to = p.t AND s.closed_by_change))),
+                    FALSE) AS shown,
+           list(DISTINCT s.doc ORDER BY s.doc) FILTER (WHERE s.deployment_type IS NOT DISTINCT FROM ty.deployment_type
+                                                       AND (s.valid_from = p.t OR s.valid_to = p.t)) AS docs,
+           coalesce(min(s.link) FILTER (WHERE s.deployment_type IS NOT DISTINCT FROM ty.deployment_type
+                                        AND s.valid_from = p.t AND s.opened_by_change),
+                    min(s.closed_link) FILTER (WHERE s.deployment_type IS NOT DISTINCT FROM ty.deployment_type
+                                               AND s.valid_to = p.t AND s.closed_by_change)) AS link,
+           any_value(s.model) AS model, any_value(s.tier) AS tier, any_value(s.subscription) AS subscription,
+           any_value(s.region) AS region, any_value(s.attribute) AS attribute,
+           list(DISTINCT s.written_model ORDER BY s.written_model) FILTER (WHERE s.written_model IS NOT NULL) AS names,
+           string_agg(DISTINCT s.service, ', ' ORDER BY s.service) AS service
+    FROM p
+    JOIN ty USING (kind, place)
+    JOIN s ON s.kind = p.kind AND s.place = p.place
+    GROUP BY p.kind, p.place, ty.deployment_type, p.t
+),
+a AS (
+    SELECT *, coalesce(held, FALSE) AND (deployment_type IS NOT NULL OR NOT typed) AS available
+    FROM st
+)
+SELECT *,
+       coalesce(lag(available) OVER w, FALSE) AS prev_available,
+       coalesce(lag(anywhere) OVER w, FALSE) AS prev_anywhere,
+       coalesce(lag(versions) OVER w, []) AS prev_versions
+FROM a
+WINDOW w AS (PARTITION BY kind, place, deployment_type ORDER BY t);
+
+-- One row per model-level change (see the header).
+CREATE OR REPLACE VIEW model_changes WITH (DEFER_BINDING) AS
+WITH v AS (
+    SELECT t AS observed_at, kind, model, version, deployment_type, tier, subscription, region, subject, attribute,
+           CASE WHEN len(prev_vals) = 0 THEN 'added' WHEN len(vals) = 0 THEN 'removed' ELSE 'changed' END AS change,
+           nullif(array_to_string(prev_vals, ' | '), '') AS old, nullif(array_to_string(vals, ' | '), '') AS new,
+           qualifier, CAST(NULL AS VARCHAR[]) AS versions, len(vals) > 1 AS conflict,
+           CASE WHEN len(vals) > 1 THEN stated END AS stated, docs, link, names, service
+    FROM model_value_states
+    WHERE shown AND vals <> prev_vals
+),
+av AS (
+    SELECT t AS observed_at, kind, model, deployment_type, tier, subscription, region, place, attribute,
+           CASE WHEN available THEN 'added' ELSE 'removed' END AS change, versions, prev_versions, docs, link, names,
+           service
+    FROM model_availability_states
+    WHERE shown AND available <> prev_available
+      AND (deployment_type IS NOT NULL OR (available AND NOT prev_anywhere) OR (NOT available AND NOT anywhere))
+),
+vv AS (
+    SELECT t AS observed_at, kind, model, deployment_type, tier, subscription, region, place, attribute, versions,
+           prev_versions, docs, link, names, service
+    FROM model_availability_states
+    WHERE shown AND available AND prev_available AND len(versions) > 0 AND len(prev_versions) > 0
+      AND versions <> prev_versions
+),
+a AS (
+    SELECT observed_at, kind, model, CAST(NULL AS VARCHAR) AS version, deployment_type, tier, subscription, region,
+           place, attribute, change, versions, docs, link, names, service
+    FROM av
+    UNION ALL
+    SELECT observed_at, kind, model, unnest(list_filter(versions, lambda x: NOT list_contains(prev_versions, x))),
+           deployment_type, tier, subscription, region, place, attribute, 'added', versions, docs, link, names, service
+    FROM vv
+    UNION ALL
+    SELECT observed_at, kind, model, unnest(list_filter(prev_versions, lambda x: NOT list_contains(versions, x))),
+           deployment_type, tier, subscription, region, place, attribute, 'removed', versions, docs, link, names, service
+    FROM vv
+),
+allc AS (
+    SELECT observed_at, kind, model, version, deployment_type, tier, subscription, region, subject, attribute, change,
+           old, new, qualifier, versions, conflict, stated, docs, link, names, service
+    FROM v
+    UNION ALL
+    SELECT observed_at, kind, model, version, deployment_type, tier, subscription, region,
+           json_merge_patch(place, json_object('version', version, 'deployment_type', deployment_type)) AS subject,
+           attribute, change,
+           CASE WHEN change = 'removed' THEN 'true' END, CASE WHEN change = 'added' THEN 'true' END, NULL,
+           versions, FALSE, NULL, docs, link, names, service
+    FROM a
+)
+SELECT c.observed_at, c.kind,
+       CASE WHEN fact_model_kind(c.kind) THEN coalesce(ms.class, 'model') ELSE 'service' END AS class,
+       c.service, c.model, c.version, c.deployment_type, c.tier, c.subscription, c.region, c.subject, c.attribute,
+       c.change, c.old, c.new, c.qualifier, c.versions, c.conflict, c.stated, c.docs, c.link, c.names
+FROM allc c
+LEFT JOIN model_subjects ms ON ms.model = c.model;
+
+-- The model-level state on d (NULL: the current state): one row per (kind, subject,
+-- attribute, value) (two rows with conflict = true where documents disagree), and for
+-- availability one row per (model, deployment type, region), version null, the versions
+-- listed in `versions`. since: the first date any document stating the row began to;
+-- last_seen: the last date a source showed it.
+CREATE OR REPLACE MACRO model_facts_as_of(d) AS TABLE
+WITH s AS (
+    SELECT * FROM model_spans
+    WHERE CASE WHEN CAST(d AS DATE) IS NULL THEN valid_to IS NULL
+               ELSE valid_from <= CAST(d AS DATE) AND (valid_to IS NULL OR valid_to > CAST(d AS DATE)) END
+),
+av AS (
+    SELECT kind, any_value(model) AS model, CAST(NULL AS VARCHAR) AS version,
+           list_sort(list(DISTINCT version) FILTER (WHERE version IS NOT NULL)) AS versions,
+           deployment_type, any_value(tier) AS tier, any_value(subscription) AS subscription, any_value(region) AS region,
+           json_merge_patch(place, json_object('version', NULL, 'deployment_type', deployment_type)) AS subject,
+           any_value(attribute) AS attribute, 'true' AS value, CAST(NULL AS VARCHAR) AS qualifier, FALSE AS conflict,
+           min(valid_from) AS since, max(last_seen) AS last_seen, list(DISTINCT doc ORDER BY doc) AS docs,
+           arg_max(link, valid_from) AS link, list(DISTINCT written_model ORDER BY written_model) AS names,
+           string_agg(DISTINCT service, ', ' ORDER BY service) AS service,
+           bool_or(deployment_type IS NOT NULL) OVER (PARTITION BY kind, place) AS place_typed
+    FROM s
+    WHERE fact_boolean_kind(kind)
+    GROUP BY kind, place, deployment_type
+),
+va AS (
+    SELECT kind, any_value(model) AS model, any_value(version) AS version, CAST(NULL AS VARCHAR[]) AS versions,
+           any_value(deployment_type) AS deployment_type, any_value(tier) AS tier, any_value(subscription) AS subscription,
+           any_value(region) AS region, subject, attribute, value, arg_max(qualifier, valid_from) AS qualifier,
+           count(*) OVER (PARTITION BY kind, subject, attribute) > 1 AS conflict,
+           min(valid_from) AS since, max(last_seen) AS last_seen, list(DISTINCT doc ORDER BY doc) AS docs,
+           arg_max(link, valid_from) AS link, list(DISTINCT written_model ORDER BY written_model) AS names,
+           string_agg(DISTINCT service, ', ' ORDER BY service) AS service
+    FROM s
+    WHERE NOT fact_boolean_kind(kind)
+    GROUP BY kind, subject, attribute, value
+),
+f AS (
+    SELECT kind, model, version, versions, deployment_type, tier, subscription, region, subject, attribute, value,
+           qualifier, conflict, since, last_seen, docs, link, names, service
+    FROM av WHERE deployment_type IS NOT NULL OR NOT place_typed
+    UNION ALL
+    SELECT kind, model, version, versions, deployment_type, tier, subscription, region, subject, attribute, value,
+           qualifier, conflict, since, last_seen, docs, link, names, service
+    FROM va
+)
+SELECT f.kind, CASE WHEN fact_model_kind(f.kind) THEN coalesce(ms.class, 'model') ELSE 'service' END AS class,
+       f.service, f.model, f.version, f.versions, f.deployment_type, f.tier, f.subscription, f.region, f.subject,
+       f.attribute, f.value, f.qualifier, f.conflict, f.since, f.last_seen, f.docs, f.link, f.names
+FROM f
+LEFT JOIN model_subjects ms ON ms.model = f.model;
+
+-- Subjects whose documents disagree now, with every value and its documents.
+CREATE OR REPLACE VIEW model_conflicts WITH (DEFER_BINDING) AS
+SELECT kind, class, model, version, deployment_type, tier, subscription, region, subject, attribute,
+       list(value ORDER BY value) AS "values",
+       string_agg(array_to_string(list_transform(docs, lambda x: fact_short_doc(x)), ', ') || ': ' || value, '; '
+                  ORDER BY value) AS stated,
+       max(since) AS since
+FROM model_facts_as_of(NULL)
+WHERE conflict
+GROUP BY ALL;
+
+-- Every source date per document area (the dates of the changes that showed any document
+-- of the area, with or without facts).
+CREATE OR REPLACE VIEW area_sources WITH (DEFER_BINDING) AS
+SELECT DISTINCT model_doc_area(dc.doc) AS area, c.observed_at
+FROM doc_changes dc
+JOIN changes c USING (change_id);
+
+-- Per document area: the service, the first and last source date, how many source dates,
+-- and the gaps: spans of more than 31 days between two source dates of the area while the
+-- store has sources of other areas in between (gap_days: the longest).
+CREATE OR REPLACE VIEW area_coverage WITH (DEFER_BINDING) AS
+WITH d AS (
+    SELECT area, observed_at, lead(observed_at) OVER (PARTITION BY area ORDER BY observed_at) AS next_at
+    FROM area_sources
+),
+g AS (
+    SELECT d.area, d.observed_at, d.next_at
+    FROM d
+    WHERE d.next_at > d.observed_at + 31
+      AND EXISTS (SELECT 1 FROM changes c WHERE c.observed_at > d.observed_at AND c.observed_at < d.next_at)
+)
+SELECT d.area, coalesce(s.service, d.area) AS service,
+       min(d.observed_at) AS first_source, max(d.observed_at) AS last_source, count(*) AS source_dates,
+       (SELECT list(CAST(g.observed_at + 1 AS VARCHAR) || '..' || CAST(g.next_at - 1 AS VARCHAR) ORDER BY g.observed_at)
+        FROM g WHERE g.area = d.area) AS gaps,
+       (SELECT max(date_diff('day', g.observed_at, g.next_at)) FROM g WHERE g.area = d.area) AS gap_days,
+       (SELECT count(*) FROM events e WHERE model_doc_area(e.doc) = d.area) AS events
+FROM d
+LEFT JOIN document_services s ON s.area = d.area
+GROUP BY d.area, s.service;

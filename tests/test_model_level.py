@@ -1,0 +1,230 @@
+"""The model level (FACTS.md, "The model level"): availability across documents, versions as a
+detail, type-less facts covered, aliases, conflicts, subject classes — exact rows of
+``model_changes``, ``model_facts_as_of`` and ``model_subjects`` from small reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from helpers import MATRIX, MODELS, OPENAI, QUOTAS, RETIREMENTS, hunk, ingest_changes
+
+STD_GLOBAL = MATRIX + "standard-global.md"
+REASONING = OPENAI + "how-to/reasoning.md"
+LEGACY = OPENAI + "concepts/legacy-models.md"
+SEARCH = "articles/search/search-region-support.md"
+
+CHANGE_COLS = "observed_at, kind, class, model, version, deployment_type, region, attribute, change, old, new"
+
+
+def rows(db: Any, sql: str) -> list[tuple[Any, ...]]:
+    return [tuple(None if _na(v) else (str(v) if hasattr(v, "isoformat") else v) for v in r)
+            for r in db.sql(sql).itertuples(index=False)]
+
+
+def _na(v: Any) -> bool:
+    try:
+        return bool(v != v) or v is None  # NaN / NA
+    except (TypeError, ValueError):
+        return False
+
+
+def changes(db: Any, where: str = "TRUE") -> list[tuple[Any, ...]]:
+    return rows(db, f"SELECT {CHANGE_COLS} FROM model_changes WHERE {where} "
+                    "ORDER BY observed_at, kind, model, version NULLS FIRST, deployment_type NULLS FIRST, region, attribute")
+
+
+def matrix(model: str, version: str, cells: str) -> str:
+    """A standard-global matrix hunk with one model column; ``cells`` are its rows."""
+    return hunk(f"""
+         | **Region** | **{model}**, **{version}** |
+         |:---|:---:|
+{cells}""", old=10)
+
+
+# --- availability ---------------------------------------------------------------------------------------
+
+REASONING_HEAD = """
+         | Model | Region |
+         |---|---|"""
+
+
+def test_a_page_dropping_its_copy_of_a_list_the_matrix_keeps_is_no_loss(tmp_path: Path) -> None:
+    """The page lists o4-mini (no version) in eastus2 (global standard), as the matrix does
+    (version 2025-04-16); the page drops its row: no change. The matrix drops it a month later:
+    one loss, that day."""
+    db, _ = ingest_changes(
+        tmp_path,
+        ("2025-01-10", [(STD_GLOBAL, "modified", matrix("o4-mini", "2025-04-16", "        +| eastus2 | ✅ |")),
+                        (REASONING, "modified", hunk(REASONING_HEAD + """
+        +| `o4-mini` | East US2 (Global Standard) |"""))]),
+        ("2025-02-01", [(REASONING, "modified", hunk(REASONING_HEAD + """
+        -| `o4-mini` | East US2 (Global Standard) |"""))]),
+        ("2025-03-01", [(STD_GLOBAL, "modified", matrix("o4-mini", "2025-04-16", """\
+        -| eastus2 | ✅ |
+        +| eastus2 | - |"""))]),
+    )
+    assert changes(db) == [
+        ("2025-01-10", "region_availability", "model", "o4-mini", None, "global-standard", "eastus2", "available",
+         "added", None, "true"),
+        ("2025-03-01", "region_availability", "model", "o4-mini", None, "global-standard", "eastus2", "available",
+         "removed", "true", None),
+    ]
+    docs = rows(db, "SELECT docs FROM model_changes ORDER BY observed_at")
+    assert [list(d[0]) for d in docs] == [[REASONING, STD_GLOBAL], [STD_GLOBAL]]
+    # on 2025-02-15 the matrix alone states it, the version a detail of the row
+    assert rows(db, "SELECT model, version, versions, deployment_type, region, value, docs "
+                    "FROM model_facts_as_of(DATE '2025-02-15')") == [
+        ("o4-mini", None, ["2025-04-16"], "global-standard", "eastus2", "true", [STD_GLOBAL])]
+    assert rows(db, "SELECT count(*) FROM model_facts_as_of(DATE '2025-03-02')") == [(0,)]
+
+
+def test_a_fact_naming_no_deployment_type_is_covered_by_a_typed_one(tmp_path: Path) -> None:
+    """models.md lists gpt-4o in eastus2 with no type and no version; the matrix states it
+    typed and versioned: one row, no null-typed one; the page dropping it changes nothing."""
+    db, _ = ingest_changes(
+        tmp_path,
+        ("2025-01-10", [(MODELS, "modified", hunk(REASONING_HEAD + """
+        +| `gpt-4o` | East US 2 |""")),
+                        (STD_GLOBAL, "modified", matrix("gpt-4o", "2024-11-20", "        +| eastus2 | ✅ |"))]),
+        ("2025-02-01", [(MODELS, "modified", hunk(REASONING_HEAD + """
+        -| `gpt-4o` | East US 2 |"""))]),
+    )
+    assert changes(db) == [
+        ("2025-01-10", "region_availability", "model", "gpt-4o", None, "global-standard", "eastus2", "available",
+         "added", None, "true"),
+    ]
+    expected = [("gpt-4o", None, ["2024-11-20"], "global-standard", "eastus2")]
+    for d in ("2025-01-15", "2025-02-15"):
+        assert rows(db, "SELECT model, version, versions, deployment_type, region "
+                        f"FROM model_facts_as_of(DATE '{d}')") == expected
+
+
+def test_a_version_gained_while_the_model_stays_is_its_own_row(tmp_path: Path) -> None:
+    head = """
+         | **Region** | **gpt-4o**, **2024-08-06** | **gpt-4o**, **2024-11-20** |
+         |:---|:---:|:---:|"""
+    db, _ = ingest_changes(
+        tmp_path,
+        ("2025-01-10", [(STD_GLOBAL, "modified", hunk(head + """
+        +| eastus2 | ✅ | - |"""))]),
+        ("2025-02-01", [(STD_GLOBAL, "modified", hunk(head + """
+        -| eastus2 | ✅ | - |
+        +| eastus2 | ✅ | ✅ |"""))]),
+        ("2025-03-01", [(STD_GLOBAL, "modified", hunk(head + """
+        -| eastus2 | ✅ | ✅ |
+        +| eastus2 | - | ✅ |"""))]),
+    )
+    assert changes(db) == [
+        ("2025-01-10", "region_availability", "model", "gpt-4o", None, "global-standard", "eastus2", "available",
+         "added", None, "true"),
+        ("2025-02-01", "region_availability", "model", "gpt-4o", "2024-11-20", "global-standard", "eastus2",
+         "available", "added", None, "true"),
+        ("2025-03-01", "region_availability", "model", "gpt-4o", "2024-08-06", "global-standard", "eastus2",
+         "available", "removed", "true", None),
+    ]
+    assert rows(db, "SELECT versions FROM model_facts_as_of(DATE '2025-02-15')") == [(["2024-08-06", "2024-11-20"],)]
+
+
+# --- values: aliases and conflicts ----------------------------------------------------------------------
+
+RET_HEAD = """
+         | Model | Version | Retirement date |
+         | ---- | ---- | ---- |"""
+
+
+def test_an_alias_carries_a_retirement_date_across_documents(tmp_path: Path) -> None:
+    """``dalle-3`` 2025-06-30 in model-retirements.md; one change moves the row to
+    legacy-models.md as ``dall-e-3`` with 2025-09-15: one ``changed`` at the model level."""
+    db, _ = ingest_changes(
+        tmp_path,
+        ("2025-01-10", [(RETIREMENTS, "modified", hunk(RET_HEAD + """
+        +| `dalle-3` | 3 | June 30, 2025 |"""))]),
+        ("2025-02-01", [(RETIREMENTS, "modified", hunk(RET_HEAD + """
+        -| `dalle-3` | 3 | June 30, 2025 |""")),
+                        (LEGACY, "modified", hunk(RET_HEAD + """
+        +| `dall-e-3` | 3 | September 15, 2025 |"""))]),
+    )
+    assert changes(db) == [
+        ("2025-01-10", "retirement", "model", "dall-e-3", "3", None, None, "retirement_date", "added", None,
+         "2025-06-30"),
+        ("2025-02-01", "retirement", "model", "dall-e-3", "3", None, None, "retirement_date", "changed", "2025-06-30",
+         "2025-09-15"),
+    ]
+    assert rows(db, "SELECT names FROM model_changes WHERE observed_at = DATE '2025-02-01'") == [(["dall-e-3", "dalle-3"],)]
+    assert rows(db, "SELECT alias, model, origin FROM model_aliases WHERE alias = 'dalle-3'") == [
+        ("dalle-3", "dall-e-3", "builtin")]
+
+
+def test_an_unchanged_value_moved_to_an_alias_is_no_change(tmp_path: Path) -> None:
+    db, _ = ingest_changes(
+        tmp_path,
+        ("2025-01-10", [(RETIREMENTS, "modified", hunk(RET_HEAD + """
+        +| `dalle-3` | 3 | June 30, 2025 |"""))]),
+        ("2025-02-01", [(RETIREMENTS, "modified", hunk(RET_HEAD + """
+        -| `dalle-3` | 3 | June 30, 2025 |""")),
+                        (LEGACY, "modified", hunk(RET_HEAD + """
+        +| `dall-e-3` | 3 | June 30, 2025 |"""))]),
+    )
+    assert changes(db) == [
+        ("2025-01-10", "retirement", "model", "dall-e-3", "3", None, None, "retirement_date", "added", None,
+         "2025-06-30"),
+    ]
+
+
+def test_two_documents_disagreeing_give_a_conflict(tmp_path: Path) -> None:
+    db, _ = ingest_changes(
+        tmp_path,
+        ("2025-01-10", [(RETIREMENTS, "modified", hunk(RET_HEAD + """
+        +| `gpt-4o` | 2024-05-13 | June 30, 2025 |"""))]),
+        ("2025-02-01", [(LEGACY, "modified", hunk(RET_HEAD + """
+        +| `gpt-4o` | 2024-05-13 | September 15, 2025 |"""))]),
+        ("2025-03-01", [(RETIREMENTS, "modified", hunk(RET_HEAD + """
+        -| `gpt-4o` | 2024-05-13 | June 30, 2025 |
+        +| `gpt-4o` | 2024-05-13 | September 15, 2025 |"""))]),
+    )
+    assert rows(db, "SELECT observed_at, model, version, change, old, new, conflict, stated FROM model_changes "
+                    "ORDER BY observed_at") == [
+        ("2025-01-10", "gpt-4o", "2024-05-13", "added", None, "2025-06-30", False, None),
+        ("2025-02-01", "gpt-4o", "2024-05-13", "changed", "2025-06-30", "2025-06-30 | 2025-09-15", True,
+         "openai/concepts/model-retirements.md: 2025-06-30; openai/concepts/legacy-models.md: 2025-09-15"),
+        ("2025-03-01", "gpt-4o", "2024-05-13", "changed", "2025-06-30 | 2025-09-15", "2025-09-15", False, None),
+    ]
+    assert rows(db, "SELECT value, conflict, docs FROM model_facts_as_of(DATE '2025-02-15') ORDER BY value") == [
+        ("2025-06-30", True, [RETIREMENTS]), ("2025-09-15", True, [LEGACY])]
+    assert rows(db, "SELECT value, conflict, docs FROM model_facts_as_of(NULL)") == [
+        ("2025-09-15", False, [LEGACY, RETIREMENTS])]
+    assert rows(db, "SELECT count(*) FROM model_conflicts") == [(0,)]
+
+
+# --- classes and services -------------------------------------------------------------------------------
+
+def test_a_feature_column_and_an_offer_row_are_classed_as_such(tmp_path: Path) -> None:
+    db, _ = ingest_changes(
+        tmp_path,
+        ("2025-01-10", [
+            (SEARCH, "modified", hunk("""
+                 | Region | AI enrichment | Semantic ranker |
+                 |---|---|---|
+                +| East US | ✅ | ✅ |""")),
+            (QUOTAS, "modified", hunk("""
+                 ### Other offer types
+                .
+                 |Tier| Quota Limit in tokens per minute (TPM) |
+                 |---|:---:|
+                +| MSDN subscriptions | GPT-4 series: 8 K <br> GPT-4.5 Preview: 0 |""")),
+            (STD_GLOBAL, "modified", matrix("gpt-4.5-preview", "2025-02-27", "        +| eastus2 | ✅ |")),
+        ]),
+    )
+    assert rows(db, "SELECT model, class, service FROM model_subjects ORDER BY model") == [
+        ("ai-enrichment", "feature", "Azure AI Search"),
+        ("gpt-4-series", "offer", "Azure OpenAI"),
+        ("gpt-4.5-preview", "model", "Azure OpenAI"),
+        ("semantic-ranker", "feature", "Azure AI Search"),
+    ]
+    assert rows(db, "SELECT DISTINCT class, model, service FROM model_facts_as_of(NULL) ORDER BY class, model") == [
+        ("feature", "ai-enrichment", "Azure AI Search"),
+        ("feature", "semantic-ranker", "Azure AI Search"),
+        ("model", "gpt-4.5-preview", "Azure OpenAI"),
+        ("offer", "gpt-4-series", "Azure OpenAI"),
+    ]
