@@ -146,11 +146,20 @@ class Extractor:
         """Every model (and feature) name the documents state a fact about, sorted."""
         return [r[0] for r in self.store.read("SELECT DISTINCT model FROM events WHERE model IS NOT NULL ORDER BY 1").rows()]
 
-    def report(self, since: Any, until: Any = None, *, fmt: str = "md") -> str:
-        """The change digest between two dates as Markdown (``md``) or one HTML file (``html``)."""
+    def report(self, since: Any, until: Any = None, *, fmt: str = "md", limit: int | None = None) -> str:
+        """The digest of the model-level changes between two dates as Markdown (``md``), one HTML
+        file with charts (``html``), JSON (``json``) or an Atom feed (``atom``; ``limit``: its
+        newest entries only)."""
         from extractor import digest
 
-        return digest.report(self.store, since, until, fmt=fmt)
+        return digest.report(self.store, since, until, fmt=fmt, limit=limit)
+
+    def model_page(self, name: str, *, fmt: str = "html") -> str:
+        """The page of one model (``name`` matched without regard to case, aliases followed):
+        quota steps, regions over time, retirement dates with every move, other facts."""
+        from extractor import digest
+
+        return digest.model_page(self.store, name, fmt=fmt)
 
     def stats(self) -> dict[str, pd.DataFrame]:
         """Sources, events per kind, moves, unresolved rows per document, and errors: a table each."""

@@ -165,22 +165,36 @@ def sql_command(obj: Ctx, statement: str, params: tuple[str, ...], as_of: str | 
 
 
 @click.command()
-@click.option("--since", required=True, metavar="DATE", help="First date (inclusive): YYYY-MM-DD, -7d, ...")
+@click.option("--since", default=None, metavar="DATE",
+              help="First date (inclusive): YYYY-MM-DD, -7d, ... (required unless --model).")
 @click.option("--until", default=None, metavar="DATE", help="Last date (inclusive) [default: the latest].")
-@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True,
-              help="Markdown, or one self-contained HTML file with charts.")
+@click.option("--model", "model", default=None, metavar="NAME",
+              help="The page of one model (any case, aliases followed) instead of a digest.")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json", "atom"]), default="md", show_default=True,
+              help="Markdown, one self-contained HTML file with charts, JSON, or an Atom feed (one entry per change).")
+@click.option("--limit", type=click.IntRange(min=0), default=None, metavar="N",
+              help="With --format atom: the N newest entries only [default: all].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to FILE instead of stdout.")
 @common_options
 @click.pass_obj
-def report(obj: Ctx, since: str, until: str | None, fmt: str, output: Path | None) -> None:
-    """A digest of what changed: grouped by kind and model, linked to the compare ranges.
+def report(obj: Ctx, since: str | None, until: str | None, model: str | None, fmt: str, limit: int | None,
+           output: Path | None) -> None:
+    """A digest of what changed at the model level: a summary of the real changes, then a
+    section per service and model (with a table of contents), each change linked to its
+    compare range; or, with --model, one model's page.
 
-    The HTML is one self-contained file with charts (quota steps, regions per model).
+    The HTML is one self-contained file with charts (changes per day, week or month, quota
+    steps, regions per model), each with its data as a table. Model pages link from it as
+    model-NAME.html beside it (write them with --model NAME -o model-NAME.html).
     """
-    start = _date(since, "--since")
+    if model is None and since is None:
+        raise click.UsageError("give --since DATE (or --model NAME for a model's page)")
+    if model is not None and fmt == "atom":
+        raise click.UsageError("--format atom is a digest's feed: leave out --model")
+    start = _date(since, "--since") if since is not None else None
     end = _date(until, "--until") if until is not None else None
-    if end is not None and end < start:
+    if start is not None and end is not None and end < start:
         raise click.BadParameter(f"--until {end} is before --since {start}")
     with interrupts_deferred():  # native modules (matplotlib's) are not to be interrupted while they load
         import extractor.digest  # noqa: F401
@@ -188,11 +202,14 @@ def report(obj: Ctx, since: str, until: str | None, fmt: str, output: Path | Non
         if fmt == "html":
             import matplotlib.pyplot  # noqa: F401
     with obj.open(read_only=True) as db:
-        text = db.report(start, end, fmt=fmt)
+        try:
+            text = db.model_page(model, fmt=fmt) if model is not None else db.report(start, end, fmt=fmt, limit=limit)
+        except QueryError as exc:
+            fail(str(exc))
     if output is None:
         with writing(None):
             stdout().write(text)
     else:
         with output_file(output) as fh:
             fh.write(text)
-        obj.info(f"digest written to {output}")
+        obj.info(("model page" if model else "digest") + f" written to {output}")
