@@ -11,7 +11,7 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from extractor.digest.collect import Digest
-from extractor.digest.text import change_text, none, short_doc, subject_label
+from extractor.digest.text import line_text, none, short_doc
 
 FEED_ID = "tag:extractor,2025:model-changes"
 
@@ -37,7 +37,7 @@ def atom(d: Digest, *, limit: int | None = None) -> str:
            "<author><name>extractor</name></author>",
            '<generator uri="https://github.com/MicrosoftDocs/azure-ai-docs">extractor</generator>']
     for r in rows:
-        title = f"{subject_label(r)} {change_text(r)}"
+        title = line_text(r)
         docs = ", ".join(short_doc(x) for x in (none(r.docs) or []))
         out += ["<entry>", f"<id>{entry_id(r)}</id>", f"<title>{escape(title)}</title>",
                 f"<updated>{_stamp(r.observed_at)}</updated>"]

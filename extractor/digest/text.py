@@ -8,6 +8,7 @@ import datetime as dt
 import html
 import json
 import re
+from types import SimpleNamespace
 from typing import Any
 
 from extractor import kinds
@@ -153,3 +154,14 @@ def attr_is_date(kind: str, attribute: str) -> bool:
 def _qual(q: Any) -> str:
     """A date's qualifier as words before it (``no-earlier-than`` -> ``no earlier than ``)."""
     return f"{str(q).replace('-', ' ')} " if q else ""
+
+
+def line_text(r: Any) -> str:
+    """A change with its subject, in words: ``o3 (global-standard, default) TPM: 2,000,000 → 3,000,000``;
+    an availability change as ``gpt-4.1 2025-04-14 (global-standard): gained eastus2``."""
+    if is_boolean(r.kind) and not bool(none(getattr(r, "conflict", None))):
+        place = SimpleNamespace(**{k: getattr(r, k, None) for k in ("kind", "model", "version", "deployment_type", "tier",
+                                                                   "subscription", "subject")}, region=None)
+        verb = {"added": "gained", "removed": "lost"}.get(r.change, r.change)
+        return f"{subject_label(place)}: {verb} {none(r.region) or '(no region)'}"
+    return f"{subject_label(r)} {change_text(r)}"
