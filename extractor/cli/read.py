@@ -11,17 +11,28 @@ from extractor.cli.outputs import output_file, stdout, stdout_width, writing
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl",
-              show_default=True, help="JSONL records of the fact contract, or flat rows as CSV or Parquet.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet", "sqlite"]), default="jsonl",
+              show_default=True, help="JSONL records of the fact contract, flat rows as CSV or Parquet, or one SQLite "
+              "file with the events, sources, model level and per-kind views as tables (for datasette).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to FILE instead of stdout (required for parquet).")
+              help="Write to FILE instead of stdout (required for parquet and sqlite).")
 @common_options
 @click.pass_obj
 def export(obj: Ctx, fmt: str, output: Path | None) -> None:
     """Export every event (changes and observations), sorted by date, doc and kind."""
-    if fmt == "parquet" and output is None:
-        raise click.UsageError("--format parquet needs --output FILE")
+    if fmt in ("parquet", "sqlite") and output is None:
+        raise click.UsageError(f"--format {fmt} needs --output FILE")
+    if output is not None and output.resolve() == Path(obj.db).resolve():
+        raise click.UsageError(f"--output {output} is the database being exported")
     with obj.open(read_only=True) as db:
+        if fmt == "sqlite":
+            from extractor.sqlite_export import write_sqlite
+
+            assert output is not None
+            with writing(output):
+                counts = write_sqlite(db.store, output)
+            obj.info(f"{counts['events']} events and {len(counts) - 1} tables exported to {output}")
+            return
         if fmt == "jsonl":
             if output is None:
                 with writing(None):
@@ -30,6 +41,8 @@ def export(obj: Ctx, fmt: str, output: Path | None) -> None:
                 with output_file(output) as fh:
                     n = db.write_jsonl(fh)
         else:
+            from extractor.export import write_parquet
+
             df = db.events()
             n = len(df)
             if output is None:
@@ -40,7 +53,7 @@ def export(obj: Ctx, fmt: str, output: Path | None) -> None:
                     if fmt == "csv":
                         df.to_csv(fh, index=False)
                     else:
-                        df.to_parquet(fh, index=False)
+                        write_parquet(df, fh)
     obj.info(f"{n} events exported" + (f" to {output}" if output else ""))
 
 

@@ -40,9 +40,12 @@ def report(store: Any, since: Any, until: Any = None, *, fmt: str = "md", limit:
 
         return render_html(store, d)
     if fmt == "json":
+        from extractor.contract import DigestJSON
         from extractor.digest.html import dumps
 
-        return dumps(as_json(d))
+        data = as_json(d)
+        DigestJSON.model_validate(data)  # the contract (schemas/digest.schema.json) holds, or this is a bug
+        return dumps(data)
     from extractor.digest.feed import atom
 
     return atom(d, limit=limit)

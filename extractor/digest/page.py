@@ -112,10 +112,13 @@ def region_grid(avail: list[tuple[Any, ...]]) -> tuple[dict[str, Any], list[dict
 def render(store: Any, name: str, *, fmt: str = "html") -> str:
     data = collect(store, name)
     if fmt == "json":
+        from extractor.contract import ModelPageJSON
         from extractor.digest.html import dumps
         from extractor.render import plain
 
-        return dumps(plain(data))
+        out = plain(data)
+        ModelPageJSON.model_validate(out)  # the contract (schemas/model_page.schema.json) holds, or this is a bug
+        return dumps(out)
     if fmt in ("md", "markdown"):
         return markdown(data)
     if fmt == "html":
