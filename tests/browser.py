@@ -32,11 +32,6 @@ class Browser:
     (file descriptors 3 and 4, NUL-separated JSON), so no port or extra package is needed."""
 
     def __init__(self, binary: str, width: int = 1200, height: int = 2400) -> None:
-        for fd in (3, 4):  # pass_fds needs them open here (pytest has them; a plain script may not)
-            with contextlib.suppress(OSError):
-                os.fstat(fd)
-                continue
-            os.open(os.devnull, os.O_RDONLY)
         self.width, self.height = width, height
         self.profile = tempfile.mkdtemp(prefix="chromium-")
         to_r, self._to_w = os.pipe()
