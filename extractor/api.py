@@ -134,18 +134,90 @@ class Extractor:
 
         return list_frame()
 
-    def query(self, name: str, **params: Any) -> pd.DataFrame:
-        """Run the named query ``name`` with ``params`` (missing ones take their defaults)."""
+    def query(self, name: str, *, on_stale: Callable[[str], Any] | None = None, **params: Any) -> pd.DataFrame:
+        """Run the named query ``name`` with ``params`` (missing ones take their defaults).
+
+        An answer about a date past a document area's last source (``coverage``) is stale:
+        each such area is told to ``on_stale`` (default: a ``StaleAnswerWarning``)."""
+        from extractor.model.coverage import query_warnings
         from extractor.queries import get_query
 
         q = get_query(name)
-        return _frame(self.store, q.sql, q.bind(params))
+        bound = q.bind(params)
+        _warn(query_warnings(self.store, bound), on_stale)
+        return _frame(self.store, q.sql, bound)
 
-    def report(self, since: Any, until: Any = None, *, fmt: str = "md") -> str:
-        """The change digest between two dates as Markdown (``md``) or one HTML file (``html``)."""
+    def report(self, since: Any, until: Any = None, *, fmt: str = "md",
+               on_stale: Callable[[str], Any] | None = None) -> str:
+        """The change digest between two dates as Markdown (``md``) or one HTML file (``html``);
+        its text says which document areas it is stale for, and so does ``on_stale``."""
         from extractor import digest
 
-        return digest.report(self.store, since, until, fmt=fmt)
+        text, stale = digest.report_with_warnings(self.store, since, until, fmt=fmt)
+        _warn(stale, on_stale)
+        return text
+
+    # --- the model level (extractor.model, schemas/009_model_level.sql) ---
+
+    def model_changes(self, since: Any = None, until: Any = None, *, kind: str | None = None,
+                      on_stale: Callable[[str], Any] | None = None) -> pd.DataFrame:
+        """Model-level changes between two dates (both included): one row per change of what
+        the documents together state about a model (``model_changes``)."""
+        from extractor.model.coverage import query_warnings
+        from extractor.queries import parse_date
+
+        if kind is not None:
+            _view(kind, "history")  # validates the kind
+        params = {"since": None if since is None else parse_date(since, "since"),
+                  "until": None if until is None else parse_date(until, "until"), "kind": kind}
+        _warn(query_warnings(self.store, params), on_stale)
+        return _frame(self.store, "SELECT * FROM model_changes WHERE ($since IS NULL OR observed_at >= $since) "
+                      "AND ($until IS NULL OR observed_at <= $until) AND ($kind IS NULL OR kind = $kind) "
+                      "ORDER BY observed_at, kind, model, version NULLS FIRST, deployment_type NULLS FIRST, "
+                      "tier NULLS FIRST, subscription NULLS FIRST, region NULLS FIRST, attribute, change", params)
+
+    def model_facts(self, as_of: Any = None, *, on_stale: Callable[[str], Any] | None = None) -> pd.DataFrame:
+        """The model-level state on ``as_of`` (None: the current state): ``model_facts_as_of``."""
+        from extractor.model.coverage import query_warnings
+        from extractor.queries import parse_date
+
+        params = {"as_of": None if as_of is None else parse_date(as_of, "as_of")}
+        _warn(query_warnings(self.store, params), on_stale)
+        return _frame(self.store, "SELECT * FROM model_facts_as_of($as_of) ORDER BY kind, model, version NULLS FIRST, "
+                      "deployment_type NULLS FIRST, tier NULLS FIRST, subscription NULLS FIRST, region NULLS FIRST, "
+                      "subject, attribute, value", params)
+
+    def coverage(self) -> pd.DataFrame:
+        """Per document area: its service, first and last source date, source dates, gaps."""
+        return _frame(self.store, "SELECT * FROM area_coverage ORDER BY events DESC, area")
+
+    def aliases(self) -> pd.DataFrame:
+        """The model aliases in force (shipped and users'), with the events under each name."""
+        from extractor.model.aliases import alias_rows
+
+        cols, rows = alias_rows(self.store)
+        import pandas as pd
+
+        return pd.DataFrame(rows, columns=cols)
+
+    def add_aliases(self, pairs: Iterable[tuple[str, str]] | str | Path) -> int:
+        """Add users' aliases: ``(alias, model)`` pairs, or a CSV file with columns ``alias,model``
+        (``note`` optional). An alias given again takes its new model. Returns how many."""
+        from extractor.model.aliases import Alias, add_aliases, parse_aliases
+
+        if isinstance(pairs, (str, Path)):
+            path = Path(pairs)
+            got = parse_aliases(path.read_text(encoding="utf-8"), str(path))
+        else:
+            text = "alias,model\n" + "".join(f'"{a}","{m}"\n' for a, m in pairs)
+            got = [Alias(a.alias, a.model) for a in parse_aliases(text, "aliases")]
+        return add_aliases(self.store, got)
+
+    def remove_aliases(self, names: Iterable[str]) -> int:
+        """Forget users' aliases (the shipped ones stay); returns how many were stored."""
+        from extractor.model.aliases import remove_aliases
+
+        return remove_aliases(self.store, list(names))
 
     def stats(self) -> dict[str, pd.DataFrame]:
         """Sources, events per kind, moves, unresolved rows per document, and errors: a table each."""
@@ -167,6 +239,20 @@ def __getattr__(name: str) -> Any:
 
         return kinds.names()
     raise AttributeError(name)
+
+
+class StaleAnswerWarning(UserWarning):
+    """An answer about a date past the last source of a document area it draws on."""
+
+
+def _warn(messages: list[str], on_stale: Callable[[str], Any] | None) -> None:
+    for msg in messages:
+        if on_stale is not None:
+            on_stale(msg)
+        else:
+            import warnings
+
+            warnings.warn(msg, StaleAnswerWarning, stacklevel=3)
 
 
 def _frame(store: Store, sql: str, params: Any = None) -> pd.DataFrame:
@@ -293,4 +379,4 @@ def connect(path: str | Path | None = None, *, read_only: bool = False, wait: fl
     return Extractor(path, read_only=read_only, wait=wait)
 
 
-__all__ = ["Extractor", "SqlRefused", "StoreError", "connect"]
+__all__ = ["Extractor", "SqlRefused", "StaleAnswerWarning", "StoreError", "connect"]

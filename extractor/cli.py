@@ -99,6 +99,11 @@ class Ctx:
         if not self.quiet:
             err.say(msg)
 
+    @staticmethod
+    def stale(msg: str) -> None:
+        """A stale answer (extractor.model.coverage): said even under --quiet."""
+        err.say(msg, label="warning: ", colour="yellow")
+
 
 def fail(msg: str, code: int = 1) -> NoReturn:
     """Print ``error: msg`` on stderr (one line) and exit with ``code``."""
@@ -638,7 +643,7 @@ def query(obj: Ctx, name: str | None, list_queries: bool, params: tuple[str, ...
     except QueryError as exc:
         raise click.UsageError(str(exc)) from exc
     with obj.open(read_only=True) as db:
-        df = _run_sql(lambda: db.query(q.name, **bound))
+        df = _run_sql(lambda: db.query(q.name, on_stale=obj.stale, **bound))
     _emit(df, fmt)
 
 
@@ -708,7 +713,7 @@ def report(obj: Ctx, since: str, until: str | None, fmt: str, output: Path | Non
     with interrupts_deferred():  # native modules (matplotlib's) are not to be interrupted while they load
         load_report_modules(fmt)
     with obj.open(read_only=True) as db:
-        text = db.report(start, end, fmt=fmt)
+        text = db.report(start, end, fmt=fmt, on_stale=obj.stale)
     if output is None:
         with writing(None):
             click.echo(text, nl=False)
@@ -716,3 +721,51 @@ def report(obj: Ctx, since: str, until: str | None, fmt: str, output: Path | Non
         with output_file(output) as fh:
             fh.write(text)
         obj.info(f"digest written to {output}")
+
+
+@main.command()
+@click.argument("action", type=click.Choice(["list", "add", "remove", "load"]), default="list")
+@click.argument("names", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(_TABLE_FORMATS), default="table", show_default=True)
+@common_options
+@click.pass_obj
+def aliases(obj: Ctx, action: str, names: tuple[str, ...], fmt: str) -> None:
+    """Model aliases: spelling variants that name one model at the model level.
+
+    \b
+    extract aliases                          the aliases in force (shipped and yours)
+    extract aliases add dalle-3 dall-e-3     ALIAS MODEL: dalle-3 is dall-e-3
+    extract aliases remove dalle-3           forget one of yours (shipped ones stay)
+    extract aliases load my-aliases.csv      columns alias,model (note optional)
+
+    The shipped list is extractor/model/aliases.csv; yours are kept in the database.
+    The export is not changed by aliases: it keeps the names the documents wrote.
+    """
+    from extractor.model.aliases import AliasError
+
+    if action == "list":
+        if names:
+            raise click.UsageError("extract aliases list takes no arguments")
+        with obj.open(read_only=True) as db:
+            _emit(db.aliases(), fmt)
+        return
+    if action == "add" and len(names) != 2:
+        raise click.UsageError("extract aliases add ALIAS MODEL")
+    if action == "load" and len(names) != 1:
+        raise click.UsageError("extract aliases load FILE.csv")
+    if action == "remove" and not names:
+        raise click.UsageError("extract aliases remove ALIAS...")
+    with obj.open() as db:
+        try:
+            if action == "add":
+                n = db.add_aliases([(names[0], names[1])])
+            elif action == "load":
+                try:
+                    n = db.add_aliases(Path(names[0]))
+                except OSError as exc:
+                    fail(f"{names[0]}: cannot read it: {exc.strerror or exc}")
+            else:
+                n = db.remove_aliases(names)
+        except AliasError as exc:
+            fail(str(exc))
+    obj.info(f"{n} alias{'es' if n != 1 else ''} {'removed' if action == 'remove' else 'stored'}")

@@ -19,7 +19,7 @@ import html
 import io
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -75,6 +75,7 @@ class Digest:
     changes: pd.DataFrame
     lines: list[Line]
     moves: pd.DataFrame | None = None  # facts moved between documents: one row (and line) per move
+    stale: list[str] = field(default_factory=list)  # areas last seen before the period's end (coverage)
 
     def move_lines(self) -> list[tuple[Any, str, str | None]]:
         """``(date, text, link)`` of each move: no events, one line each."""
@@ -189,6 +190,7 @@ def _md_link(label: str, url: str | None) -> str:
 
 def render_markdown(d: Digest) -> str:
     out = [f"# Changes from {d.period()}", ""]
+    out += [*(f"> Stale: {md_escape(w)}" for w in d.stale), *([""] if d.stale else [])]
     moves = [f"- {day} · {md_escape(text)} · {_md_link('compare', link)}" for day, text, link in d.move_lines()]
     if d.changes.empty:
         out += [f"No changes observed from {d.period()}.", ""]
@@ -403,6 +405,7 @@ def render_html(store: Store, d: Digest) -> str:
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            '<link rel="icon" href="data:,">', f"<title>{esc(title)}</title>", f"<style>{CSS}</style>",
            "</head>", "<body>", f"<h1>{esc(title)}</h1>"]
+    out += [f'<p class="stale">Stale: {esc(w)}</p>' for w in d.stale]
     moves = [f'<li><span class="date">{esc(day)}</span> {esc(text)} {_html_link("compare", link)}</li>'
              for day, text, link in d.move_lines()]
     moves_html = ['<section id="moves"><h2>Moves between documents</h2><ul>', *moves, "</ul></section>"] if moves else []
@@ -448,13 +451,18 @@ def render_html(store: Store, d: Digest) -> str:
 
 def report(store: Store, since: Any, until: Any = None, *, fmt: str = "md") -> str:
     """The digest of ``[since, until]`` (dates, ISO text, ``-7d``) as ``md`` or ``html``."""
+    return report_with_warnings(store, since, until, fmt=fmt)[0]
+
+
+def report_with_warnings(store: Store, since: Any, until: Any = None, *, fmt: str = "md") -> tuple[str, list[str]]:
+    """``report``, and the document areas it is stale for (also said in its text)."""
+    from extractor.model.coverage import query_warnings
     from extractor.queries import parse_date
 
+    if fmt not in ("md", "markdown", "html"):
+        raise ValueError(f"unknown digest format {fmt!r}; md or html")
     start = parse_date(since, "since")
     end = None if until is None else parse_date(until, "until")
     d = collect(store, start, end)
-    if fmt in ("md", "markdown"):
-        return render_markdown(d)
-    if fmt == "html":
-        return render_html(store, d)
-    raise ValueError(f"unknown digest format {fmt!r}; md or html")
+    d.stale = query_warnings(store, {"since": start, "until": end})
+    return (render_html(store, d) if fmt == "html" else render_markdown(d)), d.stale

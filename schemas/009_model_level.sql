@@ -62,7 +62,8 @@ SELECT h.kind, h.doc, h.area, coalesce(s.service, h.area) AS service,
                          h.subject_json) AS subject,
        model_place_key(h.kind, h.canonical, h.version, h.deployment_type, h.tier, h.subscription, h.region,
                        h.subject_json) AS place,
-       h.attribute, json_extract_string(h.value_json, '$') AS value, h.value_json, h.value_raw, h.qualifier,
+       h.attribute, json_extract_string(h.value_json, '$') AS value, try_cast(h.value_json AS BIGINT) AS value_num,
+       h.value_json, h.value_raw, h.qualifier,
        h.valid_from, h.valid_to, h.last_seen, h.opened_by, h.closed_by, h.inferred,
        h.opened_by NOT IN ('observed', 'inferred', 'gap') AS opened_by_change,
        coalesce(h.closed_by NOT IN ('observed', 'inferred', 'gap'), FALSE) AS closed_by_change,
@@ -192,7 +193,8 @@ WITH v AS (
 ),
 av AS (
     SELECT t AS observed_at, kind, model, deployment_type, tier, subscription, region, place, attribute,
-           CASE WHEN available THEN 'added' ELSE 'removed' END AS change, versions, prev_versions, docs, link, names,
+           CASE WHEN available THEN 'added' ELSE 'removed' END AS change,
+           CASE WHEN available THEN versions ELSE prev_versions END AS versions, prev_versions, docs, link, names,
            service
     FROM model_availability_states
     WHERE shown AND available <> prev_available
@@ -240,8 +242,9 @@ LEFT JOIN model_subjects ms ON ms.model = c.model;
 -- The model-level state on d (NULL: the current state): one row per (kind, subject,
 -- attribute, value) (two rows with conflict = true where documents disagree), and for
 -- availability one row per (model, deployment type, region), version null, the versions
--- listed in `versions`. since: the first date any document stating the row began to;
--- last_seen: the last date a source showed it.
+-- listed in `versions`. value is text (value_num the integer of an integer value); since:
+-- the first date any document stating the row began to; last_seen: the last date a source
+-- showed it; names: the model's names as the documents wrote them.
 CREATE OR REPLACE MACRO model_facts_as_of(d) AS TABLE
 WITH s AS (
     SELECT * FROM model_spans
@@ -253,7 +256,8 @@ av AS (
            list_sort(list(DISTINCT version) FILTER (WHERE version IS NOT NULL)) AS versions,
            deployment_type, any_value(tier) AS tier, any_value(subscription) AS subscription, any_value(region) AS region,
            json_merge_patch(place, json_object('version', NULL, 'deployment_type', deployment_type)) AS subject,
-           any_value(attribute) AS attribute, 'true' AS value, CAST(NULL AS VARCHAR) AS qualifier, FALSE AS conflict,
+           any_value(attribute) AS attribute, 'true' AS value, CAST(NULL AS BIGINT) AS value_num,
+           CAST(NULL AS VARCHAR) AS qualifier, FALSE AS conflict,
            min(valid_from) AS since, max(last_seen) AS last_seen, list(DISTINCT doc ORDER BY doc) AS docs,
            arg_max(link, valid_from) AS link, list(DISTINCT written_model ORDER BY written_model) AS names,
            string_agg(DISTINCT service, ', ' ORDER BY service) AS service,
@@ -265,7 +269,8 @@ av AS (
 va AS (
     SELECT kind, any_value(model) AS model, any_value(version) AS version, CAST(NULL AS VARCHAR[]) AS versions,
            any_value(deployment_type) AS deployment_type, any_value(tier) AS tier, any_value(subscription) AS subscription,
-           any_value(region) AS region, subject, attribute, value, arg_max(qualifier, valid_from) AS qualifier,
+           any_value(region) AS region, subject, attribute, value, any_value(value_num) AS value_num,
+           arg_max(qualifier, valid_from) AS qualifier,
            count(*) OVER (PARTITION BY kind, subject, attribute) > 1 AS conflict,
            min(valid_from) AS since, max(last_seen) AS last_seen, list(DISTINCT doc ORDER BY doc) AS docs,
            arg_max(link, valid_from) AS link, list(DISTINCT written_model ORDER BY written_model) AS names,
@@ -276,18 +281,27 @@ va AS (
 ),
 f AS (
     SELECT kind, model, version, versions, deployment_type, tier, subscription, region, subject, attribute, value,
-           qualifier, conflict, since, last_seen, docs, link, names, service
+           value_num, qualifier, conflict, since, last_seen, docs, link, names, service
     FROM av WHERE deployment_type IS NOT NULL OR NOT place_typed
     UNION ALL
     SELECT kind, model, version, versions, deployment_type, tier, subscription, region, subject, attribute, value,
-           qualifier, conflict, since, last_seen, docs, link, names, service
+           value_num, qualifier, conflict, since, last_seen, docs, link, names, service
     FROM va
 )
 SELECT f.kind, CASE WHEN fact_model_kind(f.kind) THEN coalesce(ms.class, 'model') ELSE 'service' END AS class,
        f.service, f.model, f.version, f.versions, f.deployment_type, f.tier, f.subscription, f.region, f.subject,
-       f.attribute, f.value, f.qualifier, f.conflict, f.since, f.last_seen, f.docs, f.link, f.names
+       f.attribute, f.value, f.value_num, f.qualifier, f.conflict, f.since, f.last_seen, f.docs, f.link, f.names
 FROM f
 LEFT JOIN model_subjects ms ON ms.model = f.model;
+
+-- Whether a model-level name matches a name or glob as a user writes it: the canonical
+-- name, or any alias of it.
+CREATE OR REPLACE MACRO model_matches(model, pattern) AS
+    pattern IS NULL OR model GLOB pattern
+    OR model IN (SELECT a.model FROM model_aliases a WHERE a.alias GLOB pattern);
+
+CREATE OR REPLACE MACRO model_short_docs(docs) AS
+    array_to_string(list_transform(docs, lambda x: fact_short_doc(x)), ', ');
 
 -- Subjects whose documents disagree now, with every value and its documents.
 CREATE OR REPLACE VIEW model_conflicts WITH (DEFER_BINDING) AS
