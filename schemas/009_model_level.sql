@@ -39,8 +39,7 @@
 --   rows (opened_by observed) or from a source's before side (inferred, gap) is known, not
 --   changed; such a state still shows in model_facts_as_of.
 --
--- Views: model_aliases, model_spans, model_subjects, model_value_states,
--- model_availability_states, model_changes, model_facts_as_of(d) (d NULL: the current
+-- Views: model_aliases, model_spans, model_subjects, model_states, model_changes, model_facts_as_of(d) (d NULL: the current
 -- state), model_conflicts, area_sources, area_coverage.
 
 CREATE OR REPLACE VIEW model_aliases WITH (DEFER_BINDING) AS
@@ -99,20 +98,29 @@ FROM ev
 LEFT JOIN document_services s ON s.area = ev.area
 GROUP BY ev.model;
 
--- The value state of every (kind, subject, attribute) at each date a document's span of it
--- starts or ends.
-CREATE OR REPLACE VIEW model_value_states WITH (DEFER_BINDING) AS
-WITH s AS (SELECT * FROM model_spans WHERE NOT fact_boolean_kind(kind)),
-p AS (
-    SELECT kind, subject, attribute, valid_from AS t FROM s
+-- The model-level states, at each date a document's span of the row starts or ends: for
+-- values (family 'value', key = the subject) the set of values stated (vals); for
+-- availability (family 'availability', key = the place, one row per deployment type)
+-- whether it is available, whether the place is stated at all (anywhere) and the versions.
+-- `shown`: a source showed a change of a span of the row that day (not only an observation
+-- or an inferred state). The spans are read once (MATERIALIZED) for both families.
+CREATE OR REPLACE VIEW model_states WITH (DEFER_BINDING) AS
+WITH s AS MATERIALIZED (SELECT * FROM model_spans),
+vs AS (SELECT * FROM s WHERE NOT fact_boolean_kind(kind)),
+vp AS (
+    SELECT kind, subject, attribute, valid_from AS t FROM vs
     UNION
-    SELECT kind, subject, attribute, valid_to FROM s WHERE valid_to IS NOT NULL
+    SELECT kind, subject, attribute, valid_to FROM vs WHERE valid_to IS NOT NULL
 ),
-st AS (
-    SELECT p.kind, p.subject, p.attribute, p.t,
+v AS (
+    SELECT 'value' AS family, p.kind, p.subject AS key, p.attribute, p.t,
+           any_value(s.model) AS model, any_value(s.version) AS version, any_value(s.deployment_type) AS deployment_type,
+           any_value(s.tier) AS tier, any_value(s.subscription) AS subscription, any_value(s.region) AS region,
            coalesce(list_sort(list(DISTINCT s.value) FILTER (WHERE s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t))),
                     []) AS vals,
-           bool_or((s.valid_from = p.t AND s.opened_by_change) OR (s.valid_to = p.t AND s.closed_by_change)) AS shown,
+           NULL::BOOLEAN AS available, NULL::BOOLEAN AS anywhere, CAST([] AS VARCHAR[]) AS versions,
+           coalesce(bool_or((s.valid_from = p.t AND s.opened_by_change) OR (s.valid_to = p.t AND s.closed_by_change)), FALSE)
+               AS shown,
            list(DISTINCT s.doc ORDER BY s.doc) FILTER (WHERE s.valid_from = p.t OR s.valid_to = p.t) AS docs,
            coalesce(min(s.link) FILTER (WHERE s.valid_from = p.t AND s.opened_by_change),
                     min(s.closed_link) FILTER (WHERE s.valid_to = p.t AND s.closed_by_change)) AS link,
@@ -120,91 +128,93 @@ st AS (
                FILTER (WHERE s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t)) AS stated,
            arg_max(s.qualifier, s.valid_from) FILTER (WHERE s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t))
                AS qualifier,
-           any_value(s.model) AS model, any_value(s.version) AS version, any_value(s.deployment_type) AS deployment_type,
-           any_value(s.tier) AS tier, any_value(s.subscription) AS subscription, any_value(s.region) AS region,
            list(DISTINCT s.written_model ORDER BY s.written_model) FILTER (WHERE s.written_model IS NOT NULL) AS names,
            string_agg(DISTINCT s.service, ', ' ORDER BY s.service) AS service
-    FROM p
-    JOIN s USING (kind, subject, attribute)
+    FROM vp p
+    JOIN vs s USING (kind, subject, attribute)
     GROUP BY p.kind, p.subject, p.attribute, p.t
-)
-SELECT *, coalesce(lag(vals) OVER (PARTITION BY kind, subject, attribute ORDER BY t), []) AS prev_vals
-FROM st;
-
--- The availability state of every (kind, place, deployment type) at each date a span of its
--- place starts or ends.
-CREATE OR REPLACE VIEW model_availability_states WITH (DEFER_BINDING) AS
-WITH s AS (SELECT * FROM model_spans WHERE fact_boolean_kind(kind)),
-p AS (
-    SELECT kind, place, valid_from AS t FROM s
-    UNION
-    SELECT kind, place, valid_to FROM s WHERE valid_to IS NOT NULL
 ),
-ty AS (SELECT DISTINCT kind, place, deployment_type FROM s),
-st AS (
+avs AS (SELECT * FROM s WHERE fact_boolean_kind(kind)),
+ap AS (
+    SELECT kind, place, valid_from AS t FROM avs
+    UNION
+    SELECT kind, place, valid_to FROM avs WHERE valid_to IS NOT NULL
+),
+-- per place: whether any fact, and any typed fact, holds at each date
+pl AS (
+    SELECT p.kind, p.place, p.t,
+           coalesce(bool_or(s.deployment_type IS NOT NULL AND s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t)),
+                    FALSE) AS typed,
+           coalesce(bool_or(s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t)), FALSE) AS anywhere
+    FROM ap p
+    JOIN avs s USING (kind, place)
+    GROUP BY p.kind, p.place, p.t
+),
+ty AS (SELECT DISTINCT kind, place, deployment_type FROM avs),
+-- per place and deployment type
+pt AS (
     SELECT p.kind, p.place, ty.deployment_type, p.t,
-           bool_or(s.deployment_type IS NOT DISTINCT FROM ty.deployment_type
-                   AND s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t)) AS held,
-           coalesce(bool_or(s.deployment_type IS NOT NULL
-                            AND s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t)), FALSE) AS typed,
-           coalesce(bool_or(s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t)), FALSE) AS anywhere,
-           coalesce(list_sort(list(DISTINCT s.version) FILTER (WHERE s.deployment_type IS NOT DISTINCT FROM ty.deployment_type
-                    AND s.version IS NOT NULL AND s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t))), [])
-               AS versions,
-           coalesce(bool_or(s.deployment_type IS NOT DISTINCT FROM ty.deployment_type
-                            AND ((s.valid_from = p.t AND s.opened_by_change) OR (s.valid_to = p.t AND s.closed_by_change))),
-                    FALSE) AS shown,
-           list(DISTINCT s.doc ORDER BY s.doc) FILTER (WHERE s.deployment_type IS NOT DISTINCT FROM ty.deployment_type
-                                                       AND (s.valid_from = p.t OR s.valid_to = p.t)) AS docs,
-           coalesce(min(s.link) FILTER (WHERE s.deployment_type IS NOT DISTINCT FROM ty.deployment_type
-                                        AND s.valid_from = p.t AND s.opened_by_change),
-                    min(s.closed_link) FILTER (WHERE s.deployment_type IS NOT DISTINCT FROM ty.deployment_type
-                                               AND s.valid_to = p.t AND s.closed_by_change)) AS link,
+           coalesce(bool_or(s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t)), FALSE) AS held,
+           coalesce(list_sort(list(DISTINCT s.version) FILTER (WHERE s.version IS NOT NULL AND s.valid_from <= p.t
+                                                              AND (s.valid_to IS NULL OR s.valid_to > p.t))), []) AS versions,
+           coalesce(bool_or((s.valid_from = p.t AND s.opened_by_change) OR (s.valid_to = p.t AND s.closed_by_change)), FALSE)
+               AS shown,
+           list(DISTINCT s.doc ORDER BY s.doc) FILTER (WHERE s.valid_from = p.t OR s.valid_to = p.t) AS docs,
+           coalesce(min(s.link) FILTER (WHERE s.valid_from = p.t AND s.opened_by_change),
+                    min(s.closed_link) FILTER (WHERE s.valid_to = p.t AND s.closed_by_change)) AS link,
            any_value(s.model) AS model, any_value(s.tier) AS tier, any_value(s.subscription) AS subscription,
            any_value(s.region) AS region, any_value(s.attribute) AS attribute,
            list(DISTINCT s.written_model ORDER BY s.written_model) FILTER (WHERE s.written_model IS NOT NULL) AS names,
            string_agg(DISTINCT s.service, ', ' ORDER BY s.service) AS service
-    FROM p
+    FROM ap p
     JOIN ty USING (kind, place)
-    JOIN s ON s.kind = p.kind AND s.place = p.place
+    JOIN avs s ON s.kind = p.kind AND s.place = p.place AND s.deployment_type IS NOT DISTINCT FROM ty.deployment_type
     GROUP BY p.kind, p.place, ty.deployment_type, p.t
 ),
 a AS (
-    SELECT *, coalesce(held, FALSE) AND (deployment_type IS NOT NULL OR NOT typed) AS available
-    FROM st
-)
+    SELECT 'availability' AS family, pt.kind, pt.place AS key, pt.attribute, pt.t, pt.model,
+           CAST(NULL AS VARCHAR) AS version, pt.deployment_type, pt.tier, pt.subscription, pt.region,
+           CAST([] AS VARCHAR[]) AS vals,
+           pt.held AND (pt.deployment_type IS NOT NULL OR NOT pl.typed) AS available, pl.anywhere, pt.versions,
+           pt.shown, pt.docs, pt.link, CAST(NULL AS VARCHAR) AS stated, CAST(NULL AS VARCHAR) AS qualifier,
+           pt.names, pt.service
+    FROM pt
+    JOIN pl USING (kind, place, t)
+),
+u AS (SELECT * FROM v UNION ALL BY NAME SELECT * FROM a)
 SELECT *,
+       coalesce(lag(vals) OVER w, []) AS prev_vals,
        coalesce(lag(available) OVER w, FALSE) AS prev_available,
        coalesce(lag(anywhere) OVER w, FALSE) AS prev_anywhere,
        coalesce(lag(versions) OVER w, []) AS prev_versions
-FROM a
-WINDOW w AS (PARTITION BY kind, place, deployment_type ORDER BY t);
+FROM u
+WINDOW w AS (PARTITION BY family, kind, key, attribute, deployment_type ORDER BY t);
 
 -- One row per model-level change (see the header).
 CREATE OR REPLACE VIEW model_changes WITH (DEFER_BINDING) AS
-WITH v AS (
-    SELECT t AS observed_at, kind, model, version, deployment_type, tier, subscription, region, subject, attribute,
+WITH st AS MATERIALIZED (SELECT * FROM model_states WHERE shown),
+v AS (
+    SELECT t AS observed_at, kind, model, version, deployment_type, tier, subscription, region, key AS subject, attribute,
            CASE WHEN len(prev_vals) = 0 THEN 'added' WHEN len(vals) = 0 THEN 'removed' ELSE 'changed' END AS change,
            nullif(array_to_string(prev_vals, ' | '), '') AS old, nullif(array_to_string(vals, ' | '), '') AS new,
            qualifier, CAST(NULL AS VARCHAR[]) AS versions, len(vals) > 1 AS conflict,
            CASE WHEN len(vals) > 1 THEN stated END AS stated, docs, link, names, service
-    FROM model_value_states
-    WHERE shown AND vals <> prev_vals
+    FROM st
+    WHERE family = 'value' AND vals <> prev_vals
 ),
 av AS (
-    SELECT t AS observed_at, kind, model, deployment_type, tier, subscription, region, place, attribute,
+    SELECT t AS observed_at, kind, model, deployment_type, tier, subscription, region, key AS place, attribute,
            CASE WHEN available THEN 'added' ELSE 'removed' END AS change,
-           CASE WHEN available THEN versions ELSE prev_versions END AS versions, prev_versions, docs, link, names,
-           service
-    FROM model_availability_states
-    WHERE shown AND available <> prev_available
+           CASE WHEN available THEN versions ELSE prev_versions END AS versions, docs, link, names, service
+    FROM st
+    WHERE family = 'availability' AND available <> prev_available
       AND (deployment_type IS NOT NULL OR (available AND NOT prev_anywhere) OR (NOT available AND NOT anywhere))
 ),
 vv AS (
-    SELECT t AS observed_at, kind, model, deployment_type, tier, subscription, region, place, attribute, versions,
+    SELECT t AS observed_at, kind, model, deployment_type, tier, subscription, region, key AS place, attribute, versions,
            prev_versions, docs, link, names, service
-    FROM model_availability_states
-    WHERE shown AND available AND prev_available AND len(versions) > 0 AND len(prev_versions) > 0
+    FROM st
+    WHERE family = 'availability' AND available AND prev_available AND len(versions) > 0 AND len(prev_versions) > 0
       AND versions <> prev_versions
 ),
 a AS (
