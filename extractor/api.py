@@ -144,7 +144,7 @@ class Extractor:
 
         q = get_query(name)
         bound = q.bind(params)
-        _warn(query_warnings(self.store, bound), on_stale)
+        _warn(query_warnings(self.store, bound, q.kinds), on_stale)
         return _frame(self.store, q.sql, bound)
 
     def report(self, since: Any, until: Any = None, *, fmt: str = "md",

@@ -1,5 +1,6 @@
 -- name: current_quotas
 -- description: Quotas in force (or as of a date), at the model level: TPM and RPM side by side per model, deployment type, tier and region.
+-- kinds: quota
 -- param: model text = null  Model name or glob (o3, gpt-4.1*; aliases match too); every model when null.
 -- param: deployment_type text = null  Deployment type (global-standard, standard, ...); all when null.
 -- param: tier text = null  Tier (default, enterprise, ...); all when null.

@@ -1,5 +1,6 @@
 -- name: model_regions
 -- description: Regions where a model (or feature) is available, as of a date, at the model level: deployment types and versions per region.
+-- kinds: region_availability
 -- param: model text = gpt-4o  Model or feature name or glob (gpt-4.1*; aliases match too).
 -- param: as_of date = null  The date to answer for; the latest known state when null.
 -- param: deployment_type text = null  Only this deployment type; all when null.

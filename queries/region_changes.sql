@@ -1,5 +1,6 @@
 -- name: region_changes
 -- description: Regions a model gained or lost between two dates, at the model level (whichever documents list it, any version).
+-- kinds: region_availability
 -- param: model text = null  Model name or glob (gpt-4.1, gpt-4.1*; aliases match too); all when null.
 -- param: since date = null  First date (inclusive); from the beginning when null.
 -- param: until date = null  Last date (inclusive); up to the latest when null.

@@ -1,5 +1,6 @@
 -- name: retirement_moves
 -- description: Retirement and deprecation dates that moved, at the model level: from what to what, and by how many days.
+-- kinds: retirement
 -- param: since date = null  First date the move was seen (inclusive); from the beginning when null.
 -- param: until date = null  Last date (inclusive); up to the latest when null.
 -- param: model text = null  Model name or glob (aliases match too); all when null.

@@ -10,7 +10,7 @@ command answering "as of" or "since" a date (the named queries, the digest, the 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -75,31 +75,33 @@ def _date(value: Any) -> dt.date:
     return parse_date(value)
 
 
-def stale_areas(store: Store, on: dt.date, model: str | None = None) -> list[AreaCoverage]:
-    """The areas holding facts (of ``model``, a name or glob, aliases included, when given)
-    whose last source is before ``on``."""
+def stale_areas(store: Store, on: dt.date, model: str | None = None,
+                kinds: Sequence[str] = ()) -> list[AreaCoverage]:
+    """The areas holding facts (of ``model``, a name or glob, aliases included, when given;
+    of ``kinds`` when given) whose last source is before ``on``."""
     areas = {a.area: a for a in coverage(store) if a.events and a.last_source < on}
-    if not areas:
-        return []
-    if model is not None:
-        rows = store.con.execute(
-            "SELECT DISTINCT model_doc_area(doc) FROM events WHERE model GLOB $m "
-            "OR model IN (SELECT alias FROM model_aliases WHERE model GLOB $m)", {"m": model}).fetchall()
-        stating = {r[0] for r in rows}
-        return [a for name, a in areas.items() if name in stating]
-    return list(areas.values())
+    if not areas or (model is None and not kinds):
+        return list(areas.values())
+    rows = store.con.execute(
+        "SELECT DISTINCT model_doc_area(doc) FROM events WHERE ($m IS NULL OR model GLOB $m "
+        "OR model IN (SELECT alias FROM model_aliases WHERE model GLOB $m)) AND (len($k) = 0 OR list_contains($k, kind))",
+        {"m": model, "k": list(kinds)}).fetchall()
+    stating = {r[0] for r in rows}
+    return [a for name, a in areas.items() if name in stating]
 
 
-def stale_warnings(store: Store, on: dt.date | None, model: str | None = None) -> list[str]:
+def stale_warnings(store: Store, on: dt.date | None, model: str | None = None,
+                   kinds: Sequence[str] = ()) -> list[str]:
     """One line per area whose documents were last seen before ``on`` (None: no warning)."""
     if on is None:
         return []
     return [f"{a.area} documents last seen in a source of {a.last_source.isoformat()}: "
             f"the answer for {on.isoformat()} does not know of later changes to them"
-            for a in stale_areas(store, on, model)]
+            for a in stale_areas(store, on, model, kinds)]
 
 
-def query_warnings(store: Store, params: Mapping[str, Any]) -> list[str]:
-    """The staleness warnings of a named query's answer, from its bound parameters."""
+def query_warnings(store: Store, params: Mapping[str, Any], kinds: Sequence[str] = ()) -> list[str]:
+    """The staleness warnings of an answer, from its bound parameters (``model`` narrows the
+    areas to those stating it) and the kinds it is about (all when empty)."""
     model = params.get("model")
-    return stale_warnings(store, answer_date(store, params), model if isinstance(model, str) else None)
+    return stale_warnings(store, answer_date(store, params), model if isinstance(model, str) else None, kinds)
