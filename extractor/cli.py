@@ -666,7 +666,8 @@ def sql_command(obj: Ctx, statement: str, params: tuple[str, ...], as_of: str | 
     Besides the tables (events, sources, ...) there are time views: fact_history,
     fact_current, fact_changes, and per kind ({kind_names}) the views
     <kind>_history and <kind>_current and the table macro <kind>_as_of, such as
-    quota_history and quota_as_of('2025-05-01').
+    quota_history and quota_as_of('2025-05-01'); and the model level: model_changes,
+    model_facts_as_of(date) (NULL: now), model_subjects, model_aliases, area_coverage.
 
     \b
     extract sql "SELECT * FROM quota_as_of(\\$as_of) WHERE model = 'o3'" --as-of 2025-05-01
