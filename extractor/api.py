@@ -106,19 +106,30 @@ class Extractor:
         """What the documents state now: the open spans (one per document and fact)."""
         return _frame(self.store, f"SELECT * FROM {_view(kind, 'current')} ORDER BY ALL")
 
-    def as_of(self, date: Any, kind: str | None = None) -> pd.DataFrame:
-        """What the documents stated on ``date`` (a date, ISO text, ``today``, ``-7d``)."""
+    def as_of(self, date: Any, kind: str | None = None, *, on_stale: Callable[[str], Any] | None = None) -> pd.DataFrame:
+        """What the documents stated on ``date`` (a date, ISO text, ``today``, ``-7d``); a date
+        past a document area's last source is told to ``on_stale`` (see ``query``)."""
+        from extractor.model.coverage import query_warnings
         from extractor.queries import parse_date
 
-        return _frame(self.store, f"SELECT * FROM {_view(kind, 'as_of')}($d) ORDER BY ALL",
-                             {"d": parse_date(date, "as_of")})
+        view = _view(kind, "as_of")
+        d = parse_date(date, "as_of")
+        _warn(query_warnings(self.store, {"as_of": d}, (kind,) if kind else ()), on_stale)
+        return _frame(self.store, f"SELECT * FROM {view}($d) ORDER BY ALL", {"d": d})
 
-    def changes(self, since: Any = None, until: Any = None, *, kind: str | None = None) -> pd.DataFrame:
+    def changes(self, since: Any = None, until: Any = None, *, kind: str | None = None,
+                on_stale: Callable[[str], Any] | None = None) -> pd.DataFrame:
         """Changes (not observations) observed between two dates, both included, in time order,
-        each with a one-line ``description`` and its compare ``link``."""
+        each with a one-line ``description`` and its compare ``link`` (per document; the model
+        level: ``model_changes``)."""
+        from extractor.model.coverage import query_warnings
         from extractor.queries import parse_date
 
         _view(kind, "history")  # validates the kind
+        if since is not None:
+            _warn(query_warnings(self.store, {"since": parse_date(since, "since"),
+                                              "until": None if until is None else parse_date(until, "until")},
+                                 (kind,) if kind else ()), on_stale)
         return _frame(
             self.store,
             "SELECT * EXCLUDE (seq, event_id) FROM fact_changes "
@@ -170,7 +181,7 @@ class Extractor:
             _view(kind, "history")  # validates the kind
         params = {"since": None if since is None else parse_date(since, "since"),
                   "until": None if until is None else parse_date(until, "until"), "kind": kind}
-        _warn(query_warnings(self.store, params), on_stale)
+        _warn(query_warnings(self.store, params, (kind,) if kind else ()), on_stale)
         return _frame(self.store, "SELECT * FROM model_changes WHERE ($since IS NULL OR observed_at >= $since) "
                       "AND ($until IS NULL OR observed_at <= $until) AND ($kind IS NULL OR kind = $kind) "
                       "ORDER BY observed_at, kind, model, version NULLS FIRST, deployment_type NULLS FIRST, "

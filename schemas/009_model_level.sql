@@ -37,7 +37,10 @@
 --   before and after) is its own change, naming the version.
 -- * A change is reported only when a source showed it: a state first known from context
 --   rows (opened_by observed) or from a source's before side (inferred, gap) is known, not
---   changed; such a state still shows in model_facts_as_of.
+--   changed; such a state still shows in model_facts_as_of. What a change replaced counts
+--   as held just before it even where no source showed it earlier: the old value of a
+--   `changed` that opens a document's history, and a value `removed` before anything was
+--   known of it (model_spans: a zero-length `before_only` span).
 --
 -- Views: model_aliases, model_spans, model_subjects, model_states, model_changes, model_facts_as_of(d) (d NULL: the current
 -- state), model_conflicts, area_sources, area_coverage.
@@ -49,10 +52,31 @@ SELECT b.alias, b.model, b.note, 'builtin' FROM builtin_model_aliases b
 WHERE b.alias NOT IN (SELECT alias FROM user_model_aliases);
 
 CREATE OR REPLACE VIEW model_spans WITH (DEFER_BINDING) AS
-WITH h AS (
-    SELECT h.*, model_doc_area(h.doc) AS area, coalesce(a.model, h.model) AS canonical
-    FROM fact_history h
-    LEFT JOIN model_aliases a ON a.alias = h.model
+WITH b AS (
+    -- a value removed (or removed again) where the document's history knew none before: the
+    -- document stated it until that change, from a start no source showed (a zero-length
+    -- span [t, t), `before_only`, so that the model level sees what held just before t)
+    SELECT t.kind, t.key_doc AS doc, t.model, t.version, t.deployment_type, t.tier, t.subscription, t.region,
+           t.subject_json, t.attribute, t.old_json AS value_json, t.old_raw AS value_raw, t.qualifier,
+           t.observed_at AS valid_from, t.observed_at AS valid_to, t.observed_at AS last_seen, 'before' AS opened_by,
+           'removed' AS closed_by, FALSE AS inferred, CAST(NULL AS VARCHAR) AS previous_json,
+           CAST(NULL AS VARCHAR) AS link, t.link AS closed_link, t.source_file, TRUE AS before_only
+    FROM (SELECT *, lag(state_json) OVER (PARTITION BY kind, key_doc, subject_json, attribute ORDER BY seq) AS prev_state
+          FROM fact_timeline) t
+    WHERE t.change = 'removed' AND t.prev_state IS NULL AND t.old_json IS NOT NULL
+),
+u AS (
+    SELECT kind, doc, model, version, deployment_type, tier, subscription, region, subject_json, attribute, value_json,
+           value_raw, qualifier, valid_from, valid_to, last_seen, opened_by, closed_by, inferred, previous_json, link,
+           closed_link, source_file, FALSE AS before_only
+    FROM fact_history
+    UNION ALL
+    SELECT * FROM b
+),
+h AS (
+    SELECT u.*, model_doc_area(u.doc) AS area, coalesce(a.model, u.model) AS canonical
+    FROM u
+    LEFT JOIN model_aliases a ON a.alias = u.model
 )
 SELECT h.kind, h.doc, h.area, coalesce(s.service, h.area) AS service,
        h.canonical AS model, h.model AS written_model,
@@ -63,8 +87,10 @@ SELECT h.kind, h.doc, h.area, coalesce(s.service, h.area) AS service,
                        h.subject_json) AS place,
        h.attribute, json_extract_string(h.value_json, '$') AS value, try_cast(h.value_json AS BIGINT) AS value_num,
        h.value_json, h.value_raw, h.qualifier,
-       h.valid_from, h.valid_to, h.last_seen, h.opened_by, h.closed_by, h.inferred,
-       h.opened_by NOT IN ('observed', 'inferred', 'gap') AS opened_by_change,
+       h.valid_from, h.valid_to, h.last_seen, h.opened_by, h.closed_by, h.inferred, h.before_only,
+       -- the value a `changed` event replaced, where the span it opens is the first known
+       CASE WHEN h.opened_by = 'changed' THEN json_extract_string(h.previous_json, '$') END AS previous,
+       h.opened_by NOT IN ('observed', 'inferred', 'gap', 'before') AS opened_by_change,
        coalesce(h.closed_by NOT IN ('observed', 'inferred', 'gap'), FALSE) AS closed_by_change,
        h.link, h.closed_link, h.source_file
 FROM h
@@ -118,7 +144,11 @@ v AS (
            any_value(s.tier) AS tier, any_value(s.subscription) AS subscription, any_value(s.region) AS region,
            coalesce(list_sort(list(DISTINCT s.value) FILTER (WHERE s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t))),
                     []) AS vals,
-           NULL::BOOLEAN AS available, NULL::BOOLEAN AS anywhere, CAST([] AS VARCHAR[]) AS versions,
+           coalesce(list_sort(list(DISTINCT coalesce(s.previous, s.value)) FILTER (
+                        WHERE (s.valid_from = p.t AND s.previous IS NOT NULL) OR (s.before_only AND s.valid_to = p.t))),
+                    []) AS before_vals,
+           NULL::BOOLEAN AS available, NULL::BOOLEAN AS anywhere, NULL::BOOLEAN AS before_held,
+           NULL::BOOLEAN AS before_any, CAST([] AS VARCHAR[]) AS versions,
            coalesce(bool_or((s.valid_from = p.t AND s.opened_by_change) OR (s.valid_to = p.t AND s.closed_by_change)), FALSE)
                AS shown,
            list(DISTINCT s.doc ORDER BY s.doc) FILTER (WHERE s.valid_from = p.t OR s.valid_to = p.t) AS docs,
@@ -145,7 +175,8 @@ pl AS (
     SELECT p.kind, p.place, p.t,
            coalesce(bool_or(s.deployment_type IS NOT NULL AND s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t)),
                     FALSE) AS typed,
-           coalesce(bool_or(s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t)), FALSE) AS anywhere
+           coalesce(bool_or(s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t)), FALSE) AS anywhere,
+           coalesce(bool_or(s.before_only AND s.valid_to = p.t), FALSE) AS before_any
     FROM ap p
     JOIN avs s USING (kind, place)
     GROUP BY p.kind, p.place, p.t
@@ -155,6 +186,7 @@ ty AS (SELECT DISTINCT kind, place, deployment_type FROM avs),
 pt AS (
     SELECT p.kind, p.place, ty.deployment_type, p.t,
            coalesce(bool_or(s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t)), FALSE) AS held,
+           coalesce(bool_or(s.before_only AND s.valid_to = p.t), FALSE) AS before_held,
            coalesce(list_sort(list(DISTINCT s.version) FILTER (WHERE s.version IS NOT NULL AND s.valid_from <= p.t
                                                               AND (s.valid_to IS NULL OR s.valid_to > p.t))), []) AS versions,
            coalesce(bool_or((s.valid_from = p.t AND s.opened_by_change) OR (s.valid_to = p.t AND s.closed_by_change)), FALSE)
@@ -174,18 +206,21 @@ pt AS (
 a AS (
     SELECT 'availability' AS family, pt.kind, pt.place AS key, pt.attribute, pt.t, pt.model,
            CAST(NULL AS VARCHAR) AS version, pt.deployment_type, pt.tier, pt.subscription, pt.region,
-           CAST([] AS VARCHAR[]) AS vals,
-           pt.held AND (pt.deployment_type IS NOT NULL OR NOT pl.typed) AS available, pl.anywhere, pt.versions,
+           CAST([] AS VARCHAR[]) AS vals, CAST([] AS VARCHAR[]) AS before_vals,
+           pt.held AND (pt.deployment_type IS NOT NULL OR NOT pl.typed) AS available, pl.anywhere, pt.before_held,
+           pl.before_any, pt.versions,
            pt.shown, pt.docs, pt.link, CAST(NULL AS VARCHAR) AS stated, CAST(NULL AS VARCHAR) AS qualifier,
            pt.names, pt.service
     FROM pt
     JOIN pl USING (kind, place, t)
 ),
 u AS (SELECT * FROM v UNION ALL BY NAME SELECT * FROM a)
-SELECT *,
-       coalesce(lag(vals) OVER w, []) AS prev_vals,
-       coalesce(lag(available) OVER w, FALSE) AS prev_available,
-       coalesce(lag(anywhere) OVER w, FALSE) AS prev_anywhere,
+SELECT * EXCLUDE (before_vals, before_held, before_any),
+       -- what held just before t: the state at the previous date, and what the day's
+       -- changes say held before them where no source showed it (`previous`, before_only)
+       list_sort(list_distinct(list_concat(coalesce(lag(vals) OVER w, []), before_vals))) AS prev_vals,
+       coalesce(lag(available) OVER w, FALSE) OR coalesce(before_held, FALSE) AS prev_available,
+       coalesce(lag(anywhere) OVER w, FALSE) OR coalesce(before_any, FALSE) AS prev_anywhere,
        coalesce(lag(versions) OVER w, []) AS prev_versions
 FROM u
 WINDOW w AS (PARTITION BY family, kind, key, attribute, deployment_type ORDER BY t);

@@ -402,3 +402,25 @@ def test_users_add_and_remove_aliases(tmp_path: Path) -> None:
     assert res.exit_code == 0 and "1 alias removed" in res.stderr
     res = run(main, ["--db", path, "aliases", "add", "x"])
     assert res.exit_code == 2
+
+
+def test_what_a_first_seen_change_replaced_held_just_before_it(tmp_path: Path) -> None:
+    """The first source showing a document shows a value changed and a region removed: the
+    model level says `changed` from the old value and one loss, not `added` and nothing."""
+    db, _ = ingest_changes(
+        tmp_path,
+        ("2025-01-10", [(RETIREMENTS, "modified", hunk(RET_HEAD + """
+        -| `gpt-4o` | 2024-05-13 | June 30, 2025 |
+        +| `gpt-4o` | 2024-05-13 | September 15, 2025 |""")),
+                        (STD_GLOBAL, "modified", matrix("o3", "2025-04-16", """\
+        -| eastus2 | ✅ |
+        +| eastus2 | - |"""))]),
+    )
+    assert changes(db) == [
+        ("2025-01-10", "region_availability", "model", "o3", None, "global-standard", "eastus2", "available",
+         "removed", "true", None),
+        ("2025-01-10", "retirement", "model", "gpt-4o", "2024-05-13", None, None, "retirement_date", "changed",
+         "2025-06-30", "2025-09-15"),
+    ]
+    assert rows(db, "SELECT count(*) FROM model_facts_as_of(DATE '2025-01-10') WHERE kind = 'region_availability'") == [
+        (0,)]
