@@ -25,10 +25,9 @@ def rows(db: Any, sql: str) -> list[tuple[Any, ...]]:
 
 
 def _na(v: Any) -> bool:
-    try:
-        return bool(v != v) or v is None  # NaN / NA
-    except (TypeError, ValueError):
-        return False
+    import pandas as pd
+
+    return v is None or (not isinstance(v, (list, tuple)) and not hasattr(v, "__len__") and bool(pd.isna(v)))
 
 
 def changes(db: Any, where: str = "TRUE") -> list[tuple[Any, ...]]:
@@ -424,3 +423,30 @@ def test_what_a_first_seen_change_replaced_held_just_before_it(tmp_path: Path) -
     ]
     assert rows(db, "SELECT count(*) FROM model_facts_as_of(DATE '2025-01-10') WHERE kind = 'region_availability'") == [
         (0,)]
+
+
+def test_coverage_tells_the_gaps_of_an_area(tmp_path: Path) -> None:
+    """openai documents shown on 2025-01-10 and 2025-03-15, search's on 2025-02-01 and 2025-02-20:
+    the openai area has a gap from 2025-01-11 to 2025-03-14 (other areas had sources then);
+    search's 19 days between two sources are no gap."""
+    quota = hunk("""
+         ### o-series global standard
+        .
+         | Model|Tier| Quota Limit in tokens per minute (TPM) | Requests per minute |
+         |---|---|:---:|:---:|
+        +| `o3` | Default | 1 M | 1 K |""")
+    search = hunk("""
+         | Region | Semantic ranker |
+         |---|---|
+        +| East US | ✅ |""")
+    db, _ = ingest_changes(
+        tmp_path,
+        ("2025-01-10", [(QUOTAS, "modified", quota)]),
+        ("2025-02-01", [(SEARCH, "modified", search)]),
+        ("2025-02-20", [(SEARCH, "modified", search.replace("East US", "West US"))]),
+        ("2025-03-15", [(QUOTAS, "modified", quota.replace("`o3`", "`o4-mini`"))]),
+    )
+    assert rows(db, "SELECT area, first_source, last_source, source_dates, gaps, gap_days FROM area_coverage "
+                    "ORDER BY area") == [
+        ("ai-services/openai", "2025-01-10", "2025-03-15", 2, ["2025-01-11..2025-03-14"], 64),
+        ("search", "2025-02-01", "2025-02-20", 2, None, None)]
