@@ -450,3 +450,23 @@ def test_coverage_tells_the_gaps_of_an_area(tmp_path: Path) -> None:
                     "ORDER BY area") == [
         ("ai-services/openai", "2025-01-10", "2025-03-15", 2, ["2025-01-11..2025-03-14"], 64),
         ("search", "2025-02-01", "2025-02-20", 2, None, None)]
+
+
+def test_a_documents_area_and_service(tmp_path: Path) -> None:
+    """The longest area services.csv lists (Azure OpenAI's documents under ai-foundry/), else the
+    folder under articles/, two levels under ai-services/."""
+    import extractor
+
+    with extractor.connect(tmp_path / "x.duckdb") as db:
+        got = rows(db, "SELECT d, model_doc_area(d), s.service FROM (VALUES "
+                       "('articles/ai-foundry/openai/concepts/models.md'), ('articles/ai-foundry/concepts/x.md'), "
+                       "('articles/ai-services/openai/quotas-limits.md'), ('articles/ai-services/speech-service/a.md'), "
+                       "('articles/search/search-region-support.md')) t(d) "
+                       "LEFT JOIN document_services s ON s.area = model_doc_area(d) ORDER BY d")
+    assert got == [
+        ("articles/ai-foundry/concepts/x.md", "ai-foundry", "Azure AI Foundry"),
+        ("articles/ai-foundry/openai/concepts/models.md", "ai-foundry/openai", "Azure OpenAI"),
+        ("articles/ai-services/openai/quotas-limits.md", "ai-services/openai", "Azure OpenAI"),
+        ("articles/ai-services/speech-service/a.md", "ai-services/speech-service", None),
+        ("articles/search/search-region-support.md", "search", "Azure AI Search"),
+    ]
