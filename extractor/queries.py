@@ -35,6 +35,7 @@ QUERY_DIR = sql_dir("queries")
 TYPES = ("text", "date", "integer")
 
 _NAME = re.compile(r"^--\s*name:\s*(\S+)\s*$")
+_KINDS = re.compile(r"^--\s*kinds:\s*(.+)$")
 _DESCRIPTION = re.compile(r"^--\s*description:\s*(.+?)\s*$")
 _PARAM = re.compile(r"^--\s*param:\s*([a-z_][a-z0-9_]*)\s+(\w+)\s*(?:=\s*(\S+))?\s*(.*?)\s*$")
 _USED = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -108,6 +109,7 @@ class NamedQuery:
     params: tuple[Param, ...]
     sql: str
     path: Path
+    kinds: tuple[str, ...] = ()  # the kinds of facts it answers about (``-- kinds:``); all when empty
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -133,6 +135,7 @@ def parse_query(text: str, path: Path) -> NamedQuery:
     """A named query from the text of its file; ``QueryError`` naming the file when malformed."""
     name = description = None
     params: list[Param] = []
+    about: tuple[str, ...] = ()
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped:
@@ -143,6 +146,8 @@ def parse_query(text: str, path: Path) -> NamedQuery:
             name = m.group(1)
         elif m := _DESCRIPTION.match(stripped):
             description = m.group(1)
+        elif m := _KINDS.match(stripped):
+            about = tuple(k.strip() for k in m.group(1).split(",") if k.strip())
         elif m := _PARAM.match(stripped):
             pname, ptype, default, desc = m.groups()
             if ptype not in TYPES:
@@ -164,7 +169,7 @@ def parse_query(text: str, path: Path) -> NamedQuery:
         raise QueryError(f"{path}: parameters declared but not used: {', '.join(sorted(declared - used))}")
     for p in params:  # a bad default is the file's fault: say so now
         p.default_value()
-    return NamedQuery(name, description, tuple(params), text, path)
+    return NamedQuery(name, description, tuple(params), text, path, about)
 
 
 @cache

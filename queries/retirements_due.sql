@@ -1,5 +1,6 @@
 -- name: retirements_due
 -- description: Model versions whose retirement date, as known on a date, falls within N days of it.
+-- kinds: retirement
 -- param: as_of date = today  The date to look ahead from (and what was known then).
 -- param: days integer = 90  How many days ahead to look.
 -- param: model text = null  Model name or glob; all when null.

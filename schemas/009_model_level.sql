@@ -37,10 +37,12 @@
 --   before and after) is its own change, naming the version.
 -- * A change is reported only when a source showed it: a state first known from context
 --   rows (opened_by observed) or from a source's before side (inferred, gap) is known, not
---   changed; such a state still shows in model_facts_as_of.
+--   changed; such a state still shows in model_facts_as_of. What a change replaced counts
+--   as held just before it even where no source showed it earlier: the old value of a
+--   `changed` that opens a document's history, and a value `removed` before anything was
+--   known of it (model_spans: a zero-length `before_only` span).
 --
--- Views: model_aliases, model_spans, model_subjects, model_value_states,
--- model_availability_states, model_changes, model_facts_as_of(d) (d NULL: the current
+-- Views: model_aliases, model_spans, model_subjects, model_states, model_changes, model_facts_as_of(d) (d NULL: the current
 -- state), model_conflicts, area_sources, area_coverage.
 
 CREATE OR REPLACE VIEW model_aliases WITH (DEFER_BINDING) AS
@@ -50,10 +52,31 @@ SELECT b.alias, b.model, b.note, 'builtin' FROM builtin_model_aliases b
 WHERE b.alias NOT IN (SELECT alias FROM user_model_aliases);
 
 CREATE OR REPLACE VIEW model_spans WITH (DEFER_BINDING) AS
-WITH h AS (
-    SELECT h.*, model_doc_area(h.doc) AS area, coalesce(a.model, h.model) AS canonical
-    FROM fact_history h
-    LEFT JOIN model_aliases a ON a.alias = h.model
+WITH b AS (
+    -- a value removed (or removed again) where the document's history knew none before: the
+    -- document stated it until that change, from a start no source showed (a zero-length
+    -- span [t, t), `before_only`, so that the model level sees what held just before t)
+    SELECT t.kind, t.key_doc AS doc, t.model, t.version, t.deployment_type, t.tier, t.subscription, t.region,
+           t.subject_json, t.attribute, t.old_json AS value_json, t.old_raw AS value_raw, t.qualifier,
+           t.observed_at AS valid_from, t.observed_at AS valid_to, t.observed_at AS last_seen, 'before' AS opened_by,
+           'removed' AS closed_by, FALSE AS inferred, CAST(NULL AS VARCHAR) AS previous_json,
+           CAST(NULL AS VARCHAR) AS link, t.link AS closed_link, t.source_file, TRUE AS before_only
+    FROM (SELECT *, lag(state_json) OVER (PARTITION BY kind, key_doc, subject_json, attribute ORDER BY seq) AS prev_state
+          FROM fact_timeline) t
+    WHERE t.change = 'removed' AND t.prev_state IS NULL AND t.old_json IS NOT NULL
+),
+u AS (
+    SELECT kind, doc, model, version, deployment_type, tier, subscription, region, subject_json, attribute, value_json,
+           value_raw, qualifier, valid_from, valid_to, last_seen, opened_by, closed_by, inferred, previous_json, link,
+           closed_link, source_file, FALSE AS before_only
+    FROM fact_history
+    UNION ALL
+    SELECT * FROM b
+),
+h AS (
+    SELECT u.*, model_doc_area(u.doc) AS area, coalesce(a.model, u.model) AS canonical
+    FROM u
+    LEFT JOIN model_aliases a ON a.alias = u.model
 )
 SELECT h.kind, h.doc, h.area, coalesce(s.service, h.area) AS service,
        h.canonical AS model, h.model AS written_model,
@@ -62,9 +85,12 @@ SELECT h.kind, h.doc, h.area, coalesce(s.service, h.area) AS service,
                          h.subject_json) AS subject,
        model_place_key(h.kind, h.canonical, h.version, h.deployment_type, h.tier, h.subscription, h.region,
                        h.subject_json) AS place,
-       h.attribute, json_extract_string(h.value_json, '$') AS value, h.value_json, h.value_raw, h.qualifier,
-       h.valid_from, h.valid_to, h.last_seen, h.opened_by, h.closed_by, h.inferred,
-       h.opened_by NOT IN ('observed', 'inferred', 'gap') AS opened_by_change,
+       h.attribute, json_extract_string(h.value_json, '$') AS value, try_cast(h.value_json AS BIGINT) AS value_num,
+       h.value_json, h.value_raw, h.qualifier,
+       h.valid_from, h.valid_to, h.last_seen, h.opened_by, h.closed_by, h.inferred, h.before_only,
+       -- the value a `changed` event replaced, where the span it opens is the first known
+       CASE WHEN h.opened_by = 'changed' THEN json_extract_string(h.previous_json, '$') END AS previous,
+       h.opened_by NOT IN ('observed', 'inferred', 'gap', 'before') AS opened_by_change,
        coalesce(h.closed_by NOT IN ('observed', 'inferred', 'gap'), FALSE) AS closed_by_change,
        h.link, h.closed_link, h.source_file
 FROM h
@@ -98,20 +124,33 @@ FROM ev
 LEFT JOIN document_services s ON s.area = ev.area
 GROUP BY ev.model;
 
--- The value state of every (kind, subject, attribute) at each date a document's span of it
--- starts or ends.
-CREATE OR REPLACE VIEW model_value_states WITH (DEFER_BINDING) AS
-WITH s AS (SELECT * FROM model_spans WHERE NOT fact_boolean_kind(kind)),
-p AS (
-    SELECT kind, subject, attribute, valid_from AS t FROM s
+-- The model-level states, at each date a document's span of the row starts or ends: for
+-- values (family 'value', key = the subject) the set of values stated (vals); for
+-- availability (family 'availability', key = the place, one row per deployment type)
+-- whether it is available, whether the place is stated at all (anywhere) and the versions.
+-- `shown`: a source showed a change of a span of the row that day (not only an observation
+-- or an inferred state). The spans are read once (MATERIALIZED) for both families.
+CREATE OR REPLACE VIEW model_states WITH (DEFER_BINDING) AS
+WITH s AS MATERIALIZED (SELECT * FROM model_spans),
+vs AS (SELECT * FROM s WHERE NOT fact_boolean_kind(kind)),
+vp AS (
+    SELECT kind, subject, attribute, valid_from AS t FROM vs
     UNION
-    SELECT kind, subject, attribute, valid_to FROM s WHERE valid_to IS NOT NULL
+    SELECT kind, subject, attribute, valid_to FROM vs WHERE valid_to IS NOT NULL
 ),
-st AS (
-    SELECT p.kind, p.subject, p.attribute, p.t,
+v AS (
+    SELECT 'value' AS family, p.kind, p.subject AS key, p.attribute, p.t,
+           any_value(s.model) AS model, any_value(s.version) AS version, any_value(s.deployment_type) AS deployment_type,
+           any_value(s.tier) AS tier, any_value(s.subscription) AS subscription, any_value(s.region) AS region,
            coalesce(list_sort(list(DISTINCT s.value) FILTER (WHERE s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t))),
                     []) AS vals,
-           bool_or((s.valid_from = p.t AND s.opened_by_change) OR (s.valid_to = p.t AND s.closed_by_change)) AS shown,
+           coalesce(list_sort(list(DISTINCT coalesce(s.previous, s.value)) FILTER (
+                        WHERE (s.valid_from = p.t AND s.previous IS NOT NULL) OR (s.before_only AND s.valid_to = p.t))),
+                    []) AS before_vals,
+           NULL::BOOLEAN AS available, NULL::BOOLEAN AS anywhere, NULL::BOOLEAN AS before_held,
+           NULL::BOOLEAN AS before_any, CAST([] AS VARCHAR[]) AS versions,
+           coalesce(bool_or((s.valid_from = p.t AND s.opened_by_change) OR (s.valid_to = p.t AND s.closed_by_change)), FALSE)
+               AS shown,
            list(DISTINCT s.doc ORDER BY s.doc) FILTER (WHERE s.valid_from = p.t OR s.valid_to = p.t) AS docs,
            coalesce(min(s.link) FILTER (WHERE s.valid_from = p.t AND s.opened_by_change),
                     min(s.closed_link) FILTER (WHERE s.valid_to = p.t AND s.closed_by_change)) AS link,
@@ -119,90 +158,98 @@ st AS (
                FILTER (WHERE s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t)) AS stated,
            arg_max(s.qualifier, s.valid_from) FILTER (WHERE s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t))
                AS qualifier,
-           any_value(s.model) AS model, any_value(s.version) AS version, any_value(s.deployment_type) AS deployment_type,
-           any_value(s.tier) AS tier, any_value(s.subscription) AS subscription, any_value(s.region) AS region,
            list(DISTINCT s.written_model ORDER BY s.written_model) FILTER (WHERE s.written_model IS NOT NULL) AS names,
            string_agg(DISTINCT s.service, ', ' ORDER BY s.service) AS service
-    FROM p
-    JOIN s USING (kind, subject, attribute)
+    FROM vp p
+    JOIN vs s USING (kind, subject, attribute)
     GROUP BY p.kind, p.subject, p.attribute, p.t
-)
-SELECT *, coalesce(lag(vals) OVER (PARTITION BY kind, subject, attribute ORDER BY t), []) AS prev_vals
-FROM st;
-
--- The availability state of every (kind, place, deployment type) at each date a span of its
--- place starts or ends.
-CREATE OR REPLACE VIEW model_availability_states WITH (DEFER_BINDING) AS
-WITH s AS (SELECT * FROM model_spans WHERE fact_boolean_kind(kind)),
-p AS (
-    SELECT kind, place, valid_from AS t FROM s
-    UNION
-    SELECT kind, place, valid_to FROM s WHERE valid_to IS NOT NULL
 ),
-ty AS (SELECT DISTINCT kind, place, deployment_type FROM s),
-st AS (
-    SELECT p.kind, p.place, ty.deployment_type, p.t,
-           bool_or(s.deployment_type IS NOT DISTINCT FROM ty.deployment_type
-                   AND s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t)) AS held,
-           coalesce(bool_or(s.deployment_type IS NOT NULL
-                            AND s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t)), FALSE) AS typed,
+avs AS (SELECT * FROM s WHERE fact_boolean_kind(kind)),
+ap AS (
+    SELECT kind, place, valid_from AS t FROM avs
+    UNION
+    SELECT kind, place, valid_to FROM avs WHERE valid_to IS NOT NULL
+),
+-- per place: whether any fact, and any typed fact, holds at each date
+pl AS (
+    SELECT p.kind, p.place, p.t,
+           coalesce(bool_or(s.deployment_type IS NOT NULL AND s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t)),
+                    FALSE) AS typed,
            coalesce(bool_or(s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t)), FALSE) AS anywhere,
-           coalesce(list_sort(list(DISTINCT s.version) FILTER (WHERE s.deployment_type IS NOT DISTINCT FROM ty.deployment_type
-                    AND s.version IS NOT NULL AND s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t))), [])
-               AS versions,
-           coalesce(bool_or(s.deployment_type IS NOT DISTINCT FROM ty.deployment_type
-                            AND ((s.valid_from = p.t AND s.opened_by_change) OR (s.valid_to = p.t AND s.closed_by_change))),
-                    FALSE) AS shown,
-           list(DISTINCT s.doc ORDER BY s.doc) FILTER (WHERE s.deployment_type IS NOT DISTINCT FROM ty.deployment_type
-                                                       AND (s.valid_from = p.t OR s.valid_to = p.t)) AS docs,
-           coalesce(min(s.link) FILTER (WHERE s.deployment_type IS NOT DISTINCT FROM ty.deployment_type
-                                        AND s.valid_from = p.t AND s.opened_by_change),
-                    min(s.closed_link) FILTER (WHERE s.deployment_type IS NOT DISTINCT FROM ty.deployment_type
-                                               AND s.valid_to = p.t AND s.closed_by_change)) AS link,
+           coalesce(bool_or(s.before_only AND s.valid_to = p.t), FALSE) AS before_any
+    FROM ap p
+    JOIN avs s USING (kind, place)
+    GROUP BY p.kind, p.place, p.t
+),
+ty AS (SELECT DISTINCT kind, place, deployment_type FROM avs),
+-- per place and deployment type
+pt AS (
+    SELECT p.kind, p.place, ty.deployment_type, p.t,
+           coalesce(bool_or(s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t)), FALSE) AS held,
+           coalesce(bool_or(s.before_only AND s.valid_to = p.t), FALSE) AS before_held,
+           coalesce(list_sort(list(DISTINCT s.version) FILTER (WHERE s.version IS NOT NULL AND s.valid_from <= p.t
+                                                              AND (s.valid_to IS NULL OR s.valid_to > p.t))), []) AS versions,
+           coalesce(bool_or((s.valid_from = p.t AND s.opened_by_change) OR (s.valid_to = p.t AND s.closed_by_change)), FALSE)
+               AS shown,
+           list(DISTINCT s.doc ORDER BY s.doc) FILTER (WHERE s.valid_from = p.t OR s.valid_to = p.t) AS docs,
+           coalesce(min(s.link) FILTER (WHERE s.valid_from = p.t AND s.opened_by_change),
+                    min(s.closed_link) FILTER (WHERE s.valid_to = p.t AND s.closed_by_change)) AS link,
            any_value(s.model) AS model, any_value(s.tier) AS tier, any_value(s.subscription) AS subscription,
            any_value(s.region) AS region, any_value(s.attribute) AS attribute,
            list(DISTINCT s.written_model ORDER BY s.written_model) FILTER (WHERE s.written_model IS NOT NULL) AS names,
            string_agg(DISTINCT s.service, ', ' ORDER BY s.service) AS service
-    FROM p
+    FROM ap p
     JOIN ty USING (kind, place)
-    JOIN s ON s.kind = p.kind AND s.place = p.place
+    JOIN avs s ON s.kind = p.kind AND s.place = p.place AND s.deployment_type IS NOT DISTINCT FROM ty.deployment_type
     GROUP BY p.kind, p.place, ty.deployment_type, p.t
 ),
 a AS (
-    SELECT *, coalesce(held, FALSE) AND (deployment_type IS NOT NULL OR NOT typed) AS available
-    FROM st
-)
-SELECT *,
-       coalesce(lag(available) OVER w, FALSE) AS prev_available,
-       coalesce(lag(anywhere) OVER w, FALSE) AS prev_anywhere,
+    SELECT 'availability' AS family, pt.kind, pt.place AS key, pt.attribute, pt.t, pt.model,
+           CAST(NULL AS VARCHAR) AS version, pt.deployment_type, pt.tier, pt.subscription, pt.region,
+           CAST([] AS VARCHAR[]) AS vals, CAST([] AS VARCHAR[]) AS before_vals,
+           pt.held AND (pt.deployment_type IS NOT NULL OR NOT pl.typed) AS available, pl.anywhere, pt.before_held,
+           pl.before_any, pt.versions,
+           pt.shown, pt.docs, pt.link, CAST(NULL AS VARCHAR) AS stated, CAST(NULL AS VARCHAR) AS qualifier,
+           pt.names, pt.service
+    FROM pt
+    JOIN pl USING (kind, place, t)
+),
+u AS (SELECT * FROM v UNION ALL BY NAME SELECT * FROM a)
+SELECT * EXCLUDE (before_vals, before_held, before_any),
+       -- what held just before t: the state at the previous date, and what the day's
+       -- changes say held before them where no source showed it (`previous`, before_only)
+       list_sort(list_distinct(list_concat(coalesce(lag(vals) OVER w, []), before_vals))) AS prev_vals,
+       coalesce(lag(available) OVER w, FALSE) OR coalesce(before_held, FALSE) AS prev_available,
+       coalesce(lag(anywhere) OVER w, FALSE) OR coalesce(before_any, FALSE) AS prev_anywhere,
        coalesce(lag(versions) OVER w, []) AS prev_versions
-FROM a
-WINDOW w AS (PARTITION BY kind, place, deployment_type ORDER BY t);
+FROM u
+WINDOW w AS (PARTITION BY family, kind, key, attribute, deployment_type ORDER BY t);
 
 -- One row per model-level change (see the header).
 CREATE OR REPLACE VIEW model_changes WITH (DEFER_BINDING) AS
-WITH v AS (
-    SELECT t AS observed_at, kind, model, version, deployment_type, tier, subscription, region, subject, attribute,
+WITH st AS MATERIALIZED (SELECT * FROM model_states WHERE shown),
+v AS (
+    SELECT t AS observed_at, kind, model, version, deployment_type, tier, subscription, region, key AS subject, attribute,
            CASE WHEN len(prev_vals) = 0 THEN 'added' WHEN len(vals) = 0 THEN 'removed' ELSE 'changed' END AS change,
            nullif(array_to_string(prev_vals, ' | '), '') AS old, nullif(array_to_string(vals, ' | '), '') AS new,
            qualifier, CAST(NULL AS VARCHAR[]) AS versions, len(vals) > 1 AS conflict,
            CASE WHEN len(vals) > 1 THEN stated END AS stated, docs, link, names, service
-    FROM model_value_states
-    WHERE shown AND vals <> prev_vals
+    FROM st
+    WHERE family = 'value' AND vals <> prev_vals
 ),
 av AS (
-    SELECT t AS observed_at, kind, model, deployment_type, tier, subscription, region, place, attribute,
-           CASE WHEN available THEN 'added' ELSE 'removed' END AS change, versions, prev_versions, docs, link, names,
-           service
-    FROM model_availability_states
-    WHERE shown AND available <> prev_available
+    SELECT t AS observed_at, kind, model, deployment_type, tier, subscription, region, key AS place, attribute,
+           CASE WHEN available THEN 'added' ELSE 'removed' END AS change,
+           CASE WHEN available THEN versions ELSE prev_versions END AS versions, docs, link, names, service
+    FROM st
+    WHERE family = 'availability' AND available <> prev_available
       AND (deployment_type IS NOT NULL OR (available AND NOT prev_anywhere) OR (NOT available AND NOT anywhere))
 ),
 vv AS (
-    SELECT t AS observed_at, kind, model, deployment_type, tier, subscription, region, place, attribute, versions,
+    SELECT t AS observed_at, kind, model, deployment_type, tier, subscription, region, key AS place, attribute, versions,
            prev_versions, docs, link, names, service
-    FROM model_availability_states
-    WHERE shown AND available AND prev_available AND len(versions) > 0 AND len(prev_versions) > 0
+    FROM st
+    WHERE family = 'availability' AND available AND prev_available AND len(versions) > 0 AND len(prev_versions) > 0
       AND versions <> prev_versions
 ),
 a AS (
@@ -240,8 +287,9 @@ LEFT JOIN model_subjects ms ON ms.model = c.model;
 -- The model-level state on d (NULL: the current state): one row per (kind, subject,
 -- attribute, value) (two rows with conflict = true where documents disagree), and for
 -- availability one row per (model, deployment type, region), version null, the versions
--- listed in `versions`. since: the first date any document stating the row began to;
--- last_seen: the last date a source showed it.
+-- listed in `versions`. value is text (value_num the integer of an integer value); since:
+-- the first date any document stating the row began to; last_seen: the last date a source
+-- showed it; names: the model's names as the documents wrote them.
 CREATE OR REPLACE MACRO model_facts_as_of(d) AS TABLE
 WITH s AS (
     SELECT * FROM model_spans
@@ -253,7 +301,8 @@ av AS (
            list_sort(list(DISTINCT version) FILTER (WHERE version IS NOT NULL)) AS versions,
            deployment_type, any_value(tier) AS tier, any_value(subscription) AS subscription, any_value(region) AS region,
            json_merge_patch(place, json_object('version', NULL, 'deployment_type', deployment_type)) AS subject,
-           any_value(attribute) AS attribute, 'true' AS value, CAST(NULL AS VARCHAR) AS qualifier, FALSE AS conflict,
+           any_value(attribute) AS attribute, 'true' AS value, CAST(NULL AS BIGINT) AS value_num,
+           CAST(NULL AS VARCHAR) AS qualifier, FALSE AS conflict,
            min(valid_from) AS since, max(last_seen) AS last_seen, list(DISTINCT doc ORDER BY doc) AS docs,
            arg_max(link, valid_from) AS link, list(DISTINCT written_model ORDER BY written_model) AS names,
            string_agg(DISTINCT service, ', ' ORDER BY service) AS service,
@@ -265,7 +314,8 @@ av AS (
 va AS (
     SELECT kind, any_value(model) AS model, any_value(version) AS version, CAST(NULL AS VARCHAR[]) AS versions,
            any_value(deployment_type) AS deployment_type, any_value(tier) AS tier, any_value(subscription) AS subscription,
-           any_value(region) AS region, subject, attribute, value, arg_max(qualifier, valid_from) AS qualifier,
+           any_value(region) AS region, subject, attribute, value, any_value(value_num) AS value_num,
+           arg_max(qualifier, valid_from) AS qualifier,
            count(*) OVER (PARTITION BY kind, subject, attribute) > 1 AS conflict,
            min(valid_from) AS since, max(last_seen) AS last_seen, list(DISTINCT doc ORDER BY doc) AS docs,
            arg_max(link, valid_from) AS link, list(DISTINCT written_model ORDER BY written_model) AS names,
@@ -276,18 +326,27 @@ va AS (
 ),
 f AS (
     SELECT kind, model, version, versions, deployment_type, tier, subscription, region, subject, attribute, value,
-           qualifier, conflict, since, last_seen, docs, link, names, service
+           value_num, qualifier, conflict, since, last_seen, docs, link, names, service
     FROM av WHERE deployment_type IS NOT NULL OR NOT place_typed
     UNION ALL
     SELECT kind, model, version, versions, deployment_type, tier, subscription, region, subject, attribute, value,
-           qualifier, conflict, since, last_seen, docs, link, names, service
+           value_num, qualifier, conflict, since, last_seen, docs, link, names, service
     FROM va
 )
 SELECT f.kind, CASE WHEN fact_model_kind(f.kind) THEN coalesce(ms.class, 'model') ELSE 'service' END AS class,
        f.service, f.model, f.version, f.versions, f.deployment_type, f.tier, f.subscription, f.region, f.subject,
-       f.attribute, f.value, f.qualifier, f.conflict, f.since, f.last_seen, f.docs, f.link, f.names
+       f.attribute, f.value, f.value_num, f.qualifier, f.conflict, f.since, f.last_seen, f.docs, f.link, f.names
 FROM f
 LEFT JOIN model_subjects ms ON ms.model = f.model;
+
+-- Whether a model-level name matches a name or glob as a user writes it: the canonical
+-- name, or any alias of it.
+CREATE OR REPLACE MACRO model_matches(model, pattern) AS
+    pattern IS NULL OR model GLOB pattern
+    OR model IN (SELECT a.model FROM model_aliases a WHERE a.alias GLOB pattern);
+
+CREATE OR REPLACE MACRO model_short_docs(docs) AS
+    array_to_string(list_transform(docs, lambda x: fact_short_doc(x)), ', ');
 
 -- Subjects whose documents disagree now, with every value and its documents.
 CREATE OR REPLACE VIEW model_conflicts WITH (DEFER_BINDING) AS

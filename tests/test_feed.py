@@ -55,6 +55,6 @@ def test_feed_from_the_command_line_with_a_limit(db_path: Path) -> None:
     assert res.exit_code == 0, res.output
     feed: Any = feedparser.parse(res.stdout)
     assert feed.bozo == 0 and len(feed.entries) == 2
-    assert feed.entries[0].title == "o1 (global-standard, default) TPM: 3,000,000 → 6,000,000"
+    assert feed.entries[0].title == "o1 (global-standard, default) TPM: 3,000,000 | 4,000,000 → 6,000,000"
     res = CliRunner().invoke(main, ["--db", str(db_path), "report", "--model", "o3", "--format", "atom"])
     assert res.exit_code == 2 and "leave out --model" in res.output

@@ -123,7 +123,7 @@ def query(obj: Ctx, name: str | None, list_queries: bool, params: tuple[str, ...
     except QueryError as exc:
         raise click.UsageError(str(exc)) from exc
     with obj.open(read_only=True) as db:
-        df = _run_sql(lambda: db.query(q.name, **bound))
+        df = _run_sql(lambda: db.query(q.name, on_stale=obj.stale, **bound))
     emit(df, fmt, limit)
 
 
@@ -149,7 +149,8 @@ def sql_command(obj: Ctx, statement: str, params: tuple[str, ...], as_of: str | 
     Besides the tables (events, sources, ...) there are time views: fact_history,
     fact_current, fact_changes, and per kind ({kind_names}) the views
     <kind>_history and <kind>_current and the table macro <kind>_as_of, such as
-    quota_history and quota_as_of('2025-05-01').
+    quota_history and quota_as_of('2025-05-01'); and the model level: model_changes,
+    model_facts_as_of(date) (NULL: now), model_subjects, model_aliases, area_coverage.
 
     \b
     extract sql "SELECT * FROM quota_as_of(\\$as_of) WHERE model = 'o3'" --as-of 2025-05-01
@@ -203,7 +204,8 @@ def report(obj: Ctx, since: str | None, until: str | None, model: str | None, fm
             import matplotlib.pyplot  # noqa: F401
     with obj.open(read_only=True) as db:
         try:
-            text = db.model_page(model, fmt=fmt) if model is not None else db.report(start, end, fmt=fmt, limit=limit)
+            text = (db.model_page(model, fmt=fmt) if model is not None
+                    else db.report(start, end, fmt=fmt, limit=limit, on_stale=obj.stale))
         except QueryError as exc:
             fail(str(exc))
     if output is None:
@@ -213,3 +215,53 @@ def report(obj: Ctx, since: str | None, until: str | None, model: str | None, fm
         with output_file(output) as fh:
             fh.write(text)
         obj.info(("model page" if model else "digest") + f" written to {output}")
+
+
+@click.command()
+@click.argument("action", type=click.Choice(["list", "add", "remove", "load"]), default="list", metavar="ACTION")
+@click.argument("names", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(TABLE_FORMATS), default="table", show_default=True,
+              help=_FORMAT_HELP)
+@common_options
+@click.pass_obj
+def aliases(obj: Ctx, action: str, names: tuple[str, ...], fmt: str) -> None:
+    """Model aliases: spelling variants that name one model at the model level. ACTION is
+    list (the default), add, remove or load.
+
+    \b
+    extract aliases                          the aliases in force (shipped and yours)
+    extract aliases add dalle-3 dall-e-3     ALIAS MODEL: dalle-3 is dall-e-3
+    extract aliases remove dalle-3           forget one of yours (shipped ones stay)
+    extract aliases load my-aliases.csv      columns alias,model (note optional)
+
+    The shipped list is extractor/model/aliases.csv; yours are kept in the database.
+    The export is not changed by aliases: it keeps the names the documents wrote.
+    """
+    from extractor.model.aliases import AliasError
+
+    if action == "list":
+        if names:
+            raise click.UsageError("extract aliases list takes no arguments")
+        with obj.open(read_only=True) as db:
+            emit(db.aliases(), fmt)
+        return
+    if action == "add" and len(names) != 2:
+        raise click.UsageError("extract aliases add ALIAS MODEL")
+    if action == "load" and len(names) != 1:
+        raise click.UsageError("extract aliases load FILE.csv")
+    if action == "remove" and not names:
+        raise click.UsageError("extract aliases remove ALIAS...")
+    with obj.open() as db:
+        try:
+            if action == "add":
+                n = db.add_aliases([(names[0], names[1])])
+            elif action == "load":
+                try:
+                    n = db.add_aliases(Path(names[0]))
+                except OSError as exc:
+                    fail(f"{names[0]}: cannot read it: {exc.strerror or exc}")
+            else:
+                n = db.remove_aliases(names)
+        except AliasError as exc:
+            fail(str(exc))
+    obj.info(f"{n} alias{'es' if n != 1 else ''} {'removed' if action == 'remove' else 'stored'}")

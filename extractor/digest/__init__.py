@@ -23,6 +23,20 @@ def _dates(since: Any, until: Any) -> tuple[Any, Any]:
 def report(store: Any, since: Any, until: Any = None, *, fmt: str = "md", limit: int | None = None) -> str:
     """The digest of ``[since, until]`` (dates, ISO text, ``-7d``) as ``md``, ``html``, ``json`` or
     ``atom`` (``limit``: the feed's newest entries only)."""
+    return report_with_warnings(store, since, until, fmt=fmt, limit=limit)[0]
+
+
+def report_with_warnings(store: Any, since: Any, until: Any = None, *, fmt: str = "md",
+                         limit: int | None = None) -> tuple[str, list[str]]:
+    """``report``, and the staleness warnings of its period (extractor.model.coverage; its text
+    says the same in its coverage line)."""
+    from extractor.model.coverage import query_warnings
+
+    start, end = _dates(since, until)
+    return _report(store, start, end, fmt, limit), query_warnings(store, {"since": start, "until": end})
+
+
+def _report(store: Any, since: Any, until: Any, fmt: str, limit: int | None) -> str:
     from extractor.digest.collect import collect
 
     if fmt == "markdown":

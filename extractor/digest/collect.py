@@ -16,7 +16,6 @@ from extractor.digest.text import (
     change_text,
     is_boolean,
     none,
-    short_doc,
     slug,
     subject_label,
 )
@@ -41,7 +40,6 @@ WHERE observed_at >= $since AND ($until IS NULL OR observed_at <= $until)
 ORDER BY observed_at, from_doc, to_doc
 """
 
-COVERAGE_SQL = "SELECT area, service, last_source FROM area_coverage WHERE events > 0 ORDER BY area"
 CLASS_ORDER = {"model": 0, "service": 1, "feature": 2, "offer": 3}
 # keys whose value may be renamed with nothing else changing (a label, not a place)
 RENAMEABLE = ("model", "version", "deployment_type", "tier", "subscription", "attribute")
@@ -109,7 +107,7 @@ class Digest:
         """One line naming each area whose last source is before the period's end (FACTS.md, coverage)."""
         if not self.coverage:
             return None
-        parts = [f"{short_doc('articles/' + area + '/').rstrip('/')} documents last seen in a source of {last}"
+        parts = [f"{area} documents last seen in a source of {last}"
                  for area, _service, last in sorted(self.coverage, key=lambda c: (c[2], c[0]))]
         return "Coverage: " + "; ".join(parts) + f" (the period runs to {self.end}: later changes there are not known)."
 
@@ -125,10 +123,11 @@ def collect(store: Any, since: dt.date, until: dt.date | None = None, *, model: 
     first_seen = {m: d for m, d in store.read(FIRST_SEEN_SQL).rows()}
     moves = [] if model is not None else [
         (d, a, b, int(n), none(link)) for d, a, b, n, link in store.read(MOVES_SQL, {"since": since, "until": until}).rows()]
-    cov = store.read(COVERAGE_SQL).rows()
-    last_source = max((c[2] for c in cov), default=None)
-    end = until or last_source
-    coverage = [(a, s, last) for a, s, last in cov if end is not None and last is not None and last < end]
+    from extractor.model.coverage import answer_date, latest_source, stale_areas
+
+    end = until or latest_source(store)
+    on = answer_date(store, {"since": since, "until": until})  # the date the digest speaks for (FACTS.md, coverage)
+    coverage = [(a.area, a.service, a.last_source) for a in stale_areas(store, on)] if on is not None else []
     summary = summarise(rows, first_seen, since, end)
     return Digest(since, until, end, rows, summary, sections(rows), moves, renames, coverage)
 

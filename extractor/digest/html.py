@@ -58,14 +58,14 @@ def _v(v: Any) -> str:
 
 
 QUOTA_SQL = """
-SELECT model, deployment_type, tier, subscription, region, attribute, t, vals FROM model_value_states
-WHERE kind = $kind AND attribute = $attribute AND list_contains($models, model) AND t <= $end
+SELECT model, deployment_type, tier, subscription, region, attribute, t, vals FROM model_states
+WHERE family = 'value' AND kind = $kind AND attribute = $attribute AND list_contains($models, model) AND t <= $end
 ORDER BY model, deployment_type NULLS FIRST, tier NULLS FIRST, subscription NULLS FIRST, region NULLS FIRST, t
 """
 
 REGIONS_SQL = """
-WITH s AS (SELECT model, region, deployment_type, t, available FROM model_availability_states
-           WHERE fact_boolean_kind(kind) AND list_contains($models, model) AND t <= $end),
+WITH s AS (SELECT model, region, deployment_type, t, available FROM model_states
+           WHERE family = 'availability' AND list_contains($models, model) AND t <= $end),
 pts AS (SELECT DISTINCT model, t FROM s),
 cur AS (SELECT p.model, p.t, s.region, s.deployment_type, arg_max(s.available, s.t) AS avail
         FROM pts p JOIN s ON s.model = p.model AND s.t <= p.t GROUP BY ALL)

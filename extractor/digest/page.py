@@ -27,13 +27,14 @@ MAX_DATES = 16  # columns of the region grid: the latest dates on which a region
 
 VALUES_SQL = """
 SELECT kind, attribute, deployment_type, tier, subscription, region, version, t, vals, link
-FROM model_value_states WHERE model = $model ORDER BY kind, attribute, deployment_type NULLS FIRST, tier NULLS FIRST,
-     subscription NULLS FIRST, region NULLS FIRST, version NULLS FIRST, t
+FROM model_states WHERE family = 'value' AND model = $model
+ORDER BY kind, attribute, deployment_type NULLS FIRST, tier NULLS FIRST, subscription NULLS FIRST, region NULLS FIRST,
+         version NULLS FIRST, t
 """
 
 AVAIL_SQL = """
-SELECT region, deployment_type, t, available, prev_available, link FROM model_availability_states
-WHERE model = $model AND fact_boolean_kind(kind) ORDER BY region, deployment_type NULLS FIRST, t
+SELECT region, deployment_type, t, available, prev_available, link FROM model_states
+WHERE family = 'availability' AND model = $model ORDER BY region, deployment_type NULLS FIRST, t
 """
 
 CHANGES_SQL = """

@@ -92,6 +92,8 @@ def value_text(v: Any) -> str:
     if v is None:
         return "—"
     s = str(v)
+    if " | " in s:  # several values the documents state at once (model_changes joins them)
+        return " | ".join(value_text(x) for x in s.split(" | "))
     if re.fullmatch(r"-?\d+", s):
         return f"{int(s):,}"
     return s

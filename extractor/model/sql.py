@@ -56,6 +56,9 @@ def data_sql() -> str:
     aliases = ", ".join(f"({_quote(a.alias)}, {_quote(a.model)}, {_quote(a.note or None)})" for a in builtin_aliases())
     svc = ", ".join(f"({_quote(a)}, {_quote(s)}, {_quote(c)})" for a, s, c in services())
     containers = "|".join(AREA_CONTAINERS)
+    areas = sorted({a for a, _s, _c in services() if "/" in a}, key=lambda a: (-a.count("/"), a))
+    listed = " ".join(f"WHEN starts_with(doc, {_quote('articles/' + a + '/')}) THEN {_quote(a)}" for a in areas)
+    listed = listed or "WHEN FALSE THEN NULL"
     from extractor.recognisers.region_availability import FEATURE_SUBJECTS
 
     mapped = " ".join(f"WHEN {_quote(stem)} THEN {_quote(name)}" for stem, name in FEATURE_SUBJECTS.items())
@@ -66,10 +69,12 @@ def data_sql() -> str:
             "CREATE OR REPLACE VIEW document_services WITH (DEFER_BINDING) AS\n"
             "SELECT area, service, class FROM (VALUES " + (svc or "(NULL, NULL, NULL)") + ") t(area, service, class)\n"
             "WHERE area IS NOT NULL;\n\n"
-            "-- The document area: the folder under articles/ (two levels under a container folder).\n"
+            "-- The document area: the longest area of services.csv the document lies in, else the\n"
+            "-- folder under articles/ (two levels under a container folder).\n"
             "CREATE OR REPLACE MACRO model_doc_area(doc) AS\n"
+            f"    CASE {listed} ELSE\n"
             f"    coalesce(nullif(regexp_extract(doc, '^articles/((?:{containers})/[^/]+|[^/]+)/', 1), ''),\n"
-            "             nullif(regexp_extract(doc, '^([^/]+)/', 1), ''), '(top)');\n\n"
+            "             nullif(regexp_extract(doc, '^([^/]+)/', 1), ''), '(top)') END;\n\n"
             "-- The feature a document's own region list is about (the region_availability recogniser's rule).\n"
             "CREATE OR REPLACE MACRO model_doc_feature(doc) AS\n"
             f"    CASE {stem} {mapped} ELSE trim(regexp_replace({stem}, '[^a-z0-9.]+', '-', 'g'), '-') END;\n")
