@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from extractor.common import SqlRefused, StoreError, default_db_path
+from extractor.common import QueryLimit, SqlRefused, StoreError, default_db_path
 
 if TYPE_CHECKING:  # loaded by the calls that need them: --version and --help start without them
     from typing import IO
@@ -28,11 +28,13 @@ SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
 class Extractor:
     """A fact database. Use as a context manager or call ``close()``."""
 
-    def __init__(self, path: str | Path | None = None, *, read_only: bool = False, wait: float | None = None) -> None:
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False, wait: float | None = None,
+                 memory_limit: str | None = None, time_limit: float | None = None) -> None:
         from extractor.store.db import Store
 
         self.path = Path(path) if path is not None and str(path) != ":memory:" else path
-        self.store = Store(path if path is not None else default_db_path(), read_only=read_only, wait=wait)
+        self.store = Store(path if path is not None else default_db_path(), read_only=read_only, wait=wait,
+                           memory_limit=memory_limit, time_limit=time_limit)
 
     def __enter__(self) -> Extractor:
         return self
@@ -56,18 +58,23 @@ class Extractor:
                progress: Callable[[int, str], Any] | None = None,
                on_problem: Callable[[str, int | None, str, str], None] | None = None,
                git: str | Path | None = None, since: str | None = None, until: str | None = None,
-               git_paths: Iterable[str] = (), repo: str | None = None) -> IngestResult:
+               git_paths: Iterable[str] = (), repo: str | None = None, max_file_size: int | None = None,
+               max_line_length: int | None = None) -> IngestResult:
         """Ingest files / folders; with no paths (and no ``git``), the sample shipped in the package.
 
         ``git``: walk that repository commit by commit (``since`` / ``until`` commit dates,
         ``git_paths`` globs); a second walk continues after the last commit ingested.
         ``repo`` (``OWNER/NAME``) names the repository of patches and of the walk.
+        ``max_file_size`` / ``max_line_length``: bytes of an input file and of one of its lines
+        past which it is refused, a recorded failure (None: 8 MB and 1 MB). Ctrl-C raises
+        ``IngestInterrupted`` (a KeyboardInterrupt) whose ``result`` counts what was stored.
         """
         from extractor.ingest import ingest
 
         targets = list(paths) if paths else ([] if git is not None else [SAMPLE_DIR])
         return ingest(self.store, targets, date=date, progress=progress, on_problem=on_problem,
-                      git=git, since=since, until=until, git_paths=git_paths, repo=repo)
+                      git=git, since=since, until=until, git_paths=git_paths, repo=repo,
+                      max_file_size=max_file_size, max_line_length=max_line_length)
 
     def events(self, *, include_unchanged: bool = True) -> pd.DataFrame:
         """Every event as flat rows, in export order."""
@@ -349,13 +356,16 @@ def stats_already(db: str | Path) -> dict[str, Rows] | None:
 
 
 
-def connect(path: str | Path | None = None, *, read_only: bool = False, wait: float | None = None) -> Extractor:
+def connect(path: str | Path | None = None, *, read_only: bool = False, wait: float | None = None,
+            memory_limit: str | None = None, time_limit: float | None = None) -> Extractor:
     """Open (creating if needed) a fact database; ``None`` means the default path.
 
     ``read_only``: open it for reading only, in the sandbox (see the module docstring).
     ``wait``: seconds to wait while another process holds the database (an ingest writing,
-    or readers when this one is to write); None: ``$EXTRACTOR_WAIT``, else 0."""
-    return Extractor(path, read_only=read_only, wait=wait)
+    or readers when this one is to write); None: ``$EXTRACTOR_WAIT``, else 0.
+    ``memory_limit`` (such as ``"2GB"``) and ``time_limit`` (seconds) bound each query:
+    one past either raises ``QueryLimit``; Ctrl-C stops a query at once."""
+    return Extractor(path, read_only=read_only, wait=wait, memory_limit=memory_limit, time_limit=time_limit)
 
 
-__all__ = ["Extractor", "SqlRefused", "StaleAnswerWarning", "StoreError", "connect"]
+__all__ = ["Extractor", "QueryLimit", "SqlRefused", "StaleAnswerWarning", "StoreError", "connect"]

@@ -22,8 +22,25 @@ class SqlRefused(ValueError):
     """A statement a read-only (sandboxed) connection does not run, with the reason."""
 
 
+class QueryLimit(StoreError):
+    """A query stopped by its time limit or its memory limit, in words."""
+
+
 class QueryError(ValueError):
     """A named query that does not exist, a bad parameter, or a malformed query file."""
+
+
+def escaped(name: str) -> str:
+    """A file name as UTF-8 text that can be stored and printed: a name from the file system
+    may hold bytes that are not UTF-8 (Python keeps them as surrogates), which are written
+    ``\\xNN``, so that ``latin1-\\xe9.md`` is recorded and shown as such."""
+    if name.isascii():
+        return name
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return name
 
 
 def default_db_path() -> Path:

@@ -8,7 +8,9 @@ here is pure and cheap: recognisers call them per cell.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from functools import lru_cache
 
 # --- generic cell cleaning -------------------------------------------------------------
@@ -409,18 +411,43 @@ _MULT = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "million": 1_000_000,
          "b": 1_000_000_000, "billion": 1_000_000_000}
 
 
-def parse_quantity(text: str) -> int | None:
-    """``10 M`` -> 10000000, ``1.6 K`` -> 1600, ``15B``, ``90k``, ``100,000``; N/A, - -> None."""
+INT64_MAX = 2**63 - 1  # the largest value the store keeps
+_NEGATIVE = re.compile(r"^[-\u2212\u2013]\s*\d")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class BadValue:
+    """A cell that holds a value of the kind, but not one that can be true (a negative or
+    impossible quantity): its row is unresolved, with ``reason``, and no event is made of it."""
+
+    reason: str
+
+
+def parse_quantity(text: str) -> int | BadValue | None:
+    """``10 M`` -> 10000000, ``1.6 K`` -> 1600, ``15B``, ``90k``, ``100,000``; N/A, - -> None;
+    a negative quantity, or one past ``INT64_MAX``, -> ``BadValue``."""
     if is_empty_value(text):
         return None
     t = strip_markup(text)
+    if _NEGATIVE.match(t):
+        return BadValue(f"a negative quantity: {t[:40]}")
     m = _QTY.match(t)
     if not m:
         return None
     num = m.group("num").replace(",", "")
     unit = (m.group("unit") or "").lower()
-    value = float(num) * _MULT.get(unit, 1)
-    return round(value)
+    value = round(Decimal(num) * _MULT.get(unit, 1))  # exact, however many digits
+    if value > INT64_MAX:
+        digits = len(num.split(".")[0])
+        return BadValue(f"a quantity of {digits} digits, past the largest that can be stored ({INT64_MAX:,})")
+    return value
+
+
+def control_character(text: str) -> str | None:
+    """Why a row is not read when it holds a control character (NUL, ESC, ...; tabs aside)."""
+    m = _CONTROL.search(text)
+    return None if m is None else f"a control character (U+{ord(m.group()):04X}) in the row"
 
 
 # --- dates -------------------------------------------------------------------------------------
@@ -468,6 +495,17 @@ def find_date(text: str) -> tuple[str | None, int]:
             best = (m.start(), d.isoformat())
             break
     return (best[1], best[0]) if best else (None, -1)
+
+
+def whole_date(text: str) -> str | None:
+    """``text`` as an ISO date when it is a date and nothing else (``2025-02-08``, ``Feb 8,
+    2025``); None otherwise (``2025-01-01 x``): a date given as a parameter."""
+    t = text.strip()
+    for pat in _DATE_PATTERNS:
+        if pat.fullmatch(t):
+            iso, _ = find_date(t)
+            return iso
+    return None
 
 
 def parse_date(text: str) -> tuple[str | None, str | None]:

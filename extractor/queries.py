@@ -94,9 +94,9 @@ def parse_date(value: Any, name: str = "date") -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         pass
-    from extractor.normalize import find_date
+    from extractor.normalize import whole_date
 
-    iso, _ = find_date(text)
+    iso = whole_date(text)  # a date and nothing else: "2025-01-01 x" is refused
     if iso is None:
         raise QueryError(f"parameter {name}: not a date: {text!r} (use YYYY-MM-DD)")
     return dt.date.fromisoformat(iso)

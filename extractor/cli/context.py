@@ -4,6 +4,7 @@ progress bar."""
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -31,11 +32,13 @@ class Ctx:
         self.verbose = verbose
         self.wait = wait
 
-    def open(self, *, read_only: bool = False) -> Extractor:
+    def open(self, *, read_only: bool = False, memory_limit: str | None = None,
+             time_limit: float | None = None) -> Extractor:
         from extractor.api import Extractor
 
         try:
-            return Extractor(self.db, read_only=read_only, wait=self.wait)
+            return Extractor(self.db, read_only=read_only, wait=self.wait, memory_limit=memory_limit,
+                             time_limit=time_limit)
         except StoreError as exc:
             fail(str(exc))
 
@@ -108,6 +111,66 @@ class KindHelp:
 
 class KindHelpCommand(KindHelp, click.Command):
     pass
+
+
+MEMORY_LIMIT, TIME_LIMIT = "2GB", 60.0
+_SIZE = re.compile(r"^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", re.IGNORECASE)
+
+
+def _memory(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not _SIZE.match(value):
+        raise click.BadParameter(f"expected a size such as 500MB or 2GB, got {value!r}")
+    return value.strip()
+
+
+_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "kib": 2**10, "mib": 2**20, "gib": 2**30}
+_BYTES = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$", re.IGNORECASE)
+
+
+def size_option(ctx: click.Context, param: click.Parameter, value: str) -> int:
+    """A size (``8MB``, ``500kB``, ``2MiB``, a number of bytes) as bytes; else a usage error."""
+    m = _BYTES.match(value)
+    unit = m.group(2).lower() if m else ""
+    if m is None or unit not in _UNITS:
+        raise click.BadParameter(f"expected a size such as 8MB, 500kB, 2MiB or a number of bytes, got {value!r}")
+    return int(float(m.group(1)) * _UNITS[unit])
+
+
+def limit_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """``--memory-limit`` and ``--time-limit`` of a query."""
+    f = click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=TIME_LIMIT,
+                     show_default=True, metavar="SECONDS",
+                     help="Stop the query after SECONDS (error, exit status 1).")(f)
+    return click.option("--memory-limit", default=MEMORY_LIMIT, show_default=True, metavar="SIZE", callback=_memory,
+                        help="Memory the query may use (500MB, 2GB, ...); past it the query fails (exit status 1) "
+                             "rather than spill to disk.")(f)
+
+
+def output_options(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``-o FILE`` (``help_text``), ``--force`` and ``--follow-symlinks``."""
+    def add(f: Callable[..., Any]) -> Callable[..., Any]:
+        f = click.option("--follow-symlinks", is_flag=True,
+                         help="With -o: when FILE is a symbolic link, write to the file it names "
+                              "(by default such a FILE is refused).")(f)
+        f = click.option("--force", is_flag=True, help="With -o: overwrite FILE if it exists (by default an "
+                         "existing FILE is refused). FILE is written beside itself and renamed once complete.")(f)
+        return click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                            metavar="FILE", help=help_text + " Never the database or a file beside it that "
+                            "the command reads.")(f)
+    return add
+
+
+def output_target(obj: Ctx, output: Path | None, force: bool, follow_symlinks: bool) -> Path | None:
+    """The file ``-o`` is to write (None: stdout), checked before any work; a refused one is a
+    usage error (exit status 2)."""
+    from extractor.cli.outputs import OutputRefused, check_output, read_by
+
+    if output is None:
+        return None
+    try:
+        return check_output(output, reads=read_by(obj.db), force=force, follow_symlinks=follow_symlinks)
+    except OutputRefused as exc:
+        raise click.BadParameter(str(exc), param_hint="'-o' / '--output'") from exc
 
 
 @contextmanager

@@ -10,6 +10,8 @@ turning; ``err`` writes the lines.
 from __future__ import annotations
 
 import contextlib
+import errno
+import io
 import os
 import signal
 import sys
@@ -19,7 +21,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from extractor.common import SqlRefused, StoreError, debug
-from extractor.interrupts import EXIT_INTERRUPTED
+from extractor.interrupts import EXIT_INTERRUPTED, is_interrupt
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -124,13 +126,6 @@ def _on_sigint(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
-def is_interrupt(exc: BaseException) -> bool:
-    duckdb = sys.modules.get("duckdb")  # an exception of DuckDB's only once it is loaded
-    interrupts = (KeyboardInterrupt,) if duckdb is None else (KeyboardInterrupt, duckdb.InterruptException)
-    return (isinstance(exc, interrupts)
-            or (isinstance(exc, RuntimeError) and "interrupted" in str(exc).lower()))
-
-
 def interrupted() -> int:
     """Say that the run was interrupted; the exit status for it (130, as shells use)."""
     with contextlib.suppress(Exception):
@@ -166,6 +161,20 @@ def _flush_stdout() -> None:
         raise OutputError(f"cannot write to stdout: {reason}") from exc
 
 
+class ClosedStdout(io.TextIOBase):
+    """Stands for a standard output that was closed when the command started (``>&-``):
+    writing to it is an error, as writing to a full one is."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "it is closed")
+
+    def flush(self) -> None:
+        return None
+
+
 class ExtractGroup(click.Group):
     """The ``extract`` group: turns Ctrl-C, a closed pipe, an unwritable output, an unusable
     database and any unexpected error into one line on stderr and an exit status."""
@@ -182,6 +191,8 @@ class ExtractGroup(click.Group):
              standalone_mode: bool = True, **extra: Any) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
+        if sys.stdout is None:
+            sys.stdout = ClosedStdout()
         previous: Any = None
         main_thread = threading.current_thread() is threading.main_thread()
         if main_thread:
@@ -217,6 +228,12 @@ class ExtractGroup(click.Group):
             return EXIT_FAILED
         except (StoreError, SqlRefused) as exc:
             say_error(str(exc))
+            return EXIT_FAILED
+        except OSError as exc:  # click's own output (help, version, usage) to a full or closed stdout
+            debug("error", exc_info=True)
+            where = exc.filename if exc.filename is not None else "cannot write to stdout"
+            detach_stdout()
+            say_error(f"{where}: {exc.strerror or one_line(str(exc))}")
             return EXIT_FAILED
         except Exception as exc:
             if _Interrupt.seen or is_interrupt(exc):

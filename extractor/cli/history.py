@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from extractor.cli.context import Ctx, KindHelpCommand, common_options
+from extractor.cli.context import Ctx, KindHelpCommand, common_options, limit_options, output_options, output_target
 from extractor.cli.errors import err, fail, is_interrupt, was_interrupted
 from extractor.cli.outputs import output_file, stdout, stdout_plain, stdout_width, writing
 from extractor.common import QueryError, SqlRefused
@@ -95,10 +95,11 @@ def _date(value: str, what: str, hint: str | None = None) -> Any:
 @click.option("--format", "fmt", type=click.Choice(TABLE_FORMATS), default="table", show_default=True,
               help=_FORMAT_HELP)
 @click.option("--limit", type=click.IntRange(min=0), default=None, metavar="N", help=LIMIT_HELP)
+@limit_options
 @common_options
 @click.pass_obj
 def query(obj: Ctx, name: str | None, list_queries: bool, params: tuple[str, ...], as_of: str | None,
-          fmt: str, limit: int | None) -> None:
+          fmt: str, limit: int | None, memory_limit: str, time_limit: float) -> None:
     """Run the named query NAME (queries/*.sql); with --list (or no NAME), list them.
 
     Named queries run read-only, in the same sandbox as extract sql.
@@ -122,7 +123,7 @@ def query(obj: Ctx, name: str | None, list_queries: bool, params: tuple[str, ...
         bound = q.bind(values)
     except QueryError as exc:
         raise click.UsageError(str(exc)) from exc
-    with obj.open(read_only=True) as db:
+    with obj.open(read_only=True, memory_limit=memory_limit, time_limit=time_limit) as db:
         df = _run_sql(lambda: db.query(q.name, on_stale=obj.stale, **bound))
     emit(df, fmt, limit)
 
@@ -135,10 +136,11 @@ def query(obj: Ctx, name: str | None, list_queries: bool, params: tuple[str, ...
 @click.option("--format", "fmt", type=click.Choice(TABLE_FORMATS), default="table", show_default=True,
               help=_FORMAT_HELP)
 @click.option("--limit", type=click.IntRange(min=0), default=None, metavar="N", help=LIMIT_HELP)
+@limit_options
 @common_options
 @click.pass_obj
 def sql_command(obj: Ctx, statement: str, params: tuple[str, ...], as_of: str | None, fmt: str,
-                limit: int | None) -> None:
+                limit: int | None, memory_limit: str, time_limit: float) -> None:
     """Run ad-hoc SQL on the database, read-only, in a sandbox.
 
     Only queries run (SELECT, WITH, VALUES, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN, PRAGMA, CALL),
@@ -160,7 +162,7 @@ def sql_command(obj: Ctx, statement: str, params: tuple[str, ...], as_of: str | 
         values["as_of"] = _date(as_of, "--as-of", "--as-of")
     used = set(re.findall(r"\$([A-Za-z_]\w*)", statement))
     bound = {k: v for k, v in values.items() if k in used}
-    with obj.open(read_only=True) as db:
+    with obj.open(read_only=True, memory_limit=memory_limit, time_limit=time_limit) as db:
         df = _run_sql(lambda: db.sql(statement, bound or None))
     emit(df, fmt, limit)
 
@@ -175,12 +177,11 @@ def sql_command(obj: Ctx, statement: str, params: tuple[str, ...], as_of: str | 
               help="Markdown, one self-contained HTML file with charts, JSON, or an Atom feed (one entry per change).")
 @click.option("--limit", type=click.IntRange(min=0), default=None, metavar="N",
               help="With --format atom: the N newest entries only [default: all].")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to FILE instead of stdout.")
+@output_options("Write to FILE instead of stdout.")
 @common_options
 @click.pass_obj
 def report(obj: Ctx, since: str | None, until: str | None, model: str | None, fmt: str, limit: int | None,
-           output: Path | None) -> None:
+           output: Path | None, force: bool, follow_symlinks: bool) -> None:
     """A digest of what changed at the model level: a summary of the real changes, then a
     section per service and model (with a table of contents), each change linked to its
     compare range; or, with --model, one model's page.
@@ -197,6 +198,7 @@ def report(obj: Ctx, since: str | None, until: str | None, model: str | None, fm
     end = _date(until, "--until") if until is not None else None
     if start is not None and end is not None and end < start:
         raise click.BadParameter(f"--until {end} is before --since {start}")
+    shown, output = output, output_target(obj, output, force, follow_symlinks)
     with interrupts_deferred():  # native modules (matplotlib's) are not to be interrupted while they load
         import extractor.digest  # noqa: F401
 
@@ -214,7 +216,7 @@ def report(obj: Ctx, since: str | None, until: str | None, model: str | None, fm
     else:
         with output_file(output) as fh:
             fh.write(text)
-        obj.info(("model page" if model else "digest") + f" written to {output}")
+        obj.info(("model page" if model else "digest") + f" written to {shown}")
 
 
 @click.command()

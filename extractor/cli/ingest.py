@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from extractor.cli.context import Ctx, common_options, err, progress
-from extractor.common import debug
+from extractor.cli.context import Ctx, common_options, err, progress, size_option
+from extractor.common import debug, escaped
 
 if TYPE_CHECKING:
     from extractor.ingest.result import IngestResult
@@ -17,9 +17,9 @@ if TYPE_CHECKING:
 def _iso_date(value: str | None, hint: str) -> str | None:
     if value is None:
         return None
-    from extractor.normalize import find_date
+    from extractor.normalize import whole_date
 
-    iso = find_date(value)[0]
+    iso = whole_date(value)  # a date and nothing else: "2025-01-01 x" is refused
     if iso is None:
         raise click.BadParameter(f"not a date: {value!r}", param_hint=hint)
     return iso
@@ -38,10 +38,15 @@ def _iso_date(value: str | None, hint: str) -> str | None:
               help="With --git: only commits touching these paths (git glob pathspecs; repeat the option).")
 @click.option("--repo", default=None, metavar="OWNER/NAME",
               help="Repository the patches and the walk belong to [default for --git: its origin remote].")
+@click.option("--max-file-size", default="8MB", show_default=True, metavar="SIZE", callback=size_option,
+              help="An input file larger than SIZE (8MB, 500kB, 2MiB, bytes) is refused, a recorded failure.")
+@click.option("--max-line-length", default="1MB", show_default=True, metavar="SIZE", callback=size_option,
+              help="An input file with a line longer than SIZE is refused, a recorded failure.")
 @common_options
 @click.pass_obj
 def ingest(obj: Ctx, paths: tuple[Path, ...], date: str | None, git: Path | None, since: str | None,
-           until: str | None, git_paths: tuple[str, ...], repo: str | None) -> None:
+           until: str | None, git_paths: tuple[str, ...], repo: str | None, max_file_size: int,
+           max_line_length: int) -> None:
     """Ingest Diff Insight Reports and unified diffs (files or folders, recursively), and
     git repositories (--git).
 
@@ -66,11 +71,14 @@ def ingest(obj: Ctx, paths: tuple[Path, ...], date: str | None, git: Path | None
     show = not obj.quiet and err.is_terminal and total > 1
 
     def on_problem(path: str, line: int | None, severity: str, msg: str) -> None:
-        where = f"{path}:{line}" if line else path
+        where = f"{escaped(path)}:{line}" if line else escaped(path)
         colour = "red" if severity == "error" else "yellow"
         err.say(f"{where}: {msg}", label=f"{severity}: ", colour=colour)
 
+    from extractor.ingest.result import IngestInterrupted
+
     db = obj.open()
+    stopped: IngestInterrupted | None = None
     with db, progress(show, total * 2) as bar:
         task = bar.add_task("ingest", total=total * 2) if bar else None
 
@@ -78,8 +86,15 @@ def ingest(obj: Ctx, paths: tuple[Path, ...], date: str | None, git: Path | None
             if bar is not None and task is not None:
                 bar.update(task, advance=n, description=label)
 
-        res = db.ingest(list(paths) or None, date=date, progress=tick, on_problem=on_problem, git=git,
-                        since=since, until=until, git_paths=git_paths, repo=repo)
+        try:
+            res = db.ingest(list(paths) or None, date=date, progress=tick, on_problem=on_problem, git=git,
+                            since=since, until=until, git_paths=git_paths, repo=repo, max_file_size=max_file_size,
+                            max_line_length=max_line_length)
+        except IngestInterrupted as exc:
+            stopped = exc
+    if stopped is not None:  # what was stored before Ctrl-C, then "interrupted" (exit status 130)
+        _summary(obj, stopped.result, walked=git is not None, before="interrupted; stored before: ")
+        raise KeyboardInterrupt from stopped
     debug("seconds per phase: %s", ", ".join(f"{k} {v:.3f}" for k, v in res.seconds.items()))
     if res.spilled:
         debug("%d prepared sources waited in a temporary file (past the memory budget)", res.spilled)
@@ -88,12 +103,12 @@ def ingest(obj: Ctx, paths: tuple[Path, ...], date: str | None, git: Path | None
         raise SystemExit(1)
 
 
-def _summary(obj: Ctx, res: IngestResult, *, walked: bool) -> None:
+def _summary(obj: Ctx, res: IngestResult, *, walked: bool, before: str = "") -> None:
     if obj.quiet:
         return
     kinds = ", ".join(f"{k} {v}" for k, v in sorted(res.events.items())) or "none"
     commits = f"{res.commits} commits walked; " if walked else ""
-    obj.info(f"{commits}{res.files} files: {res.loaded} loaded, {res.skipped_known} already ingested, "
+    obj.info(f"{before}{commits}{res.files} files: {res.loaded} loaded, {res.skipped_known} already ingested, "
              f"{len(res.skipped_other)} not diffs, {len(res.failed)} failed; "
              f"{res.events_new} new events (extracted: {kinds}); {res.unresolved} unresolved rows"
              + (f"; {res.read_again} stored sources read again" if res.read_again else "")

@@ -1,4 +1,4 @@
-"""``extract export`` (every event as JSONL, CSV or Parquet) and ``extract stats``."""
+"""``extract export`` (every event as JSONL, CSV, Parquet or one SQLite file) and ``extract stats``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from extractor.cli.context import Ctx, common_options
+from extractor.cli.context import Ctx, common_options, output_options, output_target
 from extractor.cli.outputs import output_file, stdout, stdout_width, writing
 
 
@@ -14,16 +14,14 @@ from extractor.cli.outputs import output_file, stdout, stdout_width, writing
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet", "sqlite"]), default="jsonl",
               show_default=True, help="JSONL records of the fact contract, flat rows as CSV or Parquet, or one SQLite "
               "file with the events, sources, model level and per-kind views as tables (for datasette).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to FILE instead of stdout (required for parquet and sqlite).")
+@output_options("Write to FILE instead of stdout (required for parquet and sqlite).")
 @common_options
 @click.pass_obj
-def export(obj: Ctx, fmt: str, output: Path | None) -> None:
+def export(obj: Ctx, fmt: str, output: Path | None, force: bool, follow_symlinks: bool) -> None:
     """Export every event (changes and observations), sorted by date, doc and kind."""
     if fmt in ("parquet", "sqlite") and output is None:
         raise click.UsageError(f"--format {fmt} needs --output FILE")
-    if output is not None and output.resolve() == Path(obj.db).resolve():
-        raise click.UsageError(f"--output {output} is the database being exported")
+    shown, output = output, output_target(obj, output, force, follow_symlinks)
     with obj.open(read_only=True) as db:
         if fmt == "sqlite":
             from extractor.sqlite_export import write_sqlite
@@ -31,7 +29,7 @@ def export(obj: Ctx, fmt: str, output: Path | None) -> None:
             assert output is not None
             with writing(output):
                 counts = write_sqlite(db.store, output)
-            obj.info(f"{counts['events']} events and {len(counts) - 1} tables exported to {output}")
+            obj.info(f"{counts['events']} events and {len(counts) - 1} tables exported to {shown}")
             return
         if fmt == "jsonl":
             if output is None:
@@ -54,7 +52,7 @@ def export(obj: Ctx, fmt: str, output: Path | None) -> None:
                         df.to_csv(fh, index=False)
                     else:
                         write_parquet(df, fh)
-    obj.info(f"{n} events exported" + (f" to {output}" if output else ""))
+    obj.info(f"{n} events exported" + (f" to {shown}" if shown else ""))
 
 
 @click.command()

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from extractor.ingest.caches import RunCache
 from extractor.ingest.result import IngestResult
+from extractor.interrupts import reraise_interrupt
 from extractor.sources.problems import Problem
 from extractor.store import ingest as sql
 from extractor.store.db import Store
@@ -23,6 +24,12 @@ if TYPE_CHECKING:  # loaded with the first new input: a run of known files needs
     from extractor.sources.identity import ChangeMatcher
 
 log = logging.getLogger("extractor")
+
+# Input limits (``extract ingest --max-file-size / --max-line-length``): the largest report of
+# the corpus is 1.1 MB and its longest line 17 kB; a file or a line past these is refused
+# (a recorded failure) rather than read without end (``/dev/zero``) or parsed for minutes.
+MAX_FILE_SIZE = 8_000_000
+MAX_LINE_LENGTH = 1_000_000
 
 Say = Callable[[str, int | None, str, str], None]  # path, line, severity, message
 Tick = Callable[[int, str], Any]  # progress: how many more, and of which phase
@@ -36,8 +43,11 @@ class Run:
     """The state of one ingest into ``store``; see the module docstring."""
 
     def __init__(self, store: Store, *, say: Say | None = None, tick: Tick | None = None,
-                 date: str | None = None, repo: str | None = None) -> None:
+                 date: str | None = None, repo: str | None = None, max_file_size: int | None = None,
+                 max_line_length: int | None = None) -> None:
         self.store = store
+        self.max_file_size = MAX_FILE_SIZE if max_file_size is None else max_file_size  # bytes of an input file
+        self.max_line_length = MAX_LINE_LENGTH if max_line_length is None else max_line_length  # bytes of a line
         self.result = IngestResult()
         self.say: Say = say or _silent
         self.tick: Tick = tick or _silent
@@ -67,7 +77,9 @@ class Run:
         return self._matcher
 
     def fail(self, path: str, source_id: str | None, exc: Exception) -> None:
-        """An input that failed unexpectedly (the traceback goes to the debug log)."""
+        """An input that failed unexpectedly (the traceback goes to the debug log); Ctrl-C is
+        no failure of the input (``KeyboardInterrupt``)."""
+        reraise_interrupt(exc)
         log.debug("unexpected failure on %s", path, exc_info=True)
         self.fail_msg(path, source_id, f"unexpected {type(exc).__name__}: {exc}")
 

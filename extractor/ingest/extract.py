@@ -21,7 +21,7 @@ from extractor.diff.model import DiffLine
 from extractor.ingest.caches import RunCache
 from extractor.ingest.prepare import SIDES, Prepared
 from extractor.layout import LayoutMemory
-from extractor.normalize import implausible_subject
+from extractor.normalize import BadValue, control_character, implausible_subject
 from extractor.recognisers import Fact, Recogniser
 from extractor.semdiff import Event, carry_moves, diff_facts
 
@@ -40,6 +40,7 @@ def extract(prep: Prepared, memory: LayoutMemory, cache: RunCache) -> Extracted:
     sid = prep.file.source_id
     for doc in prep.docs:
         facts: dict[str, list[Fact]] = {"before": [], "after": []}
+        unread: set[tuple[Any, ...]] = set()  # facts with a value that cannot be true, on either side
         whole = doc.diff.full_before is not None or doc.diff.full_after is not None  # scope known
         # A block that starts on a context line is the same table on both sides: the after
         # view reuses the before view's header and scope, so context rows never differ.
@@ -61,7 +62,10 @@ def extract(prep: Prepared, memory: LayoutMemory, cache: RunCache) -> Extracted:
                 rec = prep.claims.of(blk)
                 if rec is None:
                     continue
-                facts[side].extend(_plausible(prep, blk, block_facts(rec, blk, cache), unresolved))
+                facts[side].extend(_plausible(prep, blk, block_facts(rec, blk, cache), unresolved, unread))
+        if unread:  # neither removed nor changed: unknown, its row unresolved
+            for side in SIDES:
+                facts[side] = [f for f in facts[side] if (f.kind, f.subject, f.attribute) not in unread]
         events.extend(diff_facts(doc.diff.doc, facts["before"], facts["after"]))
     removed_docs = {s.doc for s in prep.source.sections if s.status == "removed"}
     removed_docs |= {s.old_doc for s in prep.source.sections if s.old_doc}
@@ -114,16 +118,24 @@ def block_facts(rec: Recogniser, blk: Block, cache: RunCache) -> list[Fact]:
     return out
 
 
-def _plausible(prep: Prepared, blk: Block, facts: list[Fact], unresolved: list[dict[str, Any]]) -> list[Fact]:
-    """The facts whose subject is plausible; the rows of the others become unresolved rows
-    with the reason (``normalize.implausible_subject``), one per row."""
+def _plausible(prep: Prepared, blk: Block, facts: list[Fact], unresolved: list[dict[str, Any]],
+               unread: set[tuple[Any, ...]]) -> list[Fact]:
+    """The facts whose subject is plausible and whose value can be true; the rows of the
+    others become unresolved rows with the reason (``normalize.implausible_subject``, a
+    ``BadValue``, a control character in the row), one per row. The fact keys of bad values
+    go into ``unread``: the fact is not known on that side, so no event is made of it."""
     out: list[Fact] = []
     seen: set[int] = set()
     for f in facts:
         reason = implausible_subject(f.subject)
         if reason is None:
-            out.append(f)
-        elif id(f.line) not in seen:
+            bad = f.value.reason if isinstance(f.value, BadValue) else control_character(f.line.text)
+            if bad is None:
+                out.append(f)
+                continue
+            unread.add((f.kind, f.subject, f.attribute))
+            reason = bad
+        if id(f.line) not in seen:
             seen.add(id(f.line))
             unresolved.append(_unresolved_row(prep, blk, f.line, len(split_row(f.line.text)), reason))
     return out

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from extractor.ingest.context import Run
 from extractor.sources.detect import kind_of_head
-from extractor.sources.found import STAT_SLACK_NS, Stat, expand, file_key, file_stat
+from extractor.sources.found import STAT_SLACK_NS, Stat, expand, file_key, file_stat, special
 from extractor.sources.problems import SourceError
 from extractor.store import ingest as sql
 
@@ -112,6 +112,11 @@ def _read_files(run: Run, files: Iterable[tuple[Path, bool]], seen: list[dict[st
     count = 0
     for path, explicit in files:
         result.files += 1
+        refused = _refused(path, run.max_file_size)
+        if refused is not None:
+            run.tick(1, "parse")
+            run.fail_msg(str(path), None, refused)
+            continue
         stat = file_stat(path)
         cached = stats.get(file_key(path)) if stat is not None else None
         if cached is not None and cached[:3] == stat and cached[3] in known:
@@ -119,10 +124,15 @@ def _read_files(run: Run, files: Iterable[tuple[Path, bool]], seen: list[dict[st
             result.skipped_known += 1
             continue
         try:
-            data = path.read_bytes()
+            data = path.read_bytes() if stat is not None and path.is_file() else _read_pipe(path, run.max_file_size)
         except OSError as exc:
             run.tick(1, "parse")
             run.fail_msg(str(path), None, f"cannot read: {exc.strerror or exc}")
+            continue
+        over = _over_limits(data, run.max_file_size, run.max_line_length)
+        if over is not None:
+            run.tick(1, "parse")
+            run.fail_msg(str(path), None, over[1], over[0])
             continue
         sid = sha256(data)
         if sid in known:
@@ -132,12 +142,72 @@ def _read_files(run: Run, files: Iterable[tuple[Path, bool]], seen: list[dict[st
                 seen.append(file_row(path, stat, sid))
             continue
         if not explicit and kind_of_head(data) is None:
-            run.tick(1, "parse")  # found in a folder and neither report nor patch (a README, an image)
-            result.skipped_other.append(str(path))
+            run.tick(1, "parse")
+            encoding = _utf16(data)
+            if encoding is not None:  # a report or patch, in an encoding that is not read
+                run.fail_msg(str(path), None, f"{encoding} text, not UTF-8: convert it to UTF-8 to ingest it")
+                continue
+            result.skipped_other.append(str(path))  # found in a folder and neither report nor patch (a README, an image)
             continue
         known.add(sid)
         yield Input(count, path, explicit, data, sid, stat)
         count += 1
+
+
+def _utf16(data: bytes) -> str | None:
+    """``UTF-16`` when ``data`` is a report or a patch written in UTF-16 (with its byte order
+    mark); None otherwise."""
+    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                head = data[2:4098].decode(codec, errors="ignore").encode("utf-8")
+            except UnicodeError:
+                return None
+            return "UTF-16" if kind_of_head(head) is not None else None
+    return None
+
+
+def _size(n: int) -> str:
+    return f"{n:,} bytes"
+
+
+def _refused(path: Path, max_size: int) -> str | None:
+    """Why ``path`` is refused before it is read: a device or a socket (a named pipe named on
+    the command line is read, up to the size limit), or a file over the size limit."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None  # reading it tells why
+    what = special(info.st_mode)
+    if what is not None and what != "a named pipe":
+        return f"{what}, not a file: refused"
+    if what is None and info.st_size > max_size:
+        return f"{_size(info.st_size)}, over the input limit of {_size(max_size)} (--max-file-size): refused"
+    return None
+
+
+def _read_pipe(path: Path, max_size: int) -> bytes:
+    """What a named pipe gives, up to one byte past ``max_size`` (then refused)."""
+    with open(path, "rb") as fh:
+        return fh.read(max_size + 1)
+
+
+def _over_limits(data: bytes, max_size: int, max_line: int) -> tuple[int | None, str] | None:
+    """(line, reason) when ``data`` is over the size limit or holds a line over the line limit."""
+    if len(data) > max_size:
+        return None, f"more than {_size(max_size)}, the input limit (--max-file-size): refused"
+    if len(data) <= max_line:
+        return None
+    start = 0
+    while start < len(data):
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end
+        if end - start > max_line:
+            line = data.count(b"\n", 0, start) + 1
+            return line, (f"a line of {_size(end - start)}, over the line limit of {_size(max_line)} "
+                          "(--max-line-length): refused")
+        start = end + 1
+    return None
 
 
 def _trusted_files(run: Run) -> dict[str, tuple[int, int, int, str]]:

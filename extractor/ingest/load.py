@@ -14,8 +14,10 @@ from typing import Any
 
 from extractor.ingest.context import Run
 from extractor.ingest.rows import KEYS, Columns, SourceRows, columnar, only_source
+from extractor.interrupts import reraise_interrupt
 from extractor.layout import LayoutMemory
 from extractor.store import ingest as sql
+from extractor.store.db import store_failure
 
 log = logging.getLogger("extractor")
 
@@ -35,7 +37,9 @@ def load_batch(run: Run, batch: list[SourceRows], cols: Columns, headings: list[
     try:
         result.events_new += sql.load(run.store, [r for sr in batch for r in sr.replace], cols, KEYS, headings)
         done = batch
-    except Exception:
+    except Exception as exc:
+        reraise_interrupt(exc)  # Ctrl-C: the transaction was rolled back; nothing more is loaded
+        _stop_if_the_store_failed(run, exc)
         log.debug("batch load failed; loading source by source", exc_info=True)
         done = []
         for i, sr in enumerate(batch):
@@ -44,6 +48,8 @@ def load_batch(run: Run, batch: list[SourceRows], cols: Columns, headings: list[
                                               headings if i == 0 else [])
                 done.append(sr)
             except Exception as exc:
+                reraise_interrupt(exc)
+                _stop_if_the_store_failed(run, exc)
                 run.fail(sr.path, sr.source_id, exc)
     for sr in done:
         if sr.replace:
@@ -53,6 +59,14 @@ def load_batch(run: Run, batch: list[SourceRows], cols: Columns, headings: list[
         for k, v in sr.kinds.items():
             result.events[k] = result.events.get(k, 0) + v
     return done
+
+
+def _stop_if_the_store_failed(run: Run, exc: Exception) -> None:
+    """A database that cannot be written (a full disk) fails every source alike: the run
+    stops with that cause (``StoreError``) rather than record it against each file."""
+    failed = store_failure(run.store.path, exc)
+    if failed is not None:
+        raise failed from exc
 
 
 class ChunkedLoad:

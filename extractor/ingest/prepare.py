@@ -9,6 +9,7 @@ header-less rows of any report of the same document, earlier or later, can be re
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from extractor.layout import HeadingEntry, LayoutEntry, LayoutMemory
 from extractor.prefilter import wanted
 from extractor.recognisers import Claims
 from extractor.sources.base import DocSection, Problem, Source
+from extractor.sources.problems import SourceError
 
 _SKIP_EXT = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".webp", ".bmp", ".zip", ".pdf"}
 SIDES = ("before", "after")
@@ -60,7 +62,12 @@ def change_id_of(source: Source, source_id: str) -> str:
 
 
 def prepare(file: InputFile, source: Source, memory: LayoutMemory) -> Prepared:
-    """Parse the sections a recogniser may need; defer those only a known layout makes useful."""
+    """Parse the sections a recogniser may need; defer those only a known layout makes useful.
+    A source dated after tomorrow (a report of 2099) is refused: ``SourceError``."""
+    latest = (dt.date.today() + dt.timedelta(days=1)).isoformat()  # (a day's slack for time zones)
+    if source.meta.observed_at > latest:
+        raise SourceError(f"dated {source.meta.observed_at}, after today ({dt.date.today().isoformat()}): refused",
+                          str(file.path))
     prep = Prepared(file, source, change_id_of(source, file.source_id), [])
     for sec in source.sections:
         if sec.status == "renamed" and sec.old_doc:

@@ -36,3 +36,12 @@ class IngestResult:
         now = time.perf_counter()
         self.seconds[phase] = self.seconds.get(phase, 0.0) + now - since
         return now
+
+
+class IngestInterrupted(KeyboardInterrupt):
+    """Ctrl-C during an ingest. ``result`` counts what was stored before it: whole sources,
+    as each load of a chunk of sources is one transaction (the one interrupted is rolled back)."""
+
+    def __init__(self, result: IngestResult) -> None:
+        super().__init__()
+        self.result = result

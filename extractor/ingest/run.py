@@ -15,23 +15,36 @@ from typing import Any
 
 from extractor.ingest.context import IngestResult, Run, Say
 from extractor.ingest.inputs import read_inputs
-from extractor.interrupts import interrupts_deferred
+from extractor.ingest.result import IngestInterrupted
+from extractor.interrupts import interrupts_deferred, is_interrupt
 from extractor.store.db import Store
 
 
 def ingest(store: Store, paths: Iterable[str | Path], *, date: str | None = None,
            progress: Callable[[int, str], Any] | None = None, on_problem: Say | None = None,
            git: str | Path | None = None, since: str | None = None, until: str | None = None,
-           git_paths: Iterable[str] = (), repo: str | None = None) -> IngestResult:
+           git_paths: Iterable[str] = (), repo: str | None = None, max_file_size: int | None = None,
+           max_line_length: int | None = None) -> IngestResult:
     """Ingest files and folders into ``store``; see ``extractor.ingest``.
 
     ``git``: also walk that repository (``since`` / ``until`` / ``git_paths`` narrow the
     walk; see ``extractor.walk``), before the files, so their layouts serve the files.
-    ``repo`` (``OWNER/NAME``) names the repository of patches and of the walk.
+    ``repo`` (``OWNER/NAME``) names the repository of patches and of the walk. Ctrl-C raises
+    ``IngestInterrupted``, whose ``result`` counts what was stored before it.
+    ``max_file_size`` / ``max_line_length`` (bytes; None: ``context.MAX_FILE_SIZE`` /
+    ``MAX_LINE_LENGTH``): an input file over either is refused, a recorded failure.
     """
-    run = Run(store, say=on_problem, tick=progress, date=date, repo=repo)
-    with collector_paused():
-        _run(run, paths, git, since, until, git_paths)
+    run = Run(store, say=on_problem, tick=progress, date=date, repo=repo, max_file_size=max_file_size,
+              max_line_length=max_line_length)
+    try:
+        with collector_paused():
+            _run(run, paths, git, since, until, git_paths)
+    except IngestInterrupted:
+        raise
+    except BaseException as exc:
+        if is_interrupt(exc):  # Ctrl-C: what was stored before it, as the result
+            raise IngestInterrupted(run.result) from exc
+        raise
     return run.result
 
 

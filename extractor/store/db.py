@@ -18,45 +18,34 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import re
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from extractor.common import WAIT_ENV, SqlRefused, StoreError, default_db_path
+from extractor.common import WAIT_ENV, QueryLimit, SqlRefused, StoreError, default_db_path, escaped
 from extractor.paths import sql_dir
+from extractor.store.connect import connect, default_wait, store_failure
 from extractor.store.result import Result, relation_frame
 from extractor.store.sandbox import READ_STATEMENTS, SANDBOX, check_read_only, refusal
 
 __all__ = ["READ_STATEMENTS", "SANDBOX", "SCHEMA_VERSION", "WAIT_ENV", "Result", "SqlRefused", "Store", "StoreError",
-           "check_read_only", "default_db_path", "relation_frame"]
+           "check_read_only", "default_db_path", "default_wait", "relation_frame", "store_failure"]
 
 SCHEMA_DIR = sql_dir("schemas")
 _MIGRATION = re.compile(r"^(\d{3})_.*\.sql$")
 APP = "extractor"
 LOAD_CHECKPOINT = "4MB"  # log gathered before an ingest's load checkpoints (see Store.bulk_load)
+# Columns holding names from the file system, which may not be UTF-8: stored escaped
+# (``extractor.common.escaped``), as DuckDB takes UTF-8 text only.
+FILE_NAMES = frozenset({"path"})
 
 
-
-
-def default_wait() -> float:
-    """``$EXTRACTOR_WAIT`` (seconds to wait for another process's lock), else 0."""
-    env = os.environ.get(WAIT_ENV, "").strip()
-    if not env:
-        return 0.0
-    try:
-        wait = float(env)
-    except ValueError:
-        wait = -1.0
-    if not wait >= 0:  # also NaN
-        raise StoreError(f"${WAIT_ENV}: expected a number of seconds, got {env!r}")
-    return wait
 
 
 def migrations() -> list[tuple[int, Path]]:
@@ -117,60 +106,24 @@ def _digest(path: Path) -> str:
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
     """Roll back the open transaction; none being open (DuckDB ends a transaction whose
-    statement was interrupted) is not an error."""
-    with contextlib.suppress(duckdb.TransactionException):
+    statement was interrupted), or a database that can no longer be used (the error that
+    made it so is the one to tell), is not an error here."""
+    with contextlib.suppress(duckdb.Error):
         con.execute("ROLLBACK")
 
 
-_LOCK_PID = re.compile(r"\(PID (\d+)\)")
-
-
-def _lock_message(path: str, exc: duckdb.Error, read_only: bool, waited: float) -> str:
-    """What a lock held by another process means for this open, in words."""
-    msg = str(exc)
-    m = _LOCK_PID.search(msg)
-    pid = f"process {m.group(1)}" if m else "another process"
-    if waited > 0:
-        how = f"it was still held after waiting {waited:g} s; retry later, or wait longer with --wait SECONDS"
-    else:
-        how = f"retry when it has finished, or wait for it with --wait SECONDS (or ${WAIT_ENV})"
-    if read_only:  # readers share the file: the holder is a writer
-        return f"{path}: an ingest is writing to the database ({pid}); {how}"
-    if "read-only mode" in msg:  # DuckDB says a read-only open would work: readers hold it
-        return (f"{path}: the database is in use by another process ({pid} is reading it, and an "
-                f"ingest needs it to itself); {how}")
-    return f"{path}: the database is in use by another process ({pid} is writing to it; one writer at a time); {how}"
-
-
-def _connect(path: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
-    """Open ``path`` (a read-only connection in the sandbox), waiting up to ``wait`` seconds
-    while another process holds a conflicting lock."""
-    start = time.monotonic()
-    delay = 0.05
-    while True:
-        try:
-            return duckdb.connect(path, read_only=read_only, config=dict(SANDBOX) if read_only else {})
-        except duckdb.IOException as exc:
-            msg = str(exc)
-            if "lock" not in msg.lower():
-                raise StoreError(f"{path}: cannot open the database: {msg.splitlines()[0]}") from exc
-            left = wait - (time.monotonic() - start)
-            if left <= 0:
-                raise StoreError(_lock_message(path, exc, read_only, wait)) from exc
-            time.sleep(min(delay, left))
-            delay = min(delay * 2, 0.5)
-        except duckdb.Error as exc:
-            raise StoreError(f"{path}: not a DuckDB database, or a damaged one: "
-                             f"{str(exc).splitlines()[0]}") from exc
-
-
 class Store:
-    def __init__(self, path: str | Path, *, read_only: bool = False, wait: float | None = None) -> None:
+    def __init__(self, path: str | Path, *, read_only: bool = False, wait: float | None = None,
+                 memory_limit: str | None = None, time_limit: float | None = None) -> None:
         """Open ``path`` (``:memory:`` for none), creating and migrating it unless
         ``read_only``; a read-only store is sandboxed (see the module docstring). ``wait``:
-        seconds to wait for another process's lock (None: ``$EXTRACTOR_WAIT``, else 0)."""
+        seconds to wait for another process's lock (None: ``$EXTRACTOR_WAIT``, else 0).
+        ``memory_limit`` (DuckDB's, such as ``2GB``; None: DuckDB's default) and
+        ``time_limit`` (seconds; None: none) bound each read (``QueryLimit``)."""
         self.path = str(path)
         self.wait = default_wait() if wait is None else wait
+        self.memory_limit = memory_limit
+        self.time_limit = time_limit
         self._new = self.path == ":memory:" or not Path(self.path).exists()
         if self.path != ":memory:":
             p = Path(self.path)
@@ -182,7 +135,7 @@ class Store:
                 except OSError as exc:
                     raise StoreError(f"{self.path}: cannot create its folder {p.parent}: "
                                      f"{exc.strerror or exc}") from exc
-        self._con = _connect(self.path, read_only, self.wait)
+        self._con = connect(self.path, read_only, self.wait, memory_limit)
         self.read_only = read_only
         self._columns: dict[str, list[tuple[str, str]]] = {}
         self._views: threading.Thread | None = None
@@ -244,7 +197,7 @@ class Store:
         if self.read_only:  # migrate through a short writable connection, then read on
             self._con.close()
             Store(self.path, wait=self.wait).close()
-            self._con = _connect(self.path, True, self.wait)
+            self._con = connect(self.path, True, self.wait, self.memory_limit)
             return
         self._con.execute("BEGIN")
         try:
@@ -344,9 +297,10 @@ class Store:
         try:
             yield
         finally:
-            self._con.execute("RESET checkpoint_threshold")
-            if before is not None:
-                self._con.execute(f"SET threads = {int(before[0])}")
+            with contextlib.suppress(duckdb.Error):  # (a failed database: its own error is the one told)
+                self._con.execute("RESET checkpoint_threshold")
+                if before is not None:
+                    self._con.execute(f"SET threads = {int(before[0])}")
 
     def columns(self, table: str) -> list[tuple[str, str]]:
         """``(name, type)`` of a table's columns, cached."""
@@ -385,6 +339,10 @@ class Store:
         if not data or not len(next(iter(data.values()))):
             return 0
         import numpy as np
+
+        if any(c in data for c in FILE_NAMES):
+            data = {c: [escaped(v) if isinstance(v, str) else v for v in values] if c in FILE_NAMES else values
+                    for c, values in data.items()}
 
         cols = [c for c in data if not c.startswith("_")]
         if order is not None:
@@ -468,15 +426,67 @@ class Store:
         if self.read_only:
             check_read_only(sql)
         con = self._con if tables_only else self.con
-        with self._refusing():
-            rel = con.sql(sql, params=params)
-        return Result(rel, self._refusing)
+        run = self._run if self.read_only else self._refusing  # (a writer's reads are an ingest's: short)
+        rel = run(lambda: con.sql(sql, params=params))
+        return Result(rel, run)
 
-    @contextmanager
-    def _refusing(self) -> Iterator[None]:
-        """On a read-only store, what the sandbox stopped as ``SqlRefused``."""
+    def _run(self, work: Callable[[], Any]) -> Any:
+        """``work()`` (a query on a read-only connection: ``sql``, the named queries, exports,
+        the digest) in a thread of its own, so that Ctrl-C and the time limit stop it at once:
+        DuckDB's query is interrupted and ``KeyboardInterrupt`` or ``QueryLimit`` raised. What
+        the sandbox stopped is ``SqlRefused``; past the memory limit, ``QueryLimit``."""
+        if threading.current_thread() is not threading.main_thread():
+            return self._refusing(work)
+        done = threading.Event()
+        got: list[Any] = []
+        failed: list[BaseException] = []
+
+        def target() -> None:
+            try:
+                got.append(self._refusing(work))
+            except BaseException as exc:
+                failed.append(exc)
+            finally:
+                done.set()
+
+        worker = threading.Thread(target=target, name="extractor-query", daemon=True)
+        start = time.monotonic()
+        worker.start()
         try:
-            yield
+            while not done.wait(0.05):
+                if self.time_limit is not None and time.monotonic() - start > self.time_limit:
+                    self._stop(done)
+                    raise QueryLimit(f"the query was stopped after its time limit of {self.time_limit:g} s "
+                                     "(--time-limit SECONDS)")
+        except KeyboardInterrupt:
+            self._stop(done)
+            raise
+        if failed:
+            raise failed[0]
+        return got[0]
+
+    def _stop(self, done: threading.Event) -> None:
+        """Interrupt the query running on the connection and wait (briefly) for it to end."""
+        with contextlib.suppress(Exception):
+            self._con.interrupt()
+        for _ in range(100):  # DuckDB ends an interrupted query within milliseconds
+            try:
+                if done.wait(0.01):
+                    return
+            except KeyboardInterrupt:
+                continue
+            with contextlib.suppress(Exception):
+                self._con.interrupt()
+
+    def _refusing(self, work: Callable[[], Any]) -> Any:
+        """``work()``; on a read-only store what the sandbox stopped as ``SqlRefused``, and
+        past the memory limit ``QueryLimit``."""
+        try:
+            return work()
+        except duckdb.OutOfMemoryException as exc:
+            limit = f" of {self.memory_limit}" if self.memory_limit else ""
+            raise QueryLimit(f"the query needs more memory than its limit{limit} (--memory-limit SIZE): "
+                             f"{str(exc).splitlines()[0]}") from exc
         except duckdb.Error as exc:
             reason = refusal(exc) if self.read_only else None
             if reason is None:

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from extractor.common import escaped
 from extractor.store.db import Store
 
 # --- what an ingest reads ---------------------------------------------------------------------
@@ -116,6 +117,7 @@ def load(store: Store, replace: Iterable[tuple[str, str]], tables: Mapping[str, 
 def record_error(store: Store, path: str, source_id: str | None, line: int | None, message: str) -> None:
     """An input that failed, once per path, message and source."""
     now = datetime.now(UTC).replace(tzinfo=None)
+    path = escaped(path)
     exists = _rows(store, "SELECT 1 FROM errors WHERE path = ? AND message = ? AND source_id IS NOT DISTINCT FROM ?",
                         [path, message, source_id])
     if not exists:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 import duckdb
@@ -21,19 +20,19 @@ class Result:
     as a DataFrame (``frame()``, see ``relation_frame``), each fetched when asked for. A
     statement that gives no result has no columns and no rows."""
 
-    def __init__(self, rel: duckdb.DuckDBPyRelation | None, guard: Callable[[], AbstractContextManager[None]]) -> None:
+    def __init__(self, rel: duckdb.DuckDBPyRelation | None, run: Callable[[Callable[[], Any]], Any]) -> None:
         self._rel = rel
-        self._guard = guard
+        self._run = run  # runs a fetch as the store runs queries (Ctrl-C, limits, the sandbox's refusals)
 
     @property
     def columns(self) -> list[str]:
         return [] if self._rel is None else list(self._rel.columns)
 
     def rows(self) -> list[tuple[Any, ...]]:
-        if self._rel is None:
+        rel = self._rel
+        if rel is None:
             return []
-        with self._guard():
-            return self._rel.fetchall()
+        return self._run(rel.fetchall)
 
     def first(self) -> Any:
         """The first value of the first row (None when there is no row)."""
@@ -43,10 +42,10 @@ class Result:
     def frame(self) -> pd.DataFrame:
         import pandas as pd
 
-        if self._rel is None:
+        rel = self._rel
+        if rel is None:
             return pd.DataFrame()
-        with self._guard():
-            return relation_frame(self._rel)
+        return self._run(lambda: relation_frame(rel))
 
 
 # DuckDB types that Arrow does not carry faithfully (BIT and BIGNUM as bytes, TIMETZ without

@@ -15,8 +15,11 @@ import duckdb
 from extractor.common import SqlRefused
 
 # The settings of a read-only connection, given when it is opened: the database file
-# itself stays readable, nothing else is. ``lock_configuration`` comes into force last, so
-# that no SET, RESET or PRAGMA can change any setting afterwards.
+# itself stays readable, nothing else is: no temporary folder (``<db>.tmp/``, which DuckDB
+# would allow reading and listing; a query past the memory limit fails rather than spill)
+# and no folder of the host named in the settings (``duckdb_settings()`` shows the database's
+# own files only). ``lock_configuration`` comes into force last, so that no SET, RESET or
+# PRAGMA can change any setting afterwards.
 SANDBOX: dict[str, Any] = {
     "enable_external_access": False,
     "autoload_known_extensions": False,
@@ -25,6 +28,8 @@ SANDBOX: dict[str, Any] = {
     "allow_unsigned_extensions": False,
     "allow_persistent_secrets": False,
     "lock_configuration": True,
+    "temp_directory": "",
+    "secret_directory": "none",
 }
 # Statements a read-only connection runs (DuckDB's statement types): queries only. DESCRIBE,
 # SHOW, SUMMARIZE, WITH, VALUES, FROM and PIVOT-free UNPIVOT are SELECTs to DuckDB.
