@@ -38,7 +38,7 @@ def main(argv: list[str]) -> None:
     with extractor.connect(db_path, read_only=True) as db, tempfile.TemporaryDirectory() as tmp:
         for name, (since, until) in periods.items():
             page = Path(tmp) / f"{name}.html"
-            page.write_text(db.report(since, until, fmt="html"), encoding="utf-8")
+            page.write_text(db.report(since, until, fmt="html", on_stale=lambda _msg: None), encoding="utf-8")
             browser = Browser(binary, 1200, 900)
             try:
                 browser.open(page.as_uri())

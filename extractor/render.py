@@ -251,7 +251,9 @@ def table_text(df: Frame, *, width: int = 100, title: str | None = None, empty: 
     folded = [j for j, k in enumerate(kinds) if k != "url"]
     links = sum(natural[j] + 3 for j in range(len(names)) if j not in folded)
     want = [natural[j] for j in folded]
-    fitted = (fit_widths(want, width - links) or fit_widths(want, width)
+    heads = [max(MIN_COLUMN, cells(names[j])) for j in folded]  # a header folds only when it must
+    fitted = (fit_widths(want, width - links, heads) or fit_widths(want, width - links)
+              or fit_widths(want, width, heads) or fit_widths(want, width)
               or [min(natural[j], max(MIN_COLUMN, cells(names[j]))) for j in folded])
     widths = list(natural)
     for j, w in zip(folded, fitted, strict=True):
@@ -293,24 +295,25 @@ def limited(df: Frame, limit: int | None) -> tuple[Frame, str | None]:
     return df.head(limit), f"{len(df) - limit:,} more rows not shown ({len(df):,} in all; --limit 0 shows every row)"
 
 
-def fit_widths(natural: list[int], width: int) -> list[int] | None:
+def fit_widths(natural: list[int], width: int, floors: list[int] | None = None) -> list[int] | None:
     """Column widths for a table of columns ``natural`` wide within ``width`` characters (one
-    space of padding each side of a column, a separator between): narrow columns keep their
-    natural width, the widest share what is left. None when a column would be narrower
-    than ``MIN_COLUMN`` (and than its natural width)."""
+    space of padding each side of a column, a separator between): every column gets at least
+    its floor (``floors``, else ``MIN_COLUMN``; never more than its natural width), then the
+    narrow columns their natural width and the widest share what is left. None when the
+    floors alone do not fit."""
     n = len(natural)
-    avail = width - 3 * (n - 1) - 1
+    avail = width - 3 * (n - 1)
     if sum(natural) <= avail:
         return list(natural)
-    out = [0] * n
-    remaining = avail
+    out = [min(w, f) for w, f in zip(natural, floors or [MIN_COLUMN] * n, strict=True)]
+    remaining = avail - sum(out)
+    if remaining < 0:
+        return None
     order = sorted(range(n), key=lambda i: natural[i])
     for k, i in enumerate(order):
-        share = remaining // (n - k)
-        out[i] = min(natural[i], share)
-        if out[i] < min(natural[i], MIN_COLUMN):
-            return None
-        remaining -= out[i]
+        extra = min(natural[i] - out[i], remaining // (n - k))
+        out[i] += extra
+        remaining -= extra
     return out
 
 

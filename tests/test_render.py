@@ -214,16 +214,25 @@ def test_numbers_are_right_aligned_with_thousands_separators() -> None:
 def test_narrow_terminals_fold_text_at_folders_and_keep_one_table() -> None:
     frame = Rows(["doc", "reason"], [("articles/search/search-region-support.md", "no table with 2 columns is known")])
     assert table_text(frame, width=40).splitlines() == [
-        "doc                  reason",
-        "─" * 39,
-        "articles/search/     no table with 2",
-        "search-region-       columns is known",
+        "doc                   reason",
+        "─" * 40,
+        "articles/search/      no table with 2",
+        "search-region-        columns is known",
         "support.md",
     ]
     wide = Rows([f"column{i}" for i in range(12)], [tuple("v" * 12 for _ in range(12))])
     lines = table_text(wide, width=60).splitlines()
     assert lines[0].split() == [f"column{i}" for i in range(12)]  # still a table, wider than the terminal
     assert len(lines) == 4 and lines[2].split() == ["v" * 10] * 12 and lines[3].split() == ["vv"] * 12
+
+
+def test_stats_fits_80_columns_with_whole_headers(db_path: Path) -> None:
+    res = CliRunner().invoke(main, ["--db", str(db_path), "stats"], env={"COLUMNS": "80", "NO_COLOR": "1"})
+    assert res.exit_code == 0
+    lines = res.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    i = lines.index("coverage")
+    assert lines[i + 1].split() == ["area", "service", "first", "last", "source_dates", "gaps", "events"]
 
 
 def test_wide_characters_are_measured_by_cells() -> None:

@@ -159,7 +159,8 @@ def split_renames(rows: list[Any]) -> tuple[list[Any], list[tuple[Any, ...]]]:
                 k = (r.observed_at, name, none(getattr(r, name)), none(getattr(rows[j], name)))
                 found.setdefault(k, [0, none(r.link)])[0] += 1
                 break
-    renames = [(d, f, str(a), str(b), n, link) for (d, f, a, b), (n, link) in sorted(found.items(), key=lambda x: str(x[0]))]
+    renames = [(d, f, "(none)" if a is None else str(a), "(none)" if b is None else str(b), n, link)
+               for (d, f, a, b), (n, link) in sorted(found.items(), key=lambda x: str(x[0]))]
     return [r for i, r in enumerate(rows) if i not in taken], renames
 
 
