@@ -14,6 +14,18 @@ from typing import Any
 FORMATS = ("md", "html", "json", "atom")
 
 
+def __getattr__(name: str) -> Any:
+    if name == "KIND_TITLES":  # the digest's headings of each kind, from the kind registry as it is now
+        from extractor import kinds
+
+        return {k: kinds.title(k) for k in kinds.names()}
+    if name == "KIND_ORDER":
+        from extractor import kinds
+
+        return kinds.names()
+    raise AttributeError(name)
+
+
 def _dates(since: Any, until: Any) -> tuple[Any, Any]:
     from extractor.queries import parse_date
 
