@@ -190,7 +190,8 @@ def _md_link(label: str, url: str | None) -> str:
 
 def render_markdown(d: Digest) -> str:
     out = [f"# Changes from {d.period()}", ""]
-    out += [*(f"> Stale: {md_escape(w)}" for w in d.stale), *([""] if d.stale else [])]
+    for w in d.stale:  # one quote each, so that renderers keep them apart
+        out += [f"> Stale: {md_escape(w)}", ""]
     moves = [f"- {day} · {md_escape(text)} · {_md_link('compare', link)}" for day, text, link in d.move_lines()]
     if d.changes.empty:
         out += [f"No changes observed from {d.period()}.", ""]
