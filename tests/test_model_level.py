@@ -404,6 +404,10 @@ def test_users_add_and_remove_aliases(tmp_path: Path) -> None:
     assert res.exit_code == 0 and "1 alias removed" in res.stderr
     res = run(main, ["--db", path, "aliases", "add", "x"])
     assert res.exit_code == 2
+    res = run(main, ["--db", path, "aliases", "add", "dalle-3-hd", "dalle-3"])  # dalle-3 is an alias (shipped)
+    assert res.exit_code == 1 and "'dalle-3' is itself an alias of 'dall-e-3'" in res.stderr
+    res = run(main, ["--db", path, "aliases", "add", "gpt-4o", "gpt-4o-2024"])  # gpt-4o is the model of gpt4o
+    assert res.exit_code == 1 and "'gpt-4o' is the model of the alias 'gpt4o'" in res.stderr
 
 
 def test_what_a_first_seen_change_replaced_held_just_before_it(tmp_path: Path) -> None:
