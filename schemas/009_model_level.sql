@@ -42,8 +42,10 @@
 --   `changed` that opens a document's history, and a value `removed` before anything was
 --   known of it (model_spans: a zero-length `before_only` span).
 --
--- Views: model_aliases, model_spans, model_subjects, model_states, model_changes, model_facts_as_of(d) (d NULL: the current
--- state), model_conflicts, area_sources, area_coverage.
+-- Views: model_aliases, model_spans, model_subjects, model_states, model_changes,
+-- model_facts_as_of(d) (d NULL: the current state), model_conflicts, area_sources,
+-- area_coverage; macros for the named queries: model_matches(model, pattern) (a name or glob,
+-- aliases included), model_short_docs(docs), model_change_text(...) (model_changes.description).
 
 CREATE OR REPLACE VIEW model_aliases WITH (DEFER_BINDING) AS
 SELECT alias, model, note, 'user' AS origin FROM user_model_aliases
