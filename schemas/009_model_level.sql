@@ -42,8 +42,10 @@
 --   `changed` that opens a document's history, and a value `removed` before anything was
 --   known of it (model_spans: a zero-length `before_only` span).
 --
--- Views: model_aliases, model_spans, model_subjects, model_states, model_changes, model_facts_as_of(d) (d NULL: the current
--- state), model_conflicts, area_sources, area_coverage.
+-- Views: model_aliases, model_spans, model_subjects, model_states, model_changes,
+-- model_facts_as_of(d) (d NULL: the current state), model_conflicts, area_sources,
+-- area_coverage; macros for the named queries: model_matches(model, pattern) (a name or glob,
+-- aliases included), model_short_docs(docs), model_change_text(...) (model_changes.description).
 
 CREATE OR REPLACE VIEW model_aliases WITH (DEFER_BINDING) AS
 SELECT alias, model, note, 'user' AS origin FROM user_model_aliases
@@ -225,6 +227,26 @@ SELECT * EXCLUDE (before_vals, before_held, before_any),
 FROM u
 WINDOW w AS (PARTITION BY family, kind, key, attribute, deployment_type ORDER BY t);
 
+-- A model-level change in words: "o1 (global-standard): now available in eastus2",
+-- "gpt-4o 2024-05-13 retirement date moved 2025-06-30 → 2025-09-15 (+77 days)", "... :
+-- documents disagree: ...".
+CREATE OR REPLACE MACRO model_change_text(kind, model, version, deployment_type, tier, subscription, region, subject,
+                                         attribute, change, old, new, qualifier, conflict, stated) AS
+    fact_subject_label(kind, model, version, deployment_type, tier, subscription, region, subject)
+    || CASE WHEN fact_boolean_kind(kind) AND change = 'added' THEN ': now ' || fact_attribute_label(attribute)
+                                                                  || coalesce(' in ' || region, '')
+            WHEN fact_boolean_kind(kind) THEN ': no longer listed' || coalesce(' in ' || region, '')
+            WHEN conflict THEN ' ' || fact_attribute_label(attribute) || ': documents disagree: ' || stated
+            WHEN change = 'added' THEN ' ' || fact_attribute_label(attribute) || ': '
+                                       || coalesce(replace(qualifier, '-', ' ') || ' ', '') || new || ' (new)'
+            WHEN change = 'removed' THEN ' ' || fact_attribute_label(attribute) || ': ' || old || ' removed'
+            WHEN fact_date_attribute(attribute) AND try_cast(old AS DATE) IS NOT NULL AND try_cast(new AS DATE) IS NOT NULL
+                THEN ' ' || fact_attribute_label(attribute) || ' moved ' || old || ' → '
+                     || coalesce(replace(qualifier, '-', ' ') || ' ', '') || new || ' ('
+                     || printf('%+d', date_diff('day', CAST(old AS DATE), CAST(new AS DATE))) || ' days)'
+            ELSE ' ' || fact_attribute_label(attribute) || ': ' || old || ' → ' || coalesce(replace(qualifier, '-', ' ') || ' ', '')
+                 || new END;
+
 -- One row per model-level change (see the header).
 CREATE OR REPLACE VIEW model_changes WITH (DEFER_BINDING) AS
 WITH st AS MATERIALIZED (SELECT * FROM model_states WHERE shown),
@@ -280,7 +302,9 @@ allc AS (
 SELECT c.observed_at, c.kind,
        CASE WHEN fact_model_kind(c.kind) THEN coalesce(ms.class, 'model') ELSE 'service' END AS class,
        c.service, c.model, c.version, c.deployment_type, c.tier, c.subscription, c.region, c.subject, c.attribute,
-       c.change, c.old, c.new, c.qualifier, c.versions, c.conflict, c.stated, c.docs, c.link, c.names
+       c.change, c.old, c.new, c.qualifier, c.versions, c.conflict, c.stated, c.docs, c.link, c.names,
+       model_change_text(c.kind, c.model, c.version, c.deployment_type, c.tier, c.subscription, c.region, c.subject,
+                         c.attribute, c.change, c.old, c.new, c.qualifier, c.conflict, c.stated) AS description
 FROM allc c
 LEFT JOIN model_subjects ms ON ms.model = c.model;
 

@@ -71,8 +71,10 @@ def test_a_page_dropping_its_copy_of_a_list_the_matrix_keeps_is_no_loss(tmp_path
         ("2025-03-01", "region_availability", "model", "o4-mini", None, "global-standard", "eastus2", "available",
          "removed", "true", None),
     ]
-    docs = rows(db, "SELECT docs FROM model_changes ORDER BY observed_at")
-    assert [list(d[0]) for d in docs] == [[REASONING, STD_GLOBAL], [STD_GLOBAL]]
+    docs = rows(db, "SELECT docs, description FROM model_changes ORDER BY observed_at")
+    assert [(list(d), text) for d, text in docs] == [
+        ([REASONING, STD_GLOBAL], "o4-mini (global-standard): now available in eastus2"),
+        ([STD_GLOBAL], "o4-mini (global-standard): no longer listed in eastus2")]
     # on 2025-02-15 the matrix alone states it, the version a detail of the row
     assert rows(db, "SELECT model, version, versions, deployment_type, region, value, docs "
                     "FROM model_facts_as_of(DATE '2025-02-15')") == [
@@ -152,7 +154,8 @@ def test_an_alias_carries_a_retirement_date_across_documents(tmp_path: Path) -> 
         ("2025-02-01", "retirement", "model", "dall-e-3", "3", None, None, "retirement_date", "changed", "2025-06-30",
          "2025-09-15"),
     ]
-    assert rows(db, "SELECT names FROM model_changes WHERE observed_at = DATE '2025-02-01'") == [(["dall-e-3", "dalle-3"],)]
+    assert rows(db, "SELECT names, description FROM model_changes WHERE observed_at = DATE '2025-02-01'") == [
+        (["dall-e-3", "dalle-3"], "dall-e-3 3 retirement date moved 2025-06-30 → 2025-09-15 (+77 days)")]
     assert rows(db, "SELECT alias, model, origin FROM model_aliases WHERE alias = 'dalle-3'") == [
         ("dalle-3", "dall-e-3", "builtin")]
 
@@ -401,6 +404,10 @@ def test_users_add_and_remove_aliases(tmp_path: Path) -> None:
     assert res.exit_code == 0 and "1 alias removed" in res.stderr
     res = run(main, ["--db", path, "aliases", "add", "x"])
     assert res.exit_code == 2
+    res = run(main, ["--db", path, "aliases", "add", "dalle-3-hd", "dalle-3"])  # dalle-3 is an alias (shipped)
+    assert res.exit_code == 1 and "'dalle-3' is itself an alias of 'dall-e-3'" in res.stderr
+    res = run(main, ["--db", path, "aliases", "add", "gpt-4o", "gpt-4o-2024"])  # gpt-4o is the model of gpt4o
+    assert res.exit_code == 1 and "'gpt-4o' is the model of the alias 'gpt4o'" in res.stderr
 
 
 def test_what_a_first_seen_change_replaced_held_just_before_it(tmp_path: Path) -> None:

@@ -177,7 +177,7 @@ def test_retirement_moves(db: Any) -> None:
 
 
 def test_retirements_due(db: Any) -> None:
-    cols = ["model", "version", "retirement_date", "days_left", "qualifier", "replacement", "known_since", "doc"]
+    cols = ["model", "version", "retirement_date", "days_left", "qualifier", "replacement", "known_since", "docs"]
     # on 15 February the date known was 2 April: due within 60 days
     assert rows(db.query("retirements_due", as_of="2025-02-15", days=60), cols) == [
         ("o1-preview", "2024-09-12", "2025-04-02", 46, None, "o1", "2025-01-10", MR)]

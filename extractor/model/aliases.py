@@ -83,6 +83,15 @@ def add_aliases(store: Store, aliases: list[Alias]) -> int:
     """Store users' aliases (an alias given again takes its new model); returns how many."""
     if not aliases:
         return 0
+    stored = dict(store.con.execute("SELECT alias, model FROM model_aliases").fetchall())
+    given = {a.alias for a in aliases}
+    for a in aliases:  # one hop: an alias names a model, never another alias
+        if stored.get(a.model) is not None and a.model not in given:
+            raise AliasError(f"{a.model!r} is itself an alias of {stored[a.model]!r}: "
+                             f"make {a.alias!r} an alias of {stored[a.model]!r}")
+        named = sorted(k for k, m in stored.items() if m == a.alias and k not in given)
+        if named:
+            raise AliasError(f"{a.alias!r} is the model of the alias {named[0]!r}: it cannot be an alias itself")
     import datetime as dt
 
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
