@@ -1,7 +1,6 @@
 """The library a notebook imports: ``extractor.connect(path)`` and DataFrames out.
 
-The command line (``extractor.cli``) calls this module and the public functions of
-``extractor.queries`` and ``extractor.kinds``. A read-only connection is a sandbox: its SQL
+The CLI is a thin layer over this module. A read-only connection is a sandbox: its SQL
 (``sql``, the named queries, the views) reads the database and nothing else (see
 ``extractor.store.db``); a refused statement raises ``SqlRefused``.
 """
@@ -21,6 +20,7 @@ if TYPE_CHECKING:  # loaded by the calls that need them: --version and --help st
 
     from extractor.ingest import IngestResult
     from extractor.render import Rows
+    from extractor.store.db import Store
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "sample"
 
@@ -106,32 +106,44 @@ class Extractor:
 
     def history(self, kind: str | None = None) -> pd.DataFrame:
         """Value spans (``valid_from`` / ``valid_to``) of one kind's facts, or of all kinds."""
-        return self.store.read(f"SELECT * FROM {_view(kind, 'history')} ORDER BY ALL").frame()
+        return _frame(self.store, f"SELECT * FROM {_view(kind, 'history')} ORDER BY ALL")
 
     def current(self, kind: str | None = None) -> pd.DataFrame:
         """What the documents state now: the open spans (one per document and fact)."""
-        return self.store.read(f"SELECT * FROM {_view(kind, 'current')} ORDER BY ALL").frame()
+        return _frame(self.store, f"SELECT * FROM {_view(kind, 'current')} ORDER BY ALL")
 
-    def as_of(self, date: Any, kind: str | None = None) -> pd.DataFrame:
-        """What the documents stated on ``date`` (a date, ISO text, ``today``, ``-7d``)."""
+    def as_of(self, date: Any, kind: str | None = None, *, on_stale: Callable[[str], Any] | None = None) -> pd.DataFrame:
+        """What the documents stated on ``date`` (a date, ISO text, ``today``, ``-7d``); a date
+        past a document area's last source is told to ``on_stale`` (see ``query``)."""
+        from extractor.model.coverage import query_warnings
         from extractor.queries import parse_date
 
-        return self.store.read(f"SELECT * FROM {_view(kind, 'as_of')}($d) ORDER BY ALL",
-                               {"d": parse_date(date, "as_of")}).frame()
+        view = _view(kind, "as_of")
+        d = parse_date(date, "as_of")
+        _warn(query_warnings(self.store, {"as_of": d}, (kind,) if kind else ()), on_stale)
+        return _frame(self.store, f"SELECT * FROM {view}($d) ORDER BY ALL", {"d": d})
 
-    def changes(self, since: Any = None, until: Any = None, *, kind: str | None = None) -> pd.DataFrame:
+    def changes(self, since: Any = None, until: Any = None, *, kind: str | None = None,
+                on_stale: Callable[[str], Any] | None = None) -> pd.DataFrame:
         """Changes (not observations) observed between two dates, both included, in time order,
-        each with a one-line ``description`` and its compare ``link``."""
+        each with a one-line ``description`` and its compare ``link`` (per document; the model
+        level: ``model_changes``)."""
+        from extractor.model.coverage import query_warnings
         from extractor.queries import parse_date
 
         _view(kind, "history")  # validates the kind
-        return self.store.read(
+        if since is not None:
+            _warn(query_warnings(self.store, {"since": parse_date(since, "since"),
+                                              "until": None if until is None else parse_date(until, "until")},
+                                 (kind,) if kind else ()), on_stale)
+        return _frame(
+            self.store,
             "SELECT * EXCLUDE (seq, event_id) FROM fact_changes "
             "WHERE ($since IS NULL OR observed_at >= $since) AND ($until IS NULL OR observed_at <= $until) "
             "AND ($kind IS NULL OR kind = $kind) ORDER BY seq, kind, doc, model, version NULLS FIRST, "
             "deployment_type NULLS FIRST, tier NULLS FIRST, subscription NULLS FIRST, region NULLS FIRST, attribute",
             {"since": None if since is None else parse_date(since, "since"),
-             "until": None if until is None else parse_date(until, "until"), "kind": kind}).frame()
+             "until": None if until is None else parse_date(until, "until"), "kind": kind})
 
     def queries(self) -> pd.DataFrame:
         """The named queries (``queries/*.sql``): name, description, parameters."""
@@ -139,18 +151,105 @@ class Extractor:
 
         return list_frame()
 
-    def query(self, name: str, **params: Any) -> pd.DataFrame:
-        """Run the named query ``name`` with ``params`` (missing ones take their defaults)."""
-        from extractor.queries import get_query
+    def query(self, name: str, *, on_stale: Callable[[str], Any] | None = None, **params: Any) -> pd.DataFrame:
+        """Run the named query ``name`` with ``params`` (missing ones take their defaults).
+
+        An answer about a date past a document area's last source (``coverage``) is stale:
+        each such area is told to ``on_stale`` (default: a ``StaleAnswerWarning``)."""
+        from extractor.model.coverage import query_warnings
+        from extractor.queries import get_query, match_model
 
         q = get_query(name)
-        return self.store.read(q.sql, q.bind(params)).frame()
+        bound = q.bind(params)
+        if q.param("model") is not None and isinstance(bound.get("model"), str):
+            bound["model"] = match_model(bound["model"], self.models())
+        _warn(query_warnings(self.store, bound, q.kinds), on_stale)
+        return _frame(self.store, q.sql, bound)
 
-    def report(self, since: Any, until: Any = None, *, fmt: str = "md") -> str:
-        """The change digest between two dates as Markdown (``md``) or one HTML file (``html``)."""
+    def models(self) -> list[str]:
+        """Every model (and feature) name the documents state a fact about, sorted."""
+        return [r[0] for r in self.store.read("SELECT DISTINCT model FROM events WHERE model IS NOT NULL ORDER BY 1").rows()]
+
+    def report(self, since: Any, until: Any = None, *, fmt: str = "md", limit: int | None = None,
+               on_stale: Callable[[str], Any] | None = None) -> str:
+        """The digest of the model-level changes between two dates as Markdown (``md``), one HTML
+        file with charts (``html``), JSON (``json``) or an Atom feed (``atom``; ``limit``: its
+        newest entries only). Its text says which document areas it is stale for, and so does
+        ``on_stale``."""
         from extractor import digest
 
-        return digest.report(self.store, since, until, fmt=fmt)
+        text, stale = digest.report_with_warnings(self.store, since, until, fmt=fmt, limit=limit)
+        _warn(stale, on_stale)
+        return text
+
+    def model_page(self, name: str, *, fmt: str = "html") -> str:
+        """The page of one model (``name`` matched without regard to case, aliases followed):
+        quota steps, regions over time, retirement dates with every move, other facts."""
+        from extractor import digest
+
+        return digest.model_page(self.store, name, fmt=fmt)
+
+    # --- the model level (extractor.model, schemas/010_model_level.sql) ---
+
+    def model_changes(self, since: Any = None, until: Any = None, *, kind: str | None = None,
+                      on_stale: Callable[[str], Any] | None = None) -> pd.DataFrame:
+        """Model-level changes between two dates (both included): one row per change of what
+        the documents together state about a model (``model_changes``)."""
+        from extractor.model.coverage import query_warnings
+        from extractor.queries import parse_date
+
+        if kind is not None:
+            _view(kind, "history")  # validates the kind
+        params = {"since": None if since is None else parse_date(since, "since"),
+                  "until": None if until is None else parse_date(until, "until"), "kind": kind}
+        _warn(query_warnings(self.store, params, (kind,) if kind else ()), on_stale)
+        return _frame(self.store, "SELECT * FROM model_changes WHERE ($since IS NULL OR observed_at >= $since) "
+                      "AND ($until IS NULL OR observed_at <= $until) AND ($kind IS NULL OR kind = $kind) "
+                      "ORDER BY observed_at, kind, model, version NULLS FIRST, deployment_type NULLS FIRST, "
+                      "tier NULLS FIRST, subscription NULLS FIRST, region NULLS FIRST, attribute, change", params)
+
+    def model_facts(self, as_of: Any = None, *, on_stale: Callable[[str], Any] | None = None) -> pd.DataFrame:
+        """The model-level state on ``as_of`` (None: the current state): ``model_facts_as_of``."""
+        from extractor.model.coverage import query_warnings
+        from extractor.queries import parse_date
+
+        params = {"as_of": None if as_of is None else parse_date(as_of, "as_of")}
+        _warn(query_warnings(self.store, params), on_stale)
+        return _frame(self.store, "SELECT * FROM model_facts_as_of($as_of) ORDER BY kind, model, version NULLS FIRST, "
+                      "deployment_type NULLS FIRST, tier NULLS FIRST, subscription NULLS FIRST, region NULLS FIRST, "
+                      "subject, attribute, value", params)
+
+    def coverage(self) -> pd.DataFrame:
+        """Per document area: its service, first and last source date, source dates, gaps."""
+        return _frame(self.store, "SELECT * FROM area_coverage ORDER BY events DESC, area")
+
+    def aliases(self) -> pd.DataFrame:
+        """The model aliases in force (shipped and users'), with the events under each name."""
+        from extractor.model.aliases import alias_rows
+
+        cols, rows = alias_rows(self.store)
+        import pandas as pd
+
+        return pd.DataFrame(rows, columns=cols)
+
+    def add_aliases(self, pairs: Iterable[tuple[str, str]] | str | Path) -> int:
+        """Add users' aliases: ``(alias, model)`` pairs, or a CSV file with columns ``alias,model``
+        (``note`` optional). An alias given again takes its new model. Returns how many."""
+        from extractor.model.aliases import Alias, add_aliases, parse_aliases
+
+        if isinstance(pairs, (str, Path)):
+            path = Path(pairs)
+            got = parse_aliases(path.read_text(encoding="utf-8"), str(path))
+        else:
+            text = "alias,model\n" + "".join(f'"{a}","{m}"\n' for a, m in pairs)
+            got = [Alias(a.alias, a.model) for a in parse_aliases(text, "aliases")]
+        return add_aliases(self.store, got)
+
+    def remove_aliases(self, names: Iterable[str]) -> int:
+        """Forget users' aliases (the shipped ones stay); returns how many were stored."""
+        from extractor.model.aliases import remove_aliases
+
+        return remove_aliases(self.store, list(names))
 
     def stats(self) -> dict[str, pd.DataFrame]:
         """Sources, events per kind, moves, unresolved rows per document, and errors: a table each."""
@@ -173,6 +272,26 @@ def __getattr__(name: str) -> Any:
         return kinds.names()
     raise AttributeError(name)
 
+
+
+class StaleAnswerWarning(UserWarning):
+    """An answer about a date past the last source of a document area it draws on."""
+
+
+def _warn(messages: list[str], on_stale: Callable[[str], Any] | None) -> None:
+    for msg in messages:
+        if on_stale is not None:
+            on_stale(msg)
+        else:
+            import warnings
+
+            warnings.warn(msg, StaleAnswerWarning, stacklevel=3)
+
+
+def _frame(store: Store, sql: str, params: Any = None) -> pd.DataFrame:
+    """A query's result as a DataFrame, integer columns as nullable ``Int64`` (not float);
+    on a read-only store, run as any SQL is there (``Store.read``)."""
+    return store.read(sql, params).frame()
 
 
 def _view(kind: str | None, form: str) -> str:
@@ -249,4 +368,4 @@ def connect(path: str | Path | None = None, *, read_only: bool = False, wait: fl
     return Extractor(path, read_only=read_only, wait=wait, memory_limit=memory_limit, time_limit=time_limit)
 
 
-__all__ = ["Extractor", "QueryLimit", "SqlRefused", "StoreError", "connect"]
+__all__ = ["Extractor", "QueryLimit", "SqlRefused", "StaleAnswerWarning", "StoreError", "connect"]

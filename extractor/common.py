@@ -60,3 +60,13 @@ def debug(msg: str, *args: object, exc_info: bool = False) -> None:
         import logging
 
         logging.getLogger("extractor").debug(msg, *args, exc_info=exc_info)
+
+
+def sql_error_text(exc: BaseException) -> str:
+    """A DuckDB error as one line: its first line, with the hint DuckDB gives on the lines after
+    it kept (``Candidate bindings: ...``, ``Did you mean ...``)."""
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    if not lines:
+        return "unknown error"
+    hints = [line for line in lines[1:] if line.lower().startswith(("candidate bindings", "did you mean", "candidate "))]
+    return "; ".join([lines[0], *hints])

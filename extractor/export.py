@@ -83,8 +83,28 @@ def write_jsonl(store: Store, out: IO[str]) -> int:
     return n
 
 
+def value_text(v: Any) -> str | None:
+    """A typed value as a flat export writes it: as it is (``3000000``, ``2025-04-02``, ``true``,
+    text without quotes), a list or object as JSON."""
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, list | dict):
+        return json.dumps(v, ensure_ascii=False)
+    return str(v)
+
+
+def write_parquet(df: pd.DataFrame, out: IO[bytes]) -> None:
+    """The flat rows as Parquet, ``observed_at`` a date (the rest as in CSV)."""
+    df = df.copy()
+    df["observed_at"] = pd.to_datetime(df["observed_at"]).dt.date
+    df.to_parquet(out, index=False)
+
+
 def flat_frame(store: Store) -> pd.DataFrame:
-    """One flat row per event (subject keys as columns) for CSV and Parquet."""
+    """One flat row per event (subject keys as columns) for CSV, Parquet and SQLite: ``old`` and
+    ``new`` as ``value_text`` writes them."""
     recs = list(records(events_frame(store)))
     cols = ["kind", "observed_at", "doc", "model", "subject", "version", "deployment_type", "tier",
             "subscription", "region", "attribute", "change", "old", "new", "old_raw", "new_raw",
@@ -94,8 +114,8 @@ def flat_frame(store: Store) -> pd.DataFrame:
         row = {k: rec[k] for k in ("kind", "observed_at", "doc", "attribute", "change",
                                    "old_raw", "new_raw", "qualifier")}
         row.update(rec["subject"])
-        row["old"] = None if rec["old"] is None else json.dumps(rec["old"])
-        row["new"] = None if rec["new"] is None else json.dumps(rec["new"])
+        row["old"] = value_text(rec["old"])
+        row["new"] = value_text(rec["new"])
         row["source_file"] = rec["source"]["file"]
         row["source_line"] = rec["source"]["line"]
         row.update({k: rec["source"][k] for k in ("repo", "base", "head")})

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -35,6 +35,7 @@ QUERY_DIR = sql_dir("queries")
 TYPES = ("text", "date", "integer")
 
 _NAME = re.compile(r"^--\s*name:\s*(\S+)\s*$")
+_KINDS = re.compile(r"^--\s*kinds:\s*(.+)$")
 _DESCRIPTION = re.compile(r"^--\s*description:\s*(.+?)\s*$")
 _PARAM = re.compile(r"^--\s*param:\s*([a-z_][a-z0-9_]*)\s+(\w+)\s*(?:=\s*(\S+))?\s*(.*?)\s*$")
 _USED = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -108,6 +109,7 @@ class NamedQuery:
     params: tuple[Param, ...]
     sql: str
     path: Path
+    kinds: tuple[str, ...] = ()  # the kinds of facts it answers about (``-- kinds:``); all when empty
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -133,6 +135,7 @@ def parse_query(text: str, path: Path) -> NamedQuery:
     """A named query from the text of its file; ``QueryError`` naming the file when malformed."""
     name = description = None
     params: list[Param] = []
+    about: tuple[str, ...] = ()
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped:
@@ -143,6 +146,8 @@ def parse_query(text: str, path: Path) -> NamedQuery:
             name = m.group(1)
         elif m := _DESCRIPTION.match(stripped):
             description = m.group(1)
+        elif m := _KINDS.match(stripped):
+            about = tuple(k.strip() for k in m.group(1).split(",") if k.strip())
         elif m := _PARAM.match(stripped):
             pname, ptype, default, desc = m.groups()
             if ptype not in TYPES:
@@ -164,7 +169,7 @@ def parse_query(text: str, path: Path) -> NamedQuery:
         raise QueryError(f"{path}: parameters declared but not used: {', '.join(sorted(declared - used))}")
     for p in params:  # a bad default is the file's fault: say so now
         p.default_value()
-    return NamedQuery(name, description, tuple(params), text, path)
+    return NamedQuery(name, description, tuple(params), text, path, about)
 
 
 @cache
@@ -193,11 +198,17 @@ def get_query(name: str, directory: Path = QUERY_DIR) -> NamedQuery:
 LIST_COLUMNS = ["name", "description", "parameters"]
 
 
-def list_rows(directory: Path = QUERY_DIR) -> Rows:
-    """The named queries as plain rows: name, description, parameters (name=default)."""
+def list_rows(directory: Path = QUERY_DIR, *, structured: bool = False) -> Rows:
+    """The named queries as plain rows: name, description, parameters (``[name=default] ...``
+    as text for a table; with ``structured``, a list of ``{name, type, default, description}``)."""
     from extractor.render import Rows
 
-    return Rows(LIST_COLUMNS, [(q.name, q.description, q.usage()) for q in load_queries(directory).values()])
+    def params(q: NamedQuery) -> Any:
+        if not structured:
+            return q.usage()
+        return [{"name": p.name, "type": p.type, "default": p.default, "description": p.description} for p in q.params]
+
+    return Rows(LIST_COLUMNS, [(q.name, q.description, params(q)) for q in load_queries(directory).values()])
 
 
 def list_frame(directory: Path = QUERY_DIR) -> pd.DataFrame:
@@ -207,3 +218,33 @@ def list_frame(directory: Path = QUERY_DIR) -> pd.DataFrame:
     rows = [{"name": q.name, "description": q.description, "parameters": q.usage()}
             for q in load_queries(directory).values()]
     return pd.DataFrame(rows, columns=LIST_COLUMNS)
+
+
+GLOB_CHARS = re.compile(r"[*?\[]")
+
+
+def match_model(name: str, known: Iterable[str]) -> str:
+    """The model ``name`` names among ``known``: itself, else the one spelt the same but for
+    case (``GPT-4o`` is ``gpt-4o``). A glob (``gpt-4.1*``) is kept as it is, matched without
+    regard to case where it matches nothing as written. ``QueryError`` with the closest names
+    ("did you mean") when nothing matches."""
+    import difflib
+    import fnmatch
+
+    names = sorted(set(known))
+    if name in names:
+        return name
+    if GLOB_CHARS.search(name):
+        if any(fnmatch.fnmatchcase(n, name) for n in names):
+            return name
+        lowered = [n for n in names if fnmatch.fnmatchcase(n.lower(), name.lower())]
+        if lowered:
+            return lowered[0] if len(lowered) == 1 else name.lower()
+    else:
+        same = [n for n in names if n.lower() == name.lower()]
+        if same:
+            return same[0]
+    close = difflib.get_close_matches(name.lower(), [n.lower() for n in names], n=3, cutoff=0.6)
+    spelt = [next(n for n in names if n.lower() == c) for c in close]
+    hint = f"; did you mean {', '.join(spelt)}?" if spelt else ""
+    raise QueryError(f"no model or feature {name!r} in the database{hint}")

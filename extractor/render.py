@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # rich loads when a table is printed; pandas is never loaded 
 
 FORMATS = ("table", "csv", "json", "markdown")
 # A terminal table keeps each column at least this wide (or its natural width when less);
-# when even that does not fit, the rows are printed one field per line instead.
+# when even that does not fit, the table is wider than the terminal (still one table).
 MIN_COLUMN = 10
 
 
@@ -51,6 +51,9 @@ class Rows:
     def column(self, name: str) -> list[Any]:
         i = self.columns.index(name)
         return [r[i] for r in self.rows]
+
+    def head(self, n: int) -> Rows:
+        return Rows(self.columns, self.rows[:n])
 
     def select(self, names: Sequence[str]) -> Rows:
         idx = [self.columns.index(n) for n in names]
@@ -141,82 +144,185 @@ def frame_records(df: Frame) -> list[dict[str, Any]]:
 
 def print_frame(console: Console, df: Frame, *, title: str | None = None,
                 empty: str = "no rows") -> None:
-    """A table that fits the console's width: narrow columns keep their width, wide ones
-    share the rest and fold; when even that leaves a column narrower than ``MIN_COLUMN``,
-    each row is printed as ``field  value`` lines instead."""
-    if df.empty:
-        console.print(f"{title}: {empty}" if title else empty, markup=False, highlight=False)
-        return
-    texts = [[cell_text(v) for v in row] for row in df.itertuples(index=False)]
-    names = [str(c) for c in df.columns]
-    widths = fit_widths([max([len(n), *(len(r[i]) for r in texts)]) for i, n in enumerate(names)], console.width)
-    if widths is None:
-        _print_vertical(console, names, texts, title)
-        return
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(title=Text(title) if title else None, title_justify="left", box=box.SIMPLE_HEAD,
-                  show_edge=False, pad_edge=False, header_style="bold", padding=(0, 1))
-    for name, w in zip(names, widths, strict=True):
-        table.add_column(Text(name), width=w, overflow="fold")
-    for row in texts:  # Text: cells are data, never console markup ("[since=null]")
-        table.add_row(*(Text(v) for v in row))
-    console.print(table)
-
-
-# A cell the plain renderer writes as it is: printable ASCII on one line (rich measures other
-# text by terminal cells and folds it; it renders those tables).
-_PLAIN_CELL = re.compile(r"[ -~]*")
+    """``table_text`` of ``df`` at the console's width, written as it is (no markup)."""
+    console.out(table_text(df, title=title, empty=empty, width=console.width), end="", highlight=False)
 
 
 def plain_frame(df: Frame, *, title: str | None = None, empty: str = "no rows",
-                width: int = 100) -> str | None:
-    """The text ``print_frame`` prints for ``df`` on a console without colour, written
-    without loading rich (0.035 s): when every column keeps its natural width within ``width``
-    and every cell and the title are plain (``_PLAIN_CELL``). None when rich is needed."""
+                width: int = 100) -> str:
+    """The text of a terminal table (``table_text``); kept under its old name."""
+    return table_text(df, title=title, empty=empty, width=width)
+
+
+# --- terminal tables --------------------------------------------------------------------------
+
+_URL = re.compile(r"https?://\S+")
+
+
+def cells(text: str) -> int:
+    """How many terminal cells ``text`` takes: wide (East Asian) characters two, combining ones none."""
+    if text.isascii():
+        return len(text)
+    import unicodedata
+
+    n = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        n += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return n
+
+
+def is_number(v: Any) -> bool:
+    if isinstance(v, decimal.Decimal):
+        return True
+    p = plain(v)
+    return isinstance(p, int | float) and not isinstance(p, bool)
+
+
+def number_text(v: Any) -> str:
+    """A number for a terminal table: thousands separated (``1,234,567``, ``1,234.5``)."""
+    if isinstance(v, decimal.Decimal):
+        return f"{v:,}" if v.is_finite() else str(v)
+    p = plain(v)
+    if isinstance(p, float) and not math.isfinite(p):
+        return cell_text(v)
+    return f"{p:,}"
+
+
+def column_kinds(names: list[str], rows: list[tuple[Any, ...]]) -> list[str]:
+    """Per column: ``number`` (every value a number), ``url`` (every value a link) or ``text``."""
+    out = []
+    for i in range(len(names)):
+        values = [r[i] for r in rows if not is_missing(r[i])]
+        if values and all(is_number(v) for v in values):
+            out.append("number")
+        elif values and all(isinstance(v, str) and _URL.fullmatch(v) for v in values):
+            out.append("url")
+        else:
+            out.append("text")
+    return out
+
+
+def _fold(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` cells: broken after a space, slash or hyphen where it
+    can be (a path folds at its folders), inside a word where a word is wider than that."""
+    out: list[str] = []
+    for para in text.split("\n"):
+        line = ""
+        for token in re.split(r"(?<=[ /-])", para):
+            if cells(line + token.rstrip(" ")) <= width:
+                line += token
+                continue
+            if line.strip():
+                out.append(line.rstrip(" "))
+            line = ""
+            for ch in token:
+                if line and cells(line + ch) > width:
+                    out.append(line)
+                    line = ""
+                line += ch
+        out.append(line.rstrip(" "))
+    return out
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    gap = " " * max(0, width - cells(text))
+    return gap + text if right else text + gap
+
+
+def table_text(df: Frame, *, width: int = 100, title: str | None = None, empty: str = "no rows") -> str:
+    """A table for a terminal ``width`` cells wide, as text: a header, a rule, one or more lines
+    per row. Numbers are right-aligned with thousands separators; columns of links come last
+    and are never folded or cut (a link runs past the edge whole, so that it can be copied and
+    opened); the other columns keep their natural width when they fit, else the widest share
+    what is left and fold (never narrower than ``MIN_COLUMN``: past that the table is wider
+    than the terminal, still one table)."""
     if df.empty:
         return (f"{title}: {empty}" if title else empty) + "\n"
-    texts = [[cell_text(v) for v in row] for row in df.itertuples(index=False)]
-    names = [str(c) for c in df.columns]
-    natural = [max([len(n), *(len(r[i]) for r in texts)]) for i, n in enumerate(names)]
-    if fit_widths(natural, width) != natural:
-        return None
-    cells = [names, *texts, [title or ""]]
-    if not all(_PLAIN_CELL.fullmatch(c) for row in cells for c in row):
-        return None
-    total = sum(natural) + 3 * (len(natural) - 1)
-    if title and len(title) > total:
-        return None
+    rows = [tuple(r) for r in df.itertuples(index=False)]
+    kinds = column_kinds([str(c) for c in df.columns], rows)
+    order = [i for i, k in enumerate(kinds) if k != "url"] + [i for i, k in enumerate(kinds) if k == "url"]
+    names = [str(df.columns[i]) for i in order]
+    kinds = [kinds[i] for i in order]
+    texts = [[number_text(r[i]) if kinds[j] == "number" and not is_missing(r[i]) else cell_text(r[i])
+              for j, i in enumerate(order)] for r in rows]
+    natural = [max(cells(x) for t in (n, *(r[j] for r in texts)) for x in t.split("\n")) for j, n in enumerate(names)]
+    folded = [j for j, k in enumerate(kinds) if k != "url"]
+    links = sum(natural[j] + 3 for j in range(len(names)) if j not in folded)
+    want = [natural[j] for j in folded]
+    heads = [max(MIN_COLUMN, cells(names[j])) for j in folded]  # a header folds only when it must
+    fitted = (fit_widths(want, width - links, heads) or fit_widths(want, width - links)
+              or fit_widths(want, width, heads) or fit_widths(want, width)
+              or [min(natural[j], max(MIN_COLUMN, cells(names[j]))) for j in folded])
+    widths = list(natural)
+    for j, w in zip(folded, fitted, strict=True):
+        widths[j] = w
+    total = sum(widths) + 3 * (len(widths) - 1)
 
-    def line(row: list[str]) -> str:
-        return "   ".join(c.ljust(w) for c, w in zip(row, natural, strict=True))
+    def lines(row: list[str]) -> list[str]:
+        parts = [[c] if kinds[j] == "url" else _fold(c, widths[j]) for j, c in enumerate(row)]
+        return ["   ".join(_pad(p[k] if k < len(p) else "", widths[j], kinds[j] == "number") for j, p in enumerate(parts))
+                for k in range(max(len(p) for p in parts))]
 
-    out = [title.ljust(total)] if title else []
-    out += [line(names), "\u2500" * total, *(line(r) for r in texts)]
-    return "\n".join(out) + "\n"
+    out = _fold(title, max(min(total, width), MIN_COLUMN)) if title else []
+    out += [*lines(names), "\u2500" * min(total, max(width, MIN_COLUMN))]
+    for r in texts:
+        out += lines(r)
+    return "\n".join(line.rstrip() for line in out) + "\n"
 
 
-def fit_widths(natural: list[int], width: int) -> list[int] | None:
+def terminal_table(df: Frame, *, width: int, limit: int | None = None,
+                   empty: str = "no rows") -> tuple[str, list[str]]:
+    """What a terminal shows of a query's result: the table (``table_text``) of its first
+    ``limit`` rows (all when None or 0) without the columns empty in every row, and the notes
+    that say what was left out (columns named, rows counted)."""
+    notes = []
+    gone = empty_columns(df)
+    if gone and len(gone) < len(df.columns):
+        df = drop_empty_columns(df)
+        notes.append(f"empty in every row, not shown: {', '.join(gone)}")
+    df, note = limited(df, limit)
+    if note:
+        notes.append(note)
+    return table_text(df, width=width, empty=empty), notes
+
+
+def limited(df: Frame, limit: int | None) -> tuple[Frame, str | None]:
+    """The first ``limit`` rows of ``df`` (all when None or 0) and a line saying how many were not shown."""
+    if not limit or len(df) <= limit:
+        return df, None
+    return df.head(limit), f"{len(df) - limit:,} more rows not shown ({len(df):,} in all; --limit 0 shows every row)"
+
+
+def fit_widths(natural: list[int], width: int, floors: list[int] | None = None) -> list[int] | None:
     """Column widths for a table of columns ``natural`` wide within ``width`` characters (one
-    space of padding each side of a column, a separator between): narrow columns keep their
-    natural width, the widest share what is left. None when a column would be narrower
-    than ``MIN_COLUMN`` (and than its natural width)."""
+    space of padding each side of a column, a separator between): every column gets at least
+    its floor (``floors``, else ``MIN_COLUMN``; never more than its natural width), then the
+    narrow columns their natural width and the widest share what is left. None when the
+    floors alone do not fit."""
     n = len(natural)
-    avail = width - 3 * (n - 1) - 1
+    avail = width - 3 * (n - 1)
     if sum(natural) <= avail:
         return list(natural)
-    out = [0] * n
-    remaining = avail
+    out = [min(w, f) for w, f in zip(natural, floors or [MIN_COLUMN] * n, strict=True)]
+    remaining = avail - sum(out)
+    if remaining < 0:
+        return None
     order = sorted(range(n), key=lambda i: natural[i])
     for k, i in enumerate(order):
-        share = remaining // (n - k)
-        out[i] = min(natural[i], share)
-        if out[i] < min(natural[i], MIN_COLUMN):
-            return None
-        remaining -= out[i]
+        extra = min(natural[i] - out[i], remaining // (n - k))
+        out[i] += extra
+        remaining -= extra
     return out
+
+
+def empty_columns(df: Frame) -> list[str]:
+    """The columns of ``df`` that hold no value in any row (a terminal table leaves them out and names them)."""
+    if df.empty:
+        return []
+    col = df.column if isinstance(df, Rows) else (lambda c: df[c])
+    return [str(c) for c in df.columns if all(is_missing(v) or v == "" for v in col(c))]
 
 
 def drop_empty_columns(df: Frame) -> Frame:
@@ -226,23 +332,6 @@ def drop_empty_columns(df: Frame) -> Frame:
         return df.select(keep) if keep else df
     keep = [c for c in df.columns if not all(is_missing(v) or v == "" for v in df[c])]
     return df[keep] if keep else df
-
-
-def _print_vertical(console: Console, names: list[str], rows: list[list[str]], title: str | None) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
-    if title:
-        console.print(title, markup=False, highlight=False)
-    width = min(max(len(n) for n in names), max(8, console.width // 3))
-    for i, row in enumerate(rows, 1):
-        table = Table(title=f"row {i} of {len(rows)}", title_justify="left", show_header=False,
-                      box=None, pad_edge=False, padding=(0, 1))
-        table.add_column("field", style="bold", width=width, overflow="fold")
-        table.add_column("value", overflow="fold")
-        for name, v in zip(names, row, strict=True):
-            table.add_row(Text(name), Text(v))
-        console.print(table)
 
 
 def to_csv(df: Frame) -> str:

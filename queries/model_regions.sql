@@ -1,17 +1,20 @@
 -- name: model_regions
--- description: Regions where a model (or feature) is listed as available, as of a date, with the deployment types per region.
--- param: model text = gpt-4o  Model or feature name or glob (gpt-4.1*).
+-- description: Regions where a model (or feature) is available, as of a date, at the model level: deployment types and versions per region.
+-- kinds: region_availability
+-- param: model text = gpt-4o  Model or feature name or glob (gpt-4.1*; aliases match too).
 -- param: as_of date = null  The date to answer for; the latest known state when null.
 -- param: deployment_type text = null  Only this deployment type; all when null.
-SELECT subject AS model, region,
+--
+-- From model_facts_as_of: one row per model and region, whichever documents list it
+-- (docs); a deployment type shows as '-' only where no document names one for that region.
+SELECT model, region,
        string_agg(DISTINCT coalesce(deployment_type, '-'), ', ' ORDER BY coalesce(deployment_type, '-')) AS deployment_types,
-       string_agg(DISTINCT coalesce(version, '-'), ', ' ORDER BY coalesce(version, '-')) AS versions,
-       min(valid_from) AS since, max(last_seen) AS last_seen,
-       string_agg(DISTINCT fact_short_doc(doc), ', ' ORDER BY fact_short_doc(doc)) AS docs
-FROM region_availability_history
-WHERE subject GLOB $model
+       coalesce(nullif(array_to_string(list_sort(list_distinct(flatten(list(versions)))), ', '), ''), '-') AS versions,
+       min(since) AS since, max(last_seen) AS last_seen, any_value(class) AS class,
+       model_short_docs(list_sort(list_distinct(flatten(list(docs))))) AS docs
+FROM model_facts_as_of(CAST($as_of AS DATE))
+WHERE fact_boolean_kind(kind)
+  AND model_matches(model, $model)
   AND ($deployment_type IS NULL OR deployment_type = $deployment_type)
-  AND CASE WHEN CAST($as_of AS DATE) IS NULL THEN valid_to IS NULL
-           ELSE valid_from <= CAST($as_of AS DATE) AND (valid_to IS NULL OR valid_to > CAST($as_of AS DATE)) END
-GROUP BY subject, region
+GROUP BY model, region
 ORDER BY model, region;

@@ -1,5 +1,6 @@
 -- name: quota_history
 -- description: Quota history of a model: every TPM / RPM value it has had, one row per value span.
+-- kinds: quota
 -- param: model text = null  Model name or glob (o3, gpt-4.1*); every model when null.
 -- param: deployment_type text = null  Deployment type (global-standard, standard, ...); all when null.
 -- param: tier text = null  Tier (default, enterprise, tier-1, ...); all when null.

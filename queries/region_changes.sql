@@ -1,54 +1,26 @@
 -- name: region_changes
--- description: Regions a model (or feature) gained or lost between two dates, whichever documents list them.
--- param: model text = null  Model or feature name or glob (gpt-4.1, gpt-4.1*); all when null.
+-- description: Regions a model gained or lost between two dates, at the model level (whichever documents list it, any version).
+-- kinds: region_availability
+-- param: model text = null  Model name or glob (gpt-4.1, gpt-4.1*; aliases match too); all when null.
 -- param: since date = null  First date (inclusive); from the beginning when null.
 -- param: until date = null  Last date (inclusive); up to the latest when null.
 -- param: deployment_type text = null  Deployment type (global-standard, ...); all when null.
+-- param: class text = model  model, feature or offer (what the subject is); every class when null.
 --
--- Per (model, version, deployment type, region), the availability spans of every document
--- are merged: a region is gained when no document listed it and one starts to (a region
--- first seen in context lines is not a gain: it may have been listed long before), and lost
--- when the last document listing it stops. docs names the documents that made the change.
-WITH s AS (
-    SELECT subject, version, deployment_type, region, doc, valid_from,
-           coalesce(valid_to, DATE '9999-12-31') AS vt, opened_by, link, closed_link
-    FROM region_availability_history
-    WHERE ($model IS NULL OR subject GLOB $model)
-      AND ($deployment_type IS NULL OR deployment_type = $deployment_type)
-),
-o AS (
-    SELECT *, max(vt) OVER (PARTITION BY subject, version, deployment_type, region ORDER BY valid_from, vt, doc
-                            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
-    FROM s
-),
-i AS (
-    SELECT *, sum(CASE WHEN prev_end IS NULL OR valid_from > prev_end THEN 1 ELSE 0 END)
-                  OVER (PARTITION BY subject, version, deployment_type, region ORDER BY valid_from, vt, doc
-                        ROWS UNBOUNDED PRECEDING) AS island
-    FROM o
-),
-b AS (
-    SELECT *, min(valid_from) OVER k AS start, max(vt) OVER k AS stop
-    FROM i
-    WINDOW k AS (PARTITION BY subject, version, deployment_type, region, island)
-),
-moves AS (
-    SELECT start AS observed_at, subject, version, deployment_type, region, 'gained' AS change,
-           string_agg(DISTINCT fact_short_doc(doc), ', ' ORDER BY fact_short_doc(doc)) FILTER (WHERE valid_from = start) AS docs,
-           min(link) FILTER (WHERE valid_from = start) AS link
-    FROM b
-    GROUP BY subject, version, deployment_type, region, island, start
-    HAVING bool_or(opened_by <> 'observed') FILTER (WHERE valid_from = start)
-    UNION ALL
-    SELECT stop, subject, version, deployment_type, region, 'lost',
-           string_agg(DISTINCT fact_short_doc(doc), ', ' ORDER BY fact_short_doc(doc)) FILTER (WHERE vt = stop),
-           min(closed_link) FILTER (WHERE vt = stop)
-    FROM b
-    WHERE stop < DATE '9999-12-31'
-    GROUP BY subject, version, deployment_type, region, island, stop
-)
-SELECT observed_at, subject AS model, version, deployment_type, region, change, docs, link
-FROM moves
-WHERE (CAST($since AS DATE) IS NULL OR observed_at >= CAST($since AS DATE))
+-- From model_changes (schemas/010_model_level.sql): a (model, deployment type, region) is
+-- gained when the first document starts to list it and lost when the last one stops, whatever
+-- the version; a fact naming no deployment type counts only where none names one. A row
+-- with a version says that version came or went while the model stayed listed there
+-- (versions: the versions listed after the change, or before a loss). A region first seen
+-- in context lines is not a gain. docs names the documents that made the change.
+SELECT observed_at, model, version, deployment_type, region,
+       CASE change WHEN 'added' THEN 'gained' WHEN 'removed' THEN 'lost' ELSE change END AS change,
+       array_to_string(versions, ', ') AS versions, class, model_short_docs(docs) AS docs, link
+FROM model_changes
+WHERE fact_boolean_kind(kind)
+  AND model_matches(model, $model)
+  AND ($deployment_type IS NULL OR deployment_type = $deployment_type)
+  AND ($class IS NULL OR class = $class)
+  AND (CAST($since AS DATE) IS NULL OR observed_at >= CAST($since AS DATE))
   AND (CAST($until AS DATE) IS NULL OR observed_at <= CAST($until AS DATE))
 ORDER BY observed_at, model, version NULLS FIRST, deployment_type NULLS FIRST, change, region;

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -128,7 +129,7 @@ def test_quota_history(db: Any) -> None:
 
 
 def test_current_quotas_and_as_of(db: Any) -> None:
-    cols = ["model", "deployment_type", "tier", "tpm", "rpm", "since", "doc"]
+    cols = ["model", "deployment_type", "tier", "tpm", "rpm", "since", "docs"]
     assert rows(db.query("current_quotas"), cols) == [
         ("o1", "global-standard", "default", 6000000, 500, "2025-04-20", QL),
         ("o3", "global-standard", "default", 3000000, 2000, "2025-03-01", QL),
@@ -168,7 +169,7 @@ def test_changes_between(db: Any) -> None:
 def test_retirement_moves(db: Any) -> None:
     df = db.query("retirement_moves")
     assert rows(df, ["observed_at", "model", "version", "attribute", "moved_from", "moved_to", "days", "qualifier",
-                     "doc", "link"]) == [
+                     "docs", "link"]) == [
         ("2025-03-01", "o1-preview", "2024-09-12", "retirement_date", "2025-04-02", "2025-07-15", 104,
          "no-earlier-than", MR, LINK + "3333333...4444444"),
     ]
@@ -177,7 +178,7 @@ def test_retirement_moves(db: Any) -> None:
 
 
 def test_retirements_due(db: Any) -> None:
-    cols = ["model", "version", "retirement_date", "days_left", "qualifier", "replacement", "known_since", "doc"]
+    cols = ["model", "version", "retirement_date", "days_left", "qualifier", "replacement", "known_since", "docs"]
     # on 15 February the date known was 2 April: due within 60 days
     assert rows(db.query("retirements_due", as_of="2025-02-15", days=60), cols) == [
         ("o1-preview", "2024-09-12", "2025-04-02", 46, None, "o1", "2025-01-10", MR)]
@@ -191,12 +192,14 @@ def test_retirements_due(db: Any) -> None:
 
 def test_region_changes(db: Any) -> None:
     # "which regions gained gpt-4.1 since March?": eastus2; swedencentral was listed before
-    # (by the include) so models.md listing it too is no gain
+    # (by the include) so models.md listing it too is no gain; at the model level the
+    # version is a detail (versions)
     df = db.query("region_changes", model="gpt-4.1", since="2025-03-01")
     assert rows(df) == [
-        ("2025-03-05", "gpt-4.1", "2025-04-14", "global-standard", "eastus2", "gained", f"{MM}, {SG}",
+        ("2025-03-05", "gpt-4.1", None, "global-standard", "eastus2", "gained", "2025-04-14", "model", f"{MM}, {SG}",
          LINK + "4444444...5555555"),
-        ("2025-03-05", "gpt-4.1", "2025-04-14", "global-standard", "westus", "lost", SG, LINK + "4444444...5555555"),
+        ("2025-03-05", "gpt-4.1", None, "global-standard", "westus", "lost", "2025-04-14", "model", SG,
+         LINK + "4444444...5555555"),
     ]
     assert rows(db.query("region_changes", until="2025-02-28"), ["observed_at", "model", "region", "change"]) == [
         ("2025-02-01", "gpt-4.1", "swedencentral", "gained"), ("2025-02-01", "gpt-4.1", "westus", "gained"),
@@ -218,7 +221,7 @@ def test_models_first_seen(db: Any) -> None:
 
 
 def test_model_facts(db: Any) -> None:
-    cols = ["kind", "model", "version", "deployment_type", "tier", "region", "attribute", "value", "since", "doc"]
+    cols = ["kind", "model", "version", "deployment_type", "tier", "region", "attribute", "value", "since", "docs"]
     assert rows(db.query("model_facts", model="o3", as_of="2025-03-01"), cols) == [
         ("quota", "o3", None, "global-standard", "default", None, "rpm", "2,000", "2025-02-01", QL),
         ("quota", "o3", None, "global-standard", "default", None, "tpm", "3,000,000", "2025-03-01", QL),
@@ -231,11 +234,10 @@ def test_model_facts(db: Any) -> None:
          "no earlier than 2025-07-15", "2025-03-01", MR),
     ]
     gpt41 = db.query("model_facts", model="gpt-4.1")
-    assert rows(gpt41, ["kind", "tier", "region", "value", "doc"]) == [
+    assert rows(gpt41, ["kind", "tier", "region", "value", "docs"]) == [  # one model-level row, both documents
         ("batch_quota", "default", None, "200,000,000", "openai/includes/global-batch-limits.md"),
         ("batch_quota", "enterprise", None, "5,000,000,000", "openai/includes/global-batch-limits.md"),
-        ("region_availability", None, "2 regions", "eastus2, swedencentral", MM),
-        ("region_availability", None, "2 regions", "eastus2, swedencentral", SG),
+        ("region_availability", None, "2 regions", "eastus2, swedencentral", f"{MM}, {SG}"),
     ]
 
 
@@ -251,8 +253,12 @@ def test_model_regions(db: Any) -> None:
 
 def test_parameters_are_bound_not_pasted(db: Any) -> None:
     evil = "o3' OR '1'='1"
-    assert db.query("quota_history", model=evil).empty
-    assert db.query("changes_between", model="x'); DROP TABLE events; --").empty
+    with pytest.raises(QueryError, match="no model or feature"):  # a name, never SQL
+        db.query("quota_history", model=evil)
+    with pytest.raises(QueryError, match="no model or feature"):
+        db.query("changes_between", model="x'); DROP TABLE events; --")
+    with pytest.raises(QueryError, match="no model or feature"):  # a glob that matches nothing
+        db.query("quota_history", model="o3' OR '1'='1*")
     assert len(db.sql("SELECT * FROM events")) > 0
 
 
@@ -268,7 +274,8 @@ def test_cli_query_list(db_path: Path) -> None:
     assert res.exit_code == 0, res.output
     listed = {q["name"]: q for q in json.loads(res.output)}
     assert set(listed) >= REQUIRED
-    assert listed["retirements_due"]["parameters"] == "[as_of=today] [days=90] [model=null]"
+    assert [(p["name"], p["type"], p["default"]) for p in listed["retirements_due"]["parameters"]] == [
+        ("as_of", "date", "today"), ("days", "integer", "90"), ("model", "text", None)]
     res = cli(db_path, "query", "--list", width=200)
     assert res.exit_code == 0 and "quota_history" in res.output and "retirement_moves" in res.output
     assert "[as_of=today] [days=90] [model=null]" in res.output  # cells are text, not console markup
@@ -278,19 +285,22 @@ def test_cli_query_formats(db_path: Path) -> None:
     args = ["query", "current_quotas", "--param", "model=o3", "--as-of", "2025-05-01"]
     res = cli(db_path, *args, "--format", "json")
     assert res.exit_code == 0, res.output
-    out = json.loads(res.output)
+    out = json.loads(res.stdout)
     assert [(r["model"], r["tpm"], r["rpm"], r["since"]) for r in out] == [("o3", 3000000, 2000, "2025-03-01")]
     assert out[0]["region"] is None
+    # the last source is of 2025-04-20: an answer for 2025-05-01 says so on stderr
+    assert res.stderr == ("warning: ai-services/openai documents last seen in a source of 2025-04-20: the answer "
+                          "for 2025-05-01 does not know of later changes to them\n")
     res = cli(db_path, *args, "--format", "csv")
-    lines = res.output.splitlines()
-    assert lines[0] == "model,deployment_type,tier,region,tpm,rpm,since,last_seen,doc,link"
+    lines = res.stdout.splitlines()
+    assert lines[0] == "model,deployment_type,tier,region,tpm,rpm,since,last_seen,class,docs,link,conflict"
     assert lines[1].startswith("o3,global-standard,default,,3000000,2000,2025-03-01,")
     res = cli(db_path, *args, "--format", "markdown")
-    head = "| model | deployment_type | tier | region | tpm | rpm | since | last_seen | doc | link |"
-    assert res.output.splitlines()[0] == head
+    head = "| model | deployment_type | tier | region | tpm | rpm | since | last_seen | class | docs | link | conflict |"
+    assert res.stdout.splitlines()[0] == head
     assert "| o3 | global-standard | default |  | 3000000 | 2000 | 2025-03-01 |" in res.output
     res = cli(db_path, *args)
-    assert res.exit_code == 0 and "3000000" in res.output and "o3" in res.output
+    assert res.exit_code == 0 and "3,000,000" in res.output and "o3" in res.output
 
 
 @pytest.mark.parametrize("width", [60, 80, 120, 200])
@@ -299,16 +309,23 @@ def test_cli_tables_fit_the_terminal(db_path: Path, width: int) -> None:
                  ["query", "models_first_seen"]):
         res = cli(db_path, *args, width=width)
         assert res.exit_code == 0, res.output
-        assert max(len(line) for line in res.output.splitlines()) <= width, (args, width)
+        lines = res.stdout.splitlines()
+        assert set(lines[1]) == {"\u2500"}  # one table at every width (header, rule, rows), never cards
+        # a link is never folded: it runs past the edge, last on its line
+        widest = max(len(re.sub(r" *https?://\S+$", "", line)) for line in lines)
+        if width >= 200 or args == ["query", "--list"]:
+            assert widest <= width, (args, width)
     res = cli(db_path, "query", "current_quotas", width=200)
-    assert "region" not in res.output.splitlines()[0]  # a column empty in every row is left out of tables
+    assert "region" not in res.stdout.splitlines()[0]  # a column empty in every row is left out of tables
+    assert "empty in every row, not shown: region" in res.stderr
 
 
 def test_cli_empty_results_say_so(db_path: Path) -> None:
     res = cli(db_path, "query", "changes_between", "--param", "since=2030-01-01")
-    assert res.exit_code == 0 and res.output.strip() == "no rows"
+    assert res.exit_code == 0 and res.output.strip().splitlines()[-1] == "no rows"
+    assert res.stdout.strip() == "no rows" and res.stderr.startswith("warning: ai-services/openai documents last seen")
     res = cli(db_path, "query", "changes_between", "--param", "since=2030-01-01", "--format", "markdown")
-    assert res.output.strip() == "_no rows_"
+    assert res.stdout.strip() == "_no rows_"
     res = CliRunner().invoke(main, ["--db", str(db_path), "query", "changes_between", "--param",
                                     "since=2030-01-01", "--format", "json"])
     assert res.stdout.strip() == "[]" and "no rows" in res.stderr
@@ -387,7 +404,7 @@ def test_every_named_query_returns_rows_on_the_corpus(corpus_db: Path, name: str
         assert len(db.query(name)) >= 0  # defaults run too
     res = cli(corpus_db, "query", name, *[f"--param={k}={v}" for k, v in CORPUS_PARAMS.get(name, {}).items()],
               "--format", "json")
-    assert res.exit_code == 0 and len(json.loads(res.output)) == len(df)
+    assert res.exit_code == 0 and len(json.loads(res.stdout)) == len(df)
 
 
 def test_corpus_answers(corpus_db: Path) -> None:

@@ -17,7 +17,7 @@ from helpers import sample_db
 
 from extractor import connect
 from extractor.cli import main
-from extractor.render import Rows, cell_text, format_frame, plain, plain_frame, print_frame, to_markdown
+from extractor.render import Rows, cell_text, format_frame, plain, plain_frame, print_frame, table_text, to_markdown
 
 FORMATS = ("table", "csv", "json", "markdown")
 NESTED = "SELECT [1, 2] AS l, {'a': 1, 'b': 'x'} AS s, MAP {'k': [1, NULL]} AS m"
@@ -97,7 +97,7 @@ def test_nulls_in_integer_columns_stay_integers(db_path: Path) -> None:
                                                          {"big": 3, "small": 4}]
     assert sql(db_path, q, "markdown").stdout.splitlines()[2:] == ["| 1000 | 1 |", "|  |  |", "| 3 | 4 |"]
     table = sql(db_path, q, "table").stdout
-    assert "1000" in table and "1000.0" not in table
+    assert "1,000" in table and "1000.0" not in table and "1,000.0" not in table
     huge = sql(db_path, "SELECT 18446744073709551615::UBIGINT AS u, 170141183460469231731687303715884105727::HUGEINT AS h, "
                         "NULL::UBIGINT AS n", "json")
     assert json.loads(huge.stdout) == [{"u": 18446744073709551615, "h": 170141183460469231731687303715884105727, "n": None}]
@@ -186,20 +186,90 @@ def _rich_text(frame: Any, title: str | None, width: int = 100) -> str:
     (Rows(["kind"], []), "errors"),
 ])
 def test_plain_tables_are_the_text_rich_prints(frame: Rows, title: str | None) -> None:
-    text = plain_frame(frame, title=title, empty="no rows")
-    if text is None:  # the title is wider than the table: rich folds it
-        assert title is not None and len(title) > 1
-        return
-    assert text == _rich_text(frame, title)
+    assert plain_frame(frame, title=title, empty="no rows") == _rich_text(frame, title)
 
 
-@pytest.mark.parametrize("frame", [
-    Rows(["doc", "reason"], [("a" * 60, "b" * 60)]),  # does not fit: rich folds the cells
-    Rows(["region"], [("日本東部",)]),  # wide characters: rich measures them by cells
-    Rows(["note"], [("two\nlines",)]),
-])
-def test_tables_rich_must_lay_out_are_left_to_it(frame: Rows) -> None:
-    assert plain_frame(frame, title="t") is None
+def test_a_link_wider_than_the_terminal_is_never_folded() -> None:
+    url = "https://github.com/MicrosoftDocs/azure-ai-docs/compare/" + "a" * 40 + "..." + "b" * 40
+    frame = Rows(["link", "doc", "n"], [(url, "openai/includes/model-matrix/standard-global.md", 1)])
+    text = table_text(frame, width=60)
+    assert text.splitlines() == [
+        "doc                                               n   link",
+        "─" * 60,
+        "openai/includes/model-matrix/standard-global.md   1   " + url,  # the link last, whole
+    ]
+
+
+def test_numbers_are_right_aligned_with_thousands_separators() -> None:
+    frame = Rows(["model", "tpm", "ratio"], [("o3", 3000000, 1.5), ("gpt-4o-mini", 450000, None), ("x", None, 1234.25)])
+    assert table_text(frame, width=80).splitlines() == [
+        "model               tpm      ratio",
+        "──────────────────────────────────",
+        "o3            3,000,000        1.5",
+        "gpt-4o-mini     450,000",
+        "x                         1,234.25",
+    ]
+
+
+def test_narrow_terminals_fold_text_at_folders_and_keep_one_table() -> None:
+    frame = Rows(["doc", "reason"], [("articles/search/search-region-support.md", "no table with 2 columns is known")])
+    assert table_text(frame, width=40).splitlines() == [
+        "doc                   reason",
+        "─" * 40,
+        "articles/search/      no table with 2",
+        "search-region-        columns is known",
+        "support.md",
+    ]
+    wide = Rows([f"column{i}" for i in range(12)], [tuple("v" * 12 for _ in range(12))])
+    lines = table_text(wide, width=60).splitlines()
+    assert lines[0].split() == [f"column{i}" for i in range(12)]  # still a table, wider than the terminal
+    assert len(lines) == 4 and lines[2].split() == ["v" * 10] * 12 and lines[3].split() == ["vv"] * 12
+
+
+def test_stats_fits_80_columns_with_whole_headers(db_path: Path) -> None:
+    res = CliRunner().invoke(main, ["--db", str(db_path), "stats"], env={"COLUMNS": "80", "NO_COLOR": "1"})
+    assert res.exit_code == 0
+    lines = res.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    i = lines.index("coverage")
+    assert lines[i + 1].split() == ["area", "service", "first", "last", "source_dates", "gaps", "events"]
+
+
+def test_wide_characters_are_measured_by_cells() -> None:
+    assert table_text(Rows(["region", "n"], [("日本東部", 1), ("eastus", 22)]), width=40).splitlines() == [
+        "region      n", "─" * 13, "日本東部    1", "eastus     22"]
+
+
+def test_empty_columns_are_named_and_rows_past_the_limit_counted(db_path: Path) -> None:
+    res = sql(db_path, "SELECT 1 a, NULL b, 'x' c", "table")
+    assert res.exit_code == 0
+    assert res.stdout.splitlines() == ["a   c", "─────", "1   x"]
+    assert res.stderr == "empty in every row, not shown: b\n"
+    statement = "SELECT i FROM range(1000) t(i)"
+    res = CliRunner().invoke(main, ["--db", str(db_path), "sql", statement, "--limit", "3"], env={"COLUMNS": "80"})
+    assert res.stdout.splitlines() == ["i", "─", "0", "1", "2"]
+    assert res.stderr == "997 more rows not shown (1,000 in all; --limit 0 shows every row)\n"
+    res = CliRunner().invoke(main, ["--db", str(db_path), "sql", statement, "--format", "csv", "--limit", "2"])
+    assert res.stdout == "i\n0\n1\n" and "998 more rows not shown" in res.stderr
+    res = CliRunner().invoke(main, ["--db", str(db_path), "sql", statement])  # not a terminal: every row
+    assert len(res.stdout.splitlines()) == 1002 and res.stderr == ""
+
+
+def test_duckdb_hints_are_kept_in_errors(db_path: Path) -> None:
+    res = sql(db_path, "SELECT modl FROM events", "table")
+    assert res.exit_code == 1
+    assert res.stderr.startswith('error: Binder Error: Referenced column "modl" not found in FROM clause!; '
+                                 'Candidate bindings: "model"')
+    res = sql(db_path, "SELECT * FROM eventz", "table")
+    assert res.exit_code == 1 and 'Did you mean "events"' in res.stderr
+
+
+def test_model_names_match_without_case_or_say_what_was_meant(db_path: Path) -> None:
+    with connect(db_path, read_only=True) as d:
+        assert d.query("model_regions", model="GPT-4O").equals(d.query("model_regions", model="gpt-4o"))
+    res = CliRunner().invoke(main, ["--db", str(db_path), "query", "model_regions", "-p", "model=gpt4o"])
+    assert res.exit_code == 1
+    assert res.stderr.startswith("error: no model or feature 'gpt4o' in the database; did you mean gpt-4o")
 
 
 def test_stats_to_a_pipe_loads_no_rich(db_path: Path, tmp_path: Path) -> None:

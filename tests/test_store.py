@@ -15,6 +15,7 @@ import pytest
 import extractor
 from extractor.api import SAMPLE_DIR
 from extractor.store import Store, StoreError
+from extractor.store.db import SCHEMA_VERSION
 
 REPORT = textwrap.dedent("""\
     ---
@@ -222,7 +223,7 @@ def test_a_version_5_database_is_migrated_to_plain_keys_with_its_rows(tmp_path: 
 
     store = Store(path)
     try:
-        assert store.schema_version() == 8
+        assert store.schema_version() == SCHEMA_VERSION
         assert store.read("SELECT * FROM changes").rows() == [("c1", "o/r", "aaaaaaa", "bbbbbbb", dt.date(2025, 1, 10))]
         assert store.read("SELECT table_name FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' "
                           "AND table_name <> 'schema_scripts'").rows() == []
@@ -253,8 +254,8 @@ def test_a_new_database_is_made_with_plain_keys_and_skips_their_repair(tmp_path:
     monkeypatch.setattr(store_db, "_applies", spying)
     store = Store(tmp_path / "new.duckdb")
     try:
-        assert store.schema_version() == 8
-        assert ran == {1: True, 3: True, 4: True, 5: True, 6: False, 7: True, 8: True}  # 2 is the repeatable views
+        assert store.schema_version() == SCHEMA_VERSION
+        assert ran == {1: True, 3: True, 4: True, 5: True, 6: False, 7: True, 8: True, 9: True}  # 2 and 10 are repeatable views
         assert store.read("SELECT count(*) FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' "
                           "AND table_name <> 'schema_scripts'").rows() == [(0,)]
     finally:

@@ -298,7 +298,8 @@ def test_changed_view_definitions_reach_existing_databases(db_path: Path, tmp_pa
     shutil.copy(db_path, copy)
     with extractor.connect(copy) as db:
         con = db.store.con
-        assert con.execute("SELECT name FROM schema_scripts").fetchall() == [("002_views.sql",)]
+        assert con.execute("SELECT name FROM schema_scripts ORDER BY name").fetchall() == [
+            ("002_views.sql",), ("010_model_level.sql",)]
         con.execute("CREATE OR REPLACE VIEW fact_changes AS SELECT 1 AS stale")
         con.execute("UPDATE schema_scripts SET sha256 = 'older'")
     with extractor.connect(copy, read_only=True) as db:
@@ -322,6 +323,13 @@ def test_every_view_and_table_macro_binds_with_the_columns_it_promises(tmp_path:
         "fact_changes": ["description"],
         "fact_moves": ["observed_at", "from_doc", "to_doc", "facts", "link"],
         "fact_states": ["event_id", "change", "observed_at", "pos", "state_json", "inferred"],
+        "model_changes": ["observed_at", "kind", "class", "service", "model", "version", "deployment_type", "tier",
+                          "region", "attribute", "change", "old", "new", "versions", "docs", "link", "conflict"],
+        "model_facts_as_of('2025-02-01')": ["kind", "class", "service", "model", "version", "versions",
+                                            "deployment_type", "tier", "region", "attribute", "value", "docs",
+                                            "conflict"],
+        "model_subjects": ["model", "class", "service", "areas", "names"],
+        "area_coverage": ["area", "service", "first_source", "last_source", "gaps"],
     }
     for path in (tmp_path / "empty.duckdb", build(tmp_path / "full")):
         with extractor.connect(path) as db:
@@ -331,9 +339,9 @@ def test_every_view_and_table_macro_binds_with_the_columns_it_promises(tmp_path:
             macros = sorted(r[0] for r in con.execute(
                 "SELECT DISTINCT function_name FROM duckdb_functions() WHERE function_type = 'table_macro' "
                 "AND schema_name = 'main' AND NOT internal").fetchall())
-            # 9 views of all kinds, and each registered kind's history and current
-            assert len(views) == 9 + 2 * len(kinds.names())
-            assert macros == sorted(f"{k}_as_of" for k in ("fact", *kinds.names()))
+            # 9 views of all kinds, 10 of the model level, and each registered kind's history and current
+            assert len(views) == 19 + 2 * len(kinds.names())
+            assert macros == sorted(f"{k}_as_of" for k in ("fact", "model_facts", *kinds.names()))
             cols = {name: [d[0] for d in con.execute(f"SELECT * FROM {name} LIMIT 0").description]
                     for name in [*views, *(f"{m}('2025-02-01')" for m in macros)]}
             assert all(cols.values())

@@ -5,7 +5,7 @@
   an output failed, 2 usage, 130 interrupted), never a traceback (``-v`` logs it);
 * ``outputs``: stdout and ``-o`` files;
 * ``context``: the run's settings and the options every command takes;
-* ``ingest``, ``read`` (export, stats), ``history`` (query, sql, report): the commands;
+* ``ingest``, ``read`` (export, stats), ``history`` (query, sql, report, aliases): the commands;
 * ``reference``: the README's command reference, generated from ``--help``.
 
 Data goes to stdout, logs and progress to stderr. The options of the group (``--db``,
@@ -23,7 +23,7 @@ import click
 from extractor import __version__
 from extractor.cli.context import DB_HELP, WAIT_HELP, Ctx, KindHelp, set_logging
 from extractor.cli.errors import ExtractGroup
-from extractor.cli.history import query, report, sql_command
+from extractor.cli.history import aliases, query, report, sql_command
 from extractor.cli.ingest import ingest
 from extractor.cli.read import export, stats
 from extractor.common import WAIT_ENV, default_db_path
@@ -54,5 +54,5 @@ def main(ctx: click.Context, db: Path | None, wait: float, quiet: bool, verbose:
     ctx.obj = Ctx(db or default_db_path(), quiet, verbose, wait)
 
 
-for _command in (ingest, export, stats, query, sql_command, report):
+for _command in (ingest, export, stats, query, sql_command, report, aliases):
     main.add_command(_command)

@@ -46,6 +46,11 @@ class Ctx:
         if not self.quiet:
             err.say(msg)
 
+    @staticmethod
+    def stale(msg: str) -> None:
+        """A stale answer (extractor.model.coverage): said even under --quiet."""
+        err.say(msg, label="warning: ", colour="yellow")
+
 
 def set_logging(verbose: bool) -> None:
     """With -v, debug logging on stderr. Without it, logging is left as Python sets it up

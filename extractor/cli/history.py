@@ -12,7 +12,7 @@ import click
 
 from extractor.cli.context import Ctx, KindHelpCommand, common_options, limit_options, output_options, output_target
 from extractor.cli.errors import err, fail, is_interrupt, was_interrupted
-from extractor.cli.outputs import output_file, stdout, stdout_console, stdout_plain, stdout_width, writing
+from extractor.cli.outputs import output_file, stdout, stdout_plain, stdout_width, writing
 from extractor.common import QueryError, SqlRefused
 from extractor.interrupts import interrupts_deferred
 
@@ -30,22 +30,31 @@ def _pairs(pairs: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-def emit(df: Any, fmt: str) -> None:
-    """Write the table ``df`` to stdout in ``fmt`` (one of ``TABLE_FORMATS``)."""
-    from extractor.render import drop_empty_columns, format_frame, plain_frame, print_frame
+DEFAULT_LIMIT = 100  # rows a table shows on a terminal unless --limit says otherwise
+LIMIT_HELP = (f"Show at most N rows (0: all) [default: {DEFAULT_LIMIT} for a table on a terminal, else all]; "
+              "the rows left out are counted on stderr.")
 
+
+def emit(df: Any, fmt: str, limit: int | None = None) -> None:
+    """Write the table ``df`` to stdout in ``fmt`` (one of ``TABLE_FORMATS``): a table without
+    its all-empty columns and, on a terminal, its first ``DEFAULT_LIMIT`` rows unless ``limit``
+    says otherwise; what was left out is said on stderr."""
+    from extractor.render import format_frame, limited, terminal_table
+
+    if limit is None and fmt == "table" and not stdout_plain():
+        limit = DEFAULT_LIMIT
     with writing(None):
         out = stdout()
         if fmt == "table":
-            shown = drop_empty_columns(df)
-            text = plain_frame(shown, width=stdout_width()) if stdout_plain() else None
-            if text is not None:  # the text rich would print, without loading it
-                out.write(text)
-                return
-            print_frame(stdout_console(highlight=False), shown, empty="no rows")
-            return
-        out.write(format_frame(df, fmt))
-    if df.empty and fmt != "markdown":
+            text, notes = terminal_table(df, width=stdout_width(), limit=limit)
+            out.write(text)
+        else:
+            df, note = limited(df, limit)
+            notes = [note] if note else []
+            out.write(format_frame(df, fmt))
+    for note in notes:
+        err.say(note)
+    if df.empty and fmt not in ("markdown", "table"):
         err.say("no rows")
 
 
@@ -57,10 +66,14 @@ def _run_sql(run: Callable[[], Any]) -> Any:
         return run()
     except SqlRefused as exc:
         fail(f"refused: {exc}")
+    except QueryError as exc:
+        fail(str(exc))
     except duckdb.Error as exc:
         if was_interrupted() or is_interrupt(exc):
             raise KeyboardInterrupt from exc
-        fail(str(exc))
+        from extractor.common import sql_error_text
+
+        fail(sql_error_text(exc))
 
 
 def _date(value: str, what: str, hint: str | None = None) -> Any:
@@ -81,11 +94,12 @@ def _date(value: str, what: str, hint: str | None = None) -> Any:
               help="Answer as of DATE (queries that take an as_of parameter).")
 @click.option("--format", "fmt", type=click.Choice(TABLE_FORMATS), default="table", show_default=True,
               help=_FORMAT_HELP)
+@click.option("--limit", type=click.IntRange(min=0), default=None, metavar="N", help=LIMIT_HELP)
 @limit_options
 @common_options
 @click.pass_obj
 def query(obj: Ctx, name: str | None, list_queries: bool, params: tuple[str, ...], as_of: str | None,
-          fmt: str, memory_limit: str, time_limit: float) -> None:
+          fmt: str, limit: int | None, memory_limit: str, time_limit: float) -> None:
     """Run the named query NAME (queries/*.sql); with --list (or no NAME), list them.
 
     Named queries run read-only, in the same sandbox as extract sql.
@@ -97,7 +111,7 @@ def query(obj: Ctx, name: str | None, list_queries: bool, params: tuple[str, ...
     from extractor.queries import get_query, list_rows
 
     if list_queries or name is None:
-        emit(list_rows(), fmt)
+        emit(list_rows(structured=fmt == "json"), fmt, limit)
         return
     try:
         q = get_query(name)
@@ -110,8 +124,8 @@ def query(obj: Ctx, name: str | None, list_queries: bool, params: tuple[str, ...
     except QueryError as exc:
         raise click.UsageError(str(exc)) from exc
     with obj.open(read_only=True, memory_limit=memory_limit, time_limit=time_limit) as db:
-        df = _run_sql(lambda: db.query(q.name, **bound))
-    emit(df, fmt)
+        df = _run_sql(lambda: db.query(q.name, on_stale=obj.stale, **bound))
+    emit(df, fmt, limit)
 
 
 @click.command("sql", cls=KindHelpCommand)
@@ -121,11 +135,12 @@ def query(obj: Ctx, name: str | None, list_queries: bool, params: tuple[str, ...
 @click.option("--as-of", "as_of", default=None, metavar="DATE", help="Bind $as_of (a DATE) in the SQL.")
 @click.option("--format", "fmt", type=click.Choice(TABLE_FORMATS), default="table", show_default=True,
               help=_FORMAT_HELP)
+@click.option("--limit", type=click.IntRange(min=0), default=None, metavar="N", help=LIMIT_HELP)
 @limit_options
 @common_options
 @click.pass_obj
-def sql_command(obj: Ctx, statement: str, params: tuple[str, ...], as_of: str | None, fmt: str, memory_limit: str,
-                time_limit: float) -> None:
+def sql_command(obj: Ctx, statement: str, params: tuple[str, ...], as_of: str | None, fmt: str,
+                limit: int | None, memory_limit: str, time_limit: float) -> None:
     """Run ad-hoc SQL on the database, read-only, in a sandbox.
 
     Only queries run (SELECT, WITH, VALUES, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN, PRAGMA, CALL),
@@ -136,7 +151,8 @@ def sql_command(obj: Ctx, statement: str, params: tuple[str, ...], as_of: str | 
     Besides the tables (events, sources, ...) there are time views: fact_history,
     fact_current, fact_changes, and per kind ({kind_names}) the views
     <kind>_history and <kind>_current and the table macro <kind>_as_of, such as
-    quota_history and quota_as_of('2025-05-01').
+    quota_history and quota_as_of('2025-05-01'); and the model level: model_changes,
+    model_facts_as_of(date) (NULL: now), model_subjects, model_aliases, area_coverage.
 
     \b
     extract sql "SELECT * FROM quota_as_of(\\$as_of) WHERE model = 'o3'" --as-of 2025-05-01
@@ -148,26 +164,39 @@ def sql_command(obj: Ctx, statement: str, params: tuple[str, ...], as_of: str | 
     bound = {k: v for k, v in values.items() if k in used}
     with obj.open(read_only=True, memory_limit=memory_limit, time_limit=time_limit) as db:
         df = _run_sql(lambda: db.sql(statement, bound or None))
-    emit(df, fmt)
+    emit(df, fmt, limit)
 
 
 @click.command()
-@click.option("--since", required=True, metavar="DATE", help="First date (inclusive): YYYY-MM-DD, -7d, ...")
+@click.option("--since", default=None, metavar="DATE",
+              help="First date (inclusive): YYYY-MM-DD, -7d, ... (required unless --model).")
 @click.option("--until", default=None, metavar="DATE", help="Last date (inclusive) [default: the latest].")
-@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True,
-              help="Markdown, or one self-contained HTML file with charts.")
+@click.option("--model", "model", default=None, metavar="NAME",
+              help="The page of one model (any case, aliases followed) instead of a digest.")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json", "atom"]), default="md", show_default=True,
+              help="Markdown, one self-contained HTML file with charts, JSON, or an Atom feed (one entry per change).")
+@click.option("--limit", type=click.IntRange(min=0), default=None, metavar="N",
+              help="With --format atom: the N newest entries only [default: all].")
 @output_options("Write to FILE instead of stdout.")
 @common_options
 @click.pass_obj
-def report(obj: Ctx, since: str, until: str | None, fmt: str, output: Path | None, force: bool,
-           follow_symlinks: bool) -> None:
-    """A digest of what changed: grouped by kind and model, linked to the compare ranges.
+def report(obj: Ctx, since: str | None, until: str | None, model: str | None, fmt: str, limit: int | None,
+           output: Path | None, force: bool, follow_symlinks: bool) -> None:
+    """A digest of what changed at the model level: a summary of the real changes, then a
+    section per service and model (with a table of contents), each change linked to its
+    compare range; or, with --model, one model's page.
 
-    The HTML is one self-contained file with charts (quota steps, regions per model).
+    The HTML is one self-contained file with charts (changes per day, week or month, quota
+    steps, regions per model), each with its data as a table. Model pages link from it as
+    model-NAME.html beside it (write them with --model NAME -o model-NAME.html).
     """
-    start = _date(since, "--since")
+    if model is None and since is None:
+        raise click.UsageError("give --since DATE (or --model NAME for a model's page)")
+    if model is not None and fmt == "atom":
+        raise click.UsageError("--format atom is a digest's feed: leave out --model")
+    start = _date(since, "--since") if since is not None else None
     end = _date(until, "--until") if until is not None else None
-    if end is not None and end < start:
+    if start is not None and end is not None and end < start:
         raise click.BadParameter(f"--until {end} is before --since {start}")
     shown, output = output, output_target(obj, output, force, follow_symlinks)
     with interrupts_deferred():  # native modules (matplotlib's) are not to be interrupted while they load
@@ -176,11 +205,65 @@ def report(obj: Ctx, since: str, until: str | None, fmt: str, output: Path | Non
         if fmt == "html":
             import matplotlib.pyplot  # noqa: F401
     with obj.open(read_only=True) as db:
-        text = db.report(start, end, fmt=fmt)
+        try:
+            text = (db.model_page(model, fmt=fmt) if model is not None
+                    else db.report(start, end, fmt=fmt, limit=limit, on_stale=obj.stale))
+        except QueryError as exc:
+            fail(str(exc))
     if output is None:
         with writing(None):
             stdout().write(text)
     else:
         with output_file(output) as fh:
             fh.write(text)
-        obj.info(f"digest written to {shown}")
+        obj.info(("model page" if model else "digest") + f" written to {shown}")
+
+
+@click.command()
+@click.argument("action", type=click.Choice(["list", "add", "remove", "load"]), default="list", metavar="ACTION")
+@click.argument("names", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(TABLE_FORMATS), default="table", show_default=True,
+              help=_FORMAT_HELP)
+@common_options
+@click.pass_obj
+def aliases(obj: Ctx, action: str, names: tuple[str, ...], fmt: str) -> None:
+    """Model aliases: spelling variants that name one model at the model level. ACTION is
+    list (the default), add, remove or load.
+
+    \b
+    extract aliases                          the aliases in force (shipped and yours)
+    extract aliases add dalle-3 dall-e-3     ALIAS MODEL: dalle-3 is dall-e-3
+    extract aliases remove dalle-3           forget one of yours (shipped ones stay)
+    extract aliases load my-aliases.csv      columns alias,model (note optional)
+
+    The shipped list is extractor/model/aliases.csv; yours are kept in the database.
+    The export is not changed by aliases: it keeps the names the documents wrote.
+    """
+    from extractor.model.aliases import AliasError
+
+    if action == "list":
+        if names:
+            raise click.UsageError("extract aliases list takes no arguments")
+        with obj.open(read_only=True) as db:
+            emit(db.aliases(), fmt)
+        return
+    if action == "add" and len(names) != 2:
+        raise click.UsageError("extract aliases add ALIAS MODEL")
+    if action == "load" and len(names) != 1:
+        raise click.UsageError("extract aliases load FILE.csv")
+    if action == "remove" and not names:
+        raise click.UsageError("extract aliases remove ALIAS...")
+    with obj.open() as db:
+        try:
+            if action == "add":
+                n = db.add_aliases([(names[0], names[1])])
+            elif action == "load":
+                try:
+                    n = db.add_aliases(Path(names[0]))
+                except OSError as exc:
+                    fail(f"{names[0]}: cannot read it: {exc.strerror or exc}")
+            else:
+                n = db.remove_aliases(names)
+        except AliasError as exc:
+            fail(str(exc))
+    obj.info(f"{n} alias{'es' if n != 1 else ''} {'removed' if action == 'remove' else 'stored'}")

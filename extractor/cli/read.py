@@ -1,4 +1,4 @@
-"""``extract export`` (every event as JSONL, CSV or Parquet) and ``extract stats``."""
+"""``extract export`` (every event as JSONL, CSV, Parquet or one SQLite file) and ``extract stats``."""
 
 from __future__ import annotations
 
@@ -7,21 +7,30 @@ from pathlib import Path
 import click
 
 from extractor.cli.context import Ctx, common_options, output_options, output_target
-from extractor.cli.outputs import output_file, stdout, stdout_console, stdout_plain, writing
+from extractor.cli.outputs import output_file, stdout, stdout_width, writing
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl",
-              show_default=True, help="JSONL records of the fact contract, or flat rows as CSV or Parquet.")
-@output_options("Write to FILE instead of stdout (required for parquet).")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet", "sqlite"]), default="jsonl",
+              show_default=True, help="JSONL records of the fact contract, flat rows as CSV or Parquet, or one SQLite "
+              "file with the events, sources, model level and per-kind views as tables (for datasette).")
+@output_options("Write to FILE instead of stdout (required for parquet and sqlite).")
 @common_options
 @click.pass_obj
 def export(obj: Ctx, fmt: str, output: Path | None, force: bool, follow_symlinks: bool) -> None:
     """Export every event (changes and observations), sorted by date, doc and kind."""
-    if fmt == "parquet" and output is None:
-        raise click.UsageError("--format parquet needs --output FILE")
+    if fmt in ("parquet", "sqlite") and output is None:
+        raise click.UsageError(f"--format {fmt} needs --output FILE")
     shown, output = output, output_target(obj, output, force, follow_symlinks)
     with obj.open(read_only=True) as db:
+        if fmt == "sqlite":
+            from extractor.sqlite_export import write_sqlite
+
+            assert output is not None
+            with writing(output):
+                counts = write_sqlite(db.store, output)
+            obj.info(f"{counts['events']} events and {len(counts) - 1} tables exported to {shown}")
+            return
         if fmt == "jsonl":
             if output is None:
                 with writing(None):
@@ -30,6 +39,8 @@ def export(obj: Ctx, fmt: str, output: Path | None, force: bool, follow_symlinks
                 with output_file(output) as fh:
                     n = db.write_jsonl(fh)
         else:
+            from extractor.export import write_parquet
+
             df = db.events()
             n = len(df)
             if output is None:
@@ -40,7 +51,7 @@ def export(obj: Ctx, fmt: str, output: Path | None, force: bool, follow_symlinks
                     if fmt == "csv":
                         df.to_csv(fh, index=False)
                     else:
-                        df.to_parquet(fh, index=False)
+                        write_parquet(df, fh)
     obj.info(f"{n} events exported" + (f" to {shown}" if shown else ""))
 
 
@@ -51,7 +62,7 @@ def export(obj: Ctx, fmt: str, output: Path | None, force: bool, follow_symlinks
 def stats(obj: Ctx, as_json: bool) -> None:
     """Sources, events per kind, unresolved rows per document, and errors."""
     from extractor.api import stats_already
-    from extractor.render import frame_records, plain_frame, print_frame
+    from extractor.render import frame_records, table_text
 
     tables = stats_already(obj.db)  # as the last writer left them: no DuckDB to load
     if tables is None:
@@ -64,15 +75,6 @@ def stats(obj: Ctx, as_json: bool) -> None:
         with writing(None):
             stdout().write(text + "\n")
         return
-    if stdout_plain():  # to a pipe or file: the same text, mostly without loading rich
-        texts = [plain_frame(df, title=name, empty=f"no {name}") for name, df in tables.items()]
-        if all(t is not None for t in texts):
-            with writing(None):
-                stdout().write("".join(t for t in texts if t is not None))
-            return
-    from rich.console import Console
-
-    out = stdout_console(highlight=False, width=max(100, Console().width))
+    width = stdout_width()
     with writing(None):
-        for name, df in tables.items():
-            print_frame(out, df, title=name, empty=f"no {name}")
+        stdout().write("".join(table_text(df, title=name, empty=f"no {name}", width=width) for name, df in tables.items()))

@@ -79,16 +79,23 @@ def _applies(con: duckdb.DuckDBPyConnection, text: str) -> bool:
 
 
 _GENERATED = re.compile(r"^--\s*generated:\s*kind views\b", re.MULTILINE)
+_GENERATED_MODEL = re.compile(r"^--\s*generated:\s*model views\b", re.MULTILINE)
 
 
 def script_text(path: Path) -> str:
     """A migration's SQL: its file, followed, for the one marked ``-- generated: kind views``,
-    by the views and macros generated from the kind registry (``extractor.kinds.views_sql``)."""
+    by the views and macros generated from the kind registry (``extractor.kinds.views_sql``);
+    for the one marked ``-- generated: model views``, preceded by the model level's generated
+    macros and data views (``extractor.model.views_sql``)."""
     text = path.read_text(encoding="utf-8")
     if _GENERATED.search(text):
         from extractor import kinds
 
         text += "\n\n" + kinds.views_sql()
+    if _GENERATED_MODEL.search(text):
+        from extractor import model
+
+        text = model.views_sql() + "\n\n" + text
     return text
 
 

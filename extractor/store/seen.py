@@ -120,6 +120,10 @@ def stats(db: str | Path) -> Tables | None:
     data = _load(db)
     if data is None or not isinstance(data.get("stats"), dict):
         return None
+    from extractor.store.stats import STATS
+
+    if list(data["stats"]) != list(STATS):  # left by a version whose stats were other tables
+        return None
     out: Tables = {}
     for name, t in data["stats"].items():
         dates = set(t["dates"])

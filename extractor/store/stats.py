@@ -18,6 +18,11 @@ STATS: dict[str, str] = {
               "FROM events GROUP BY kind ORDER BY kind",
     "moves": "SELECT CAST(observed_at AS VARCHAR) AS observed_at, from_doc, to_doc, facts "
              "FROM fact_moves ORDER BY observed_at, from_doc, to_doc",
+    "coverage": "SELECT area, service, CAST(first_source AS VARCHAR) AS first, CAST(last_source AS VARCHAR) AS last, "
+                "source_dates, coalesce(array_to_string(gaps, ', '), '') AS gaps, events "
+                "FROM area_coverage ORDER BY events DESC, area",
+    "subjects": "SELECT class, count(*) AS subjects, count(*) FILTER (WHERE len(names) > 1) AS with_aliases "
+                "FROM model_subjects GROUP BY class ORDER BY class",
     "unresolved": "SELECT doc, count(*) AS rows, count(DISTINCT change_id) AS changes, "
                   "any_value(reason) AS reason FROM unresolved GROUP BY doc ORDER BY rows DESC, doc",
     "errors": "SELECT severity, path, line, message FROM errors ORDER BY severity, path, line",

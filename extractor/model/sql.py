@@ -1,0 +1,85 @@
+"""The SQL of the model level that depends on the kind registry and on the shipped CSV files,
+generated: ``schemas/010_model_level.sql`` (marked ``-- generated: model views``) is run after
+it, and the store includes it in that script's checksum, so a new kind or alias reaches
+existing databases on their next open."""
+
+from __future__ import annotations
+
+from extractor import kinds
+from extractor.kinds.base import EVENT_KEYS, STORED_AS
+from extractor.model.aliases import builtin_aliases, services
+
+# A folder under ``articles/`` that holds one area per service (``ai-services/openai``).
+AREA_CONTAINERS = ("ai-services",)
+# Keys of availability kinds that are a detail of a (model, place) row, not part of its key.
+DETAIL_KEYS = ("version", "deployment_type")
+_ARGS = "kind, model, version, deployment_type, tier, subscription, region, subject_json"
+
+
+def _quote(text: str | None) -> str:
+    return "NULL" if text is None else "'" + text.replace("'", "''") + "'"
+
+
+def _key_expr(key: str) -> str:
+    if key in STORED_AS:
+        return STORED_AS[key]
+    if key in EVENT_KEYS:
+        return key
+    return f"json_extract_string(subject_json, '$.{key}')"
+
+
+def _json_key(keys: tuple[str, ...]) -> str:
+    return "json_object(" + ", ".join(f"{_quote(k)}, {_key_expr(k)}" for k in keys) + ")"
+
+
+def _model_kinds() -> list[str]:
+    return [k.name for k in kinds.REGISTRY.values()
+            if any(key == "model" or STORED_AS.get(key) == "model" for key in k.subject_keys)]
+
+
+def key_macros_sql() -> str:
+    """``model_subject_key`` (a fact's subject at the model level: its keys as JSON, the model
+    canonical), ``model_place_key`` (the same without the detail keys: an availability row's
+    key) and ``fact_model_kind`` (kinds whose subject names a model)."""
+    full = " ".join(f"WHEN {_quote(k.name)} THEN {_json_key(k.subject_keys)}" for k in kinds.REGISTRY.values())
+    place = " ".join(f"WHEN {_quote(k.name)} THEN {_json_key(tuple(x for x in k.subject_keys if x not in DETAIL_KEYS))}"
+                     for k in kinds.REGISTRY.values())
+    with_model = ", ".join(_quote(k) for k in _model_kinds())
+    return (f"CREATE OR REPLACE MACRO model_subject_key({_ARGS}) AS\n    CASE kind {full} ELSE subject_json END;\n\n"
+            f"CREATE OR REPLACE MACRO model_place_key({_ARGS}) AS\n    CASE kind {place} ELSE subject_json END;\n\n"
+            f"CREATE OR REPLACE MACRO fact_model_kind(k) AS\n    k IN ({with_model or 'NULL'});\n")
+
+
+def data_sql() -> str:
+    """The shipped aliases and services as views, and the macros that read a document's area
+    and the feature its own region list is about."""
+    aliases = ", ".join(f"({_quote(a.alias)}, {_quote(a.model)}, {_quote(a.note or None)})" for a in builtin_aliases())
+    svc = ", ".join(f"({_quote(a)}, {_quote(s)}, {_quote(c)})" for a, s, c in services())
+    containers = "|".join(AREA_CONTAINERS)
+    areas = sorted({a for a, _s, _c in services() if "/" in a}, key=lambda a: (-a.count("/"), a))
+    listed = " ".join(f"WHEN starts_with(doc, {_quote('articles/' + a + '/')}) THEN {_quote(a)}" for a in areas)
+    listed = listed or "WHEN FALSE THEN NULL"
+    from extractor.recognisers.region_availability import FEATURE_SUBJECTS
+
+    mapped = " ".join(f"WHEN {_quote(stem)} THEN {_quote(name)}" for stem, name in FEATURE_SUBJECTS.items())
+    stem = r"lower(regexp_extract(doc, '([^/]+?)(\.md)?$', 1))"
+    return ("CREATE OR REPLACE VIEW builtin_model_aliases WITH (DEFER_BINDING) AS\n"
+            "SELECT alias, model, note FROM (VALUES " + (aliases or "(NULL, NULL, NULL)") + ") t(alias, model, note)\n"
+            "WHERE alias IS NOT NULL;\n\n"
+            "CREATE OR REPLACE VIEW document_services WITH (DEFER_BINDING) AS\n"
+            "SELECT area, service, class FROM (VALUES " + (svc or "(NULL, NULL, NULL)") + ") t(area, service, class)\n"
+            "WHERE area IS NOT NULL;\n\n"
+            "-- The document area: the longest area of services.csv the document lies in, else the\n"
+            "-- folder under articles/ (two levels under a container folder).\n"
+            "CREATE OR REPLACE MACRO model_doc_area(doc) AS\n"
+            f"    CASE {listed} ELSE\n"
+            f"    coalesce(nullif(regexp_extract(doc, '^articles/((?:{containers})/[^/]+|[^/]+)/', 1), ''),\n"
+            "             nullif(regexp_extract(doc, '^([^/]+)/', 1), ''), '(top)') END;\n\n"
+            "-- The feature a document's own region list is about (the region_availability recogniser's rule).\n"
+            "CREATE OR REPLACE MACRO model_doc_feature(doc) AS\n"
+            f"    CASE {stem} {mapped} ELSE trim(regexp_replace({stem}, '[^a-z0-9.]+', '-', 'g'), '-') END;\n")
+
+
+def views_sql() -> str:
+    """The generated SQL run before ``schemas/010_model_level.sql``."""
+    return "\n".join(["-- generated from extractor.kinds and extractor/model/*.csv", key_macros_sql(), data_sql()])
