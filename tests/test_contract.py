@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from history_fixtures import LINK, build
 
 import extractor
+from extractor import kinds
 from extractor.cli import main
 from extractor.contract import SCHEMAS, schema_text
 
@@ -99,13 +100,13 @@ def test_parquet_dates_are_dates(db_path: Path, tmp_path: Path) -> None:
 def test_sqlite_export_opens_with_sqlite3(db_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "facts.db"
     res = cli(db_path, "export", "--format", "sqlite", "-o", str(out))
-    assert "39 events and 14 tables exported" in res.stderr
+    per_kind = {f"{k}_{f}" for k in kinds.names() for f in ("current", "history")}
+    assert f"39 events and {6 + len(per_kind)} tables exported" in res.stderr  # the events and 6 + 2 per kind tables
     con = sqlite3.connect(out)
     try:
         names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         assert names == {"events", "sources", "model_changes", "model_facts", "model_subjects", "model_conflicts",
-                         "area_coverage", *(f"{k}_{f}" for k in ("quota", "batch_quota", "region_availability", "retirement")
-                                            for f in ("current", "history"))}
+                         "area_coverage", *per_kind}
         con.row_factory = sqlite3.Row
         events = [dict(r) for r in con.execute("SELECT * FROM events")]
         assert len(events) == 39

@@ -239,7 +239,7 @@ def assert_page_works(page: Path, shots: Path, charts: list[str] | None = None) 
     assert all(seen["decoded"])
     if charts is not None:
         assert list(seen["chart_pixels"]) == charts
-    assert seen["chart_pixels"] and all(n > 500 for n in seen["chart_pixels"].values()), seen["chart_pixels"]
+    assert seen["chart_pixels"] and all(n > 500 for n in seen["chart_pixels"].values()), sorted(seen["chart_pixels"].items())
     return seen
 
 

@@ -392,7 +392,7 @@ def test_named_queries_views_and_digest_of_the_wider_kinds(tmp_path: Path) -> No
         "data-plane-inference latest preview: 2024-10-01-preview (new)"}
     assert "" not in set(db.query("models_first_seen")["model"].fillna(""))
     md = db.report("2024-12-01", "2024-12-31")
-    assert "### nan" not in md and "## API versions" in md and "data-plane-inference latest GA" in md
+    assert "### nan" not in md and "API versions (service)" in md and "data-plane-inference latest GA" in md
     stats = db.stats()["events"]
     assert {"ptu", "service_limit", "api_version"} <= set(stats["kind"])
 

@@ -17,7 +17,7 @@ from typing import Any
 
 MAX_SERIES = 8
 # matplotlib's tab10 without its grey: distinct on screen and in print
-COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#bcbd22", "#17becf")
+COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#b5651d", "#e377c2", "#bcbd22", "#17becf")
 STYLES = ("-", "--", ":", "-.")
 
 

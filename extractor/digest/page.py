@@ -168,7 +168,10 @@ def html(store: Any, data: dict[str, Any]) -> str:
     for q in integer:
         by_attr[q["label"]][q["scope"] or "any"] = [(p["date"], float(p["value"]) if p["value"] is not None else None)
                                                    for p in q["steps"]]
-    end = max((p["date"] for q in data["quotas"] for p in q["steps"]), default=dt.date.today())
+    # lines run to the newest source in the store: a value stated once, on the last day of
+    # its steps, is drawn as a line held to then, not as a lone dot
+    newest = store.read("SELECT max(observed_at) FROM sources").rows()[0][0]
+    end = max([p["date"] for q in data["quotas"] for p in q["steps"]] + ([newest] if newest else []), default=dt.date.today())
     for label, series in by_attr.items():
         chart = steps(series, end, f"{m}: {label}", label, palette, {}, f"{label} of {m} per deployment type and tier "
                       f"({len(series)} series, every one drawn).", "quota-" + label.lower().replace(" ", "-"))
