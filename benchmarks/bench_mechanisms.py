@@ -22,7 +22,7 @@ both sides pay the same start-up. The mechanisms and how they are switched off:
   dicts of that group keep nothing (``__setitem__``, ``setdefault`` and ``update`` do
   nothing);
 * ``lru``: the module-level ``functools.lru_cache``s of ``normalize``, ``layout`` and
-  ``recognisers.*``; without = each replaced by its ``__wrapped__`` in every loaded
+  ``kinds.*`` (the recognisers); without = each replaced by its ``__wrapped__`` in every loaded
   ``extractor`` module that holds it;
 * ``spill``: prepared sources past ``ingest.batch.PREPARED_BUDGET`` wait in a temporary
   file; without = a budget no input reaches;
@@ -80,7 +80,7 @@ COMPARISONS: list[tuple[str, str]] = [
     ("pipe", "docs"), ("pipe", "dense"),
 ]
 CACHE_GROUPS = {"cache-rows": ("row_facts", "row_contexts"), "cache-strings": ("json_str", "subjects")}
-LRU_HOMES = ("extractor.normalize", "extractor.layout", "extractor.recognisers")
+LRU_HOMES = ("extractor.normalize", "extractor.layout", "extractor.kinds")
 
 
 # --- the child: patch a mechanism off (or not), then ingest as the CLI does ------------------------
@@ -107,7 +107,7 @@ def preload() -> None:
     that holds what it replaces."""
     import extractor.api  # noqa: F401
 
-    for pkg in ("extractor.ingest", "extractor.recognisers", "extractor.sources", "extractor.kinds"):
+    for pkg in ("extractor.ingest", "extractor.sources", "extractor.kinds"):
         mod = importlib.import_module(pkg)
         for info in pkgutil.iter_modules(mod.__path__, pkg + "."):
             importlib.import_module(info.name)

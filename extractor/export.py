@@ -15,7 +15,7 @@ from typing import IO, Any
 
 import pandas as pd
 
-from extractor.recognisers.base import SUBJECT_KEYS
+from extractor.kinds import SUBJECT_KEYS
 from extractor.store.db import Store
 
 EVENTS_SQL = """

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from extractor.recognisers.base import Fact
+from extractor.kinds import Fact
 
 ADDED, REMOVED, CHANGED, UNCHANGED = "added", "removed", "changed", "unchanged"
 # A fact that left this document for another in the same change: stored (it closes the

@@ -15,9 +15,8 @@ from helpers import OPENAI, hunk, ingest_changes
 import extractor
 from extractor import digest, kinds
 from extractor.blocks import Block, Table
-from extractor.kinds import Attribute, Kind
-from extractor.recognisers import Fact, recognisers, subject
-from extractor.recognisers.common import cell, find_col, norm_header
+from extractor.kinds import Attribute, Fact, Kind, recognisers, subject
+from extractor.kinds.cells import cell, find_col, norm_header
 from extractor.store.db import Store
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -198,15 +197,13 @@ def test_the_readme_table_of_kinds_is_generated_and_fresh(tmp_path: Path) -> Non
 
 
 def test_a_kind_module_holds_its_recogniser_and_kinds_mix_integers_and_text() -> None:
-    """The one-module form (the wider kinds) and the split form (the core kinds) both register."""
+    """Every built-in kind is one module: its declaration and its recogniser."""
     import importlib
 
-    for name in ("model_spec", "ptu", "default_version", "service_limit", "api_version"):
+    for name in kinds.names():
         kind = kinds.get(name)
         assert type(kind.get_recogniser()).__module__ == f"extractor.kinds.{name}"
         assert importlib.import_module(f"extractor.kinds.{name}").KIND is kind
-    for name in ("quota", "batch_quota", "retirement", "region_availability"):
-        assert type(kinds.get(name).get_recogniser()).__module__ == f"extractor.recognisers.{name}"
     assert kinds.get("model_spec").value_type == "mixed" and kinds.get("service_limit").value_type == "mixed"
     with pytest.raises(ValueError, match="do not mix with dates"):
         Kind(name="bad", subject_keys=("x",), attributes=(Attribute("n", "integer"), Attribute("d", "date")),

@@ -244,14 +244,14 @@ class _TwoColumns:
 
     def claims(self, block: Any) -> bool:
         from extractor.blocks import Table
-        from extractor.recognisers.common import norm_header
+        from extractor.kinds.cells import norm_header
 
         return (isinstance(block, Table) and block.header is not None
                 and [norm_header(h) for h in block.header] == [self.key, self.attribute.replace("_", " ")])
 
     def extract(self, block: Any) -> Iterator[Any]:
         from extractor.normalize import canonical_model
-        from extractor.recognisers import Fact, subject
+        from extractor.kinds import Fact, subject
 
         for row in block.rows:
             raw = row.cells[1].strip()

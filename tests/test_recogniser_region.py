@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 
 from extractor.blocks.tables import BulletList, Table, find_blocks, lines_from_text
-from extractor.normalize import is_region
-from extractor.recognisers.base import Fact
-from extractor.recognisers.region_availability import (
+from extractor.kinds import Fact
+from extractor.kinds.region_availability import (
     RegionAvailabilityRecogniser,
     feature_subject,
     header_models,
 )
+from extractor.normalize import is_region
 
 OPENAI = "articles/ai-services/openai/"
 R = RegionAvailabilityRecogniser()

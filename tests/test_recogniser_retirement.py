@@ -9,8 +9,8 @@ import pytest
 
 from extractor.blocks import Table
 from extractor.blocks.tables import find_blocks, lines_from_text
-from extractor.recognisers.base import Fact, subject
-from extractor.recognisers.retirement import RetirementRecogniser, models_in, replacement_value
+from extractor.kinds import Fact, subject
+from extractor.kinds.retirement import RetirementRecogniser, models_in, replacement_value
 
 DOC = "articles/ai-services/openai/concepts/model-retirements.md"
 REC = RetirementRecogniser()
@@ -401,7 +401,7 @@ def test_corpus_retirement_tables() -> None:
 
 
 def test_the_claim_follows_headings_replaced_by_others_of_the_same_length() -> None:
-    from extractor.recognisers import Claims
+    from extractor.kinds import Claims
 
     claims = Claims()
     (t,) = tables("## Overview\n\n| Model | Date |\n| --- | --- |\n| gpt-4 | 2025-06-06 |\n", doc="how-to/notes.md")
@@ -411,7 +411,7 @@ def test_the_claim_follows_headings_replaced_by_others_of_the_same_length() -> N
 
 
 def test_a_remembered_claim_is_used_until_the_scope_changes() -> None:
-    from extractor.recognisers import Claims, claimant
+    from extractor.kinds import Claims, claimant
 
     claims = Claims()
     (t,) = tables("## Overview\n\n| Model | Date |\n| --- | --- |\n| gpt-4 | 2025-06-06 |\n", doc="how-to/notes.md")

@@ -10,8 +10,7 @@ from __future__ import annotations
 from extractor.blocks.tables import find_blocks, lines_from_text
 from extractor.ingest.caches import RunCache
 from extractor.ingest.extract import block_facts
-from extractor.recognisers import claimant
-from extractor.recognisers.base import Fact
+from extractor.kinds import Fact, claimant
 from extractor.semdiff import diff_facts
 
 QUOTAS = "articles/ai-services/openai/quotas-limits.md"

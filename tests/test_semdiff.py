@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from extractor.diff.model import DiffLine
-from extractor.recognisers.base import Fact, subject
+from extractor.kinds import Fact, subject
 from extractor.semdiff import ADDED, CHANGED, MOVED, REMOVED, UNCHANGED, Event, carry_moves, diff_facts, index
 
 DOC = "articles/ai-services/openai/quotas-limits.md"

@@ -23,9 +23,9 @@ from extractor.blocks.tables import split_row
 from extractor.diff.model import DiffLine
 from extractor.ingest.caches import RunCache
 from extractor.ingest.prepare import SIDES, ParsedDoc, Prepared
+from extractor.kinds import Fact, Recogniser
 from extractor.layout import LayoutMemory, header_key
 from extractor.normalize import BadValue, control_character, implausible_subject, is_quantity_cell
-from extractor.recognisers import Fact, Recogniser
 from extractor.semdiff import Event, carry_moves, diff_facts
 
 _FACTUAL = re.compile(r"✅|^\s*\d[\d,.]*\s*[KMB]\s*$", re.I)
@@ -148,7 +148,7 @@ def block_facts(rec: Recogniser, blk: Block, cache: RunCache) -> list[Fact]:
     """The facts ``rec`` reads in ``blk``, row by row through the run's row cache.
 
     What a recogniser reads in a row depends only on the block's document, header and
-    headings and on the row's cells (the contract of ``recognisers.base``), and the same
+    headings and on the row's cells (the contract of ``kinds.base``), and the same
     rows come back again and again: a table's context rows at every commit of a walk, the
     same table in the reports of many days. A row met before costs a lookup; only its line
     is new. A table whose header is not known is read whole (its first row may be the header).

@@ -18,10 +18,10 @@ from pathlib import Path
 from extractor.blocks import Block, Table, find_blocks
 from extractor.diff.hunks import read_block
 from extractor.diff.model import DiffLine, FileDiff
+from extractor.kinds import Claims
 from extractor.layout import HeadingEntry, LayoutEntry, LayoutMemory
 from extractor.placements import Placement, include_path
 from extractor.prefilter import wanted
-from extractor.recognisers import Claims
 from extractor.sources.base import DocSection, Problem, Source
 from extractor.sources.problems import SourceError
 

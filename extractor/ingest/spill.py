@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from extractor.ingest.prepare import Prepared
-from extractor.recognisers import Claims
+from extractor.kinds import Claims
 
 PREPARED_BUDGET = 8_000_000  # bytes of prepared blocks held in memory (the corpus: about 6 MB)
 

@@ -3,10 +3,10 @@ derives from here (subject keys, the recognisers and their claim order, the pref
 the API's kinds, the digest's titles, the per-kind views and the attribute labels, generated
 as SQL by ``views_sql``, and the README's table of kinds, ``readme_table``).
 
-A kind module holds its declaration (``KIND``) and its recogniser (``model_spec``, ``ptu``,
-``default_version``, ``service_limit``, ``api_version``); the older kinds (``quota``,
-``batch_quota``, ``retirement``, ``region_availability``) name a recogniser module of
-``extractor.recognisers`` instead ("module:Class"). The registry takes both forms.
+A kind module holds its declaration (``KIND``) and its recogniser; the recogniser's contract
+(``Recogniser``, the ``Fact`` it yields) is in ``extractor.kinds.base``, the cell helpers the
+recognisers share in ``extractor.kinds.cells``. ``claimant`` and ``Claims`` say which
+recogniser claims a block.
 
 Adding a kind is adding a module beside these and its name in ``_MODULES``; a test may
 ``register`` a kind and ``unregister`` it afterwards.
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from extractor.kinds import (
     api_version,
@@ -28,7 +29,10 @@ from extractor.kinds import (
     retirement,
     service_limit,
 )
-from extractor.kinds.base import Attribute, Kind, Recogniser, ValueType
+from extractor.kinds.base import Attribute, Fact, Kind, Recogniser, ValueType
+
+if TYPE_CHECKING:
+    from extractor.blocks import Block
 
 _MODULES = (quota, batch_quota, retirement, region_availability, model_spec, ptu, default_version, service_limit,
             api_version)
@@ -57,11 +61,7 @@ SUBJECT_KEYS: Mapping[str, tuple[str, ...]] = _SubjectKeys()
 
 def subject(kind: str, **keys: str | None) -> tuple[tuple[str, str | None], ...]:
     """The subject tuple of ``kind`` in its canonical key order; unknown keys are an error."""
-    order = SUBJECT_KEYS[kind]
-    for k in keys:
-        if k not in order:
-            raise KeyError(f"{kind} has no subject keys {sorted(set(keys) - set(order))}")
-    return tuple([(k, keys.get(k)) for k in order])
+    return REGISTRY[kind].subject(**keys)
 
 
 
@@ -112,6 +112,40 @@ def recognisers() -> list[Recogniser]:
         ordered = sorted(REGISTRY.values(), key=lambda k: k.claim_rank)  # stable: ties in registry order
         got = _cache["recognisers"] = [k.get_recogniser() for k in ordered]
     return got  # type: ignore[return-value]
+
+
+def claimant(block: Block) -> Recogniser | None:
+    """The first recogniser that claims ``block``, or None."""
+    return next((r for r in recognisers() if r.claims(block)), None)
+
+
+class Claims:
+    """Which recogniser claims each block of one source, asked once per block and again only
+    when its header or headings change (the key is their content, not the lists' identity).
+    Blocks are known by identity, so one ``Claims`` lives no longer than its blocks: one per
+    source (``Prepared.claims``)."""
+
+    def __init__(self) -> None:
+        self._memo: dict[int, tuple[tuple[object, ...], Recogniser | None]] = {}
+
+    def of(self, block: Block) -> Recogniser | None:
+        key = _claim_key(block)
+        got = self._memo.get(id(block))
+        if got is not None and got[0] == key:
+            return got[1]
+        found = claimant(block)
+        self._memo[id(block)] = (key, found)
+        return found
+
+    def set(self, block: Block, found: Recogniser | None) -> None:
+        """Record that ``found`` claims ``block`` as it is now (a claim known from an earlier
+        version of the same table), so that ``of`` does not ask the recognisers again."""
+        self._memo[id(block)] = (_claim_key(block), found)
+
+
+def _claim_key(block: Block) -> tuple[object, ...]:
+    header = getattr(block, "header", None)
+    return (None if header is None else tuple(header), tuple(block.headings))
 
 
 def prefilter() -> tuple[tuple[str, ...], tuple[str, ...], re.Pattern[str] | None]:
@@ -203,6 +237,6 @@ def views_sql() -> str:
                       *(kind_views_sql(k) for k in REGISTRY.values())])
 
 
-__all__ = ["REGISTRY", "Attribute", "Kind", "ValueType", "attribute_labels", "get", "kind_views_sql",
-           "macros_sql", "names", "prefilter", "readme_table", "readme_with_table", "recognisers", "register",
-           "subject_keys", "title", "unregister", "views_sql"]
+__all__ = ["REGISTRY", "SUBJECT_KEYS", "Attribute", "Claims", "Fact", "Kind", "Recogniser", "ValueType",
+           "attribute_labels", "claimant", "get", "kind_views_sql", "macros_sql", "names", "prefilter", "readme_table",
+           "readme_with_table", "recognisers", "register", "subject", "subject_keys", "title", "unregister", "views_sql"]

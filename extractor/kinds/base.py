@@ -6,7 +6,6 @@ labels for people, and its recogniser. ``extractor.kinds`` lists the kinds; the 
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,6 +17,9 @@ if TYPE_CHECKING:
 
 @dataclass(slots=True)  # not frozen: a frozen init costs 5x, and facts are made by the ten thousand
 class Fact:
+    """One statement a view of a document makes: ``subject``'s ``attribute`` has ``value``. The
+    semantic diff compares the facts of the before and after views; recognisers never see diffs."""
+
     kind: str
     subject: tuple[tuple[str, str | None], ...]
     attribute: str
@@ -76,9 +78,7 @@ class Kind:
     subject_keys: tuple[str, ...]  # in export order
     attributes: tuple[Attribute, ...]
     title: str  # the digest's heading ("Quotas")
-    # The recogniser: its class or an instance (a kind module that holds its own recogniser),
-    # or "module:Class" (a recogniser module of its own), imported when first asked for.
-    recogniser: str | Recogniser | type
+    recogniser: Recogniser | type  # the recogniser: its class (made when first asked for) or an instance
     # Prefilter: a section is parsed when its table rows contain one of ``words`` (lower case,
     # as substrings) or one of ``whole_words`` (as whole words).
     words: tuple[str, ...] = ()
@@ -101,16 +101,20 @@ class Kind:
             raise ValueError(f"kind {self.name!r}: integer attributes do not mix with dates")
 
     def get_recogniser(self) -> Recogniser:
-        """The recogniser instance (imported and made once)."""
+        """The recogniser instance (made once)."""
         if not self._instance:
             rec = self.recogniser
-            if isinstance(rec, str):
-                module, _, cls = rec.partition(":")
-                rec = getattr(importlib.import_module(module), cls)()
-            elif isinstance(rec, type):
-                rec = rec()
-            self._instance.append(rec)  # type: ignore[arg-type]
+            self._instance.append(rec() if isinstance(rec, type) else rec)
         return self._instance[0]
+
+    def subject(self, **keys: str | None) -> tuple[tuple[str, str | None], ...]:
+        """A subject of this kind in its canonical key order (keys not given are None);
+        unknown keys are an error."""
+        order = self.subject_keys
+        for k in keys:
+            if k not in order:
+                raise KeyError(f"{self.name} has no subject keys {sorted(set(keys) - set(order))}")
+        return tuple([(k, keys.get(k)) for k in order])
 
     @property
     def value_type(self) -> ValueType:

@@ -1,17 +1,30 @@
-"""Cell helpers shared by the kind modules that hold their own recogniser: header cells by
-meaning, the canonical name of a label (limit and API names), a leading quantity with byte
-units, and model cells without their bold tag lines.
+"""Cell helpers shared by the kinds' recognisers: header cells by meaning, the deployment
+types a block's headings or file scope, the canonical name of a label (limit and API names),
+a leading quantity with byte units, and model cells without their bold tag lines.
 
-(The recognisers of ``extractor.recognisers`` have their own copy of the header helpers;
-this module may not import that package, which imports the kind registry.)
+(The kind modules import this; it may not import the kind registry, ``extractor.kinds``.)
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from extractor.normalize import clean_space, is_empty_value, kebab, split_br, split_models, strip_markup
+from extractor.normalize import (
+    clean_space,
+    deployment_type_from_path,
+    deployment_types,
+    is_empty_value,
+    kebab,
+    split_br,
+    split_models,
+    strip_markup,
+)
+
+if TYPE_CHECKING:
+    from extractor.blocks import Block
 
 
 @lru_cache(maxsize=8192)
@@ -20,9 +33,13 @@ def norm_header(cell: str) -> str:
     return re.sub(r"\s+", " ", strip_markup(cell)).strip().lower()
 
 
-@lru_cache(maxsize=16384)
-def find_col(header: tuple[str, ...], *patterns: str) -> int | None:
+def find_col(header: Sequence[str], *patterns: str) -> int | None:
     """Index of the first header cell matching any regex pattern (on ``norm_header`` text)."""
+    return _find_col(tuple(header), patterns)
+
+
+@lru_cache(maxsize=16384)
+def _find_col(header: tuple[str, ...], patterns: tuple[str, ...]) -> int | None:
     compiled = [re.compile(p) for p in patterns]
     for i, c in enumerate(header):
         h = norm_header(c)
@@ -36,6 +53,16 @@ def cell(cells: list[str], i: int | None) -> str:
     if i is None or i >= len(cells):
         return ""
     return cells[i]
+
+
+def scoped_deployment_types(block: Block) -> list[str]:
+    """Deployment types named by the innermost heading or tab that names any, else the file."""
+    for _, text in reversed(block.headings):
+        found = deployment_types(text)
+        if found:
+            return found
+    by_path = deployment_type_from_path(block.doc)
+    return [by_path] if by_path else []
 
 
 def canonical_name(text: str) -> str:

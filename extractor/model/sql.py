@@ -59,7 +59,7 @@ def data_sql() -> str:
     areas = sorted({a for a, _s, _c in services() if "/" in a}, key=lambda a: (-a.count("/"), a))
     listed = " ".join(f"WHEN starts_with(doc, {_quote('articles/' + a + '/')}) THEN {_quote(a)}" for a in areas)
     listed = listed or "WHEN FALSE THEN NULL"
-    from extractor.recognisers.region_availability import FEATURE_SUBJECTS
+    from extractor.kinds.region_availability import FEATURE_SUBJECTS
 
     mapped = " ".join(f"WHEN {_quote(stem)} THEN {_quote(name)}" for stem, name in FEATURE_SUBJECTS.items())
     stem = r"lower(regexp_extract(doc, '([^/]+?)(\.md)?$', 1))"

@@ -35,8 +35,8 @@ from extractor.blocks.tables import (
     split_row,
 )
 from extractor.diff.model import ADDED, REMOVED, DiffLine, FileDiff, Hunk
-from extractor.recognisers import claimant
-from extractor.recognisers.region_availability import is_feature_doc
+from extractor.kinds import claimant
+from extractor.kinds.region_availability import is_feature_doc
 
 __all__ = ["Snapshot", "holds_facts", "make_snapshot", "snapshot_blocks", "snapshot_lines"]
 
