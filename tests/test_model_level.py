@@ -250,8 +250,8 @@ class _TwoColumns:
                 and [norm_header(h) for h in block.header] == [self.key, self.attribute.replace("_", " ")])
 
     def extract(self, block: Any) -> Iterator[Any]:
-        from extractor.normalize import canonical_model
         from extractor.kinds import Fact, subject
+        from extractor.normalize import canonical_model
 
         for row in block.rows:
             raw = row.cells[1].strip()
