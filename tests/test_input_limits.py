@@ -82,6 +82,22 @@ def test_pipes_devices_and_links_in_a_folder_are_refused(tmp_path: Path) -> None
                           ("pipe.md", None, "a named pipe, not a file: refused")]
 
 
+@pytest.mark.skipif(os.name != "posix", reason="no named pipes")
+def test_a_named_pipe_that_nothing_writes_to_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from extractor.ingest import inputs
+
+    monkeypatch.setattr(inputs, "PIPE_WAIT", 0.3)
+    db, pipe = tmp_path / "x.duckdb", tmp_path / "silent.md"
+    os.mkfifo(pipe)  # named on the command line, and no writer ever opens it
+    report = a_report(tmp_path, "r.md")
+    res = extract("--db", str(db), "ingest", str(pipe), str(report))
+    assert res.exit_code == 1
+    assert res.stderr.splitlines()[0] == f"error: {pipe}: cannot read: a named pipe with nothing written to it in 0.3 s: refused"
+    assert errors(db) == [("silent.md", None, "cannot read: a named pipe with nothing written to it in 0.3 s: refused")]
+    with extractor.connect(db, read_only=True) as d:  # the other input loaded
+        assert d.store.read("SELECT count(*) FROM sources").rows() == [(1,)]
+
+
 def test_files_and_lines_over_the_limits_are_refused(tmp_path: Path) -> None:
     folder, db = tmp_path / "in", tmp_path / "x.duckdb"
     folder.mkdir()

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import select
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -186,10 +188,22 @@ def _refused(path: Path, max_size: int) -> str | None:
     return None
 
 
+PIPE_WAIT = 30.0  # seconds a named pipe may stay silent (no writer, nothing written) before it is refused
+
+
 def _read_pipe(path: Path, max_size: int) -> bytes:
-    """What a named pipe gives, up to one byte past ``max_size`` (then refused)."""
-    with open(path, "rb") as fh:
-        return fh.read(max_size + 1)
+    """What a named pipe gives, up to one byte past ``max_size`` (then refused). A pipe that
+    no writer opens, or whose writer writes nothing, for ``PIPE_WAIT`` seconds is refused
+    (OSError) instead of holding the database for ever."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # opening does not wait for a writer
+    try:
+        if not select.select([fd], [], [], PIPE_WAIT)[0]:
+            raise OSError(f"a named pipe with nothing written to it in {PIPE_WAIT:g} s: refused")
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read(max_size + 1)
+    finally:
+        os.close(fd)
 
 
 def _over_limits(data: bytes, max_size: int, max_line: int) -> tuple[int | None, str] | None:
