@@ -35,6 +35,13 @@ LIMIT_HELP = (f"Show at most N rows (0: all) [default: {DEFAULT_LIMIT} for a tab
               "the rows left out are counted on stderr.")
 
 
+def table_options(f: Any) -> Any:
+    """--format and --limit of a command that prints a table (query, sql)."""
+    f = click.option("--limit", type=click.IntRange(min=0), default=None, metavar="N", help=LIMIT_HELP)(f)
+    return click.option("--format", "fmt", type=click.Choice(TABLE_FORMATS), default="table", show_default=True,
+                        help=_FORMAT_HELP)(f)
+
+
 def emit(df: Any, fmt: str, limit: int | None = None) -> None:
     """Write the table ``df`` to stdout in ``fmt`` (one of ``TABLE_FORMATS``): a table without
     its all-empty columns and, on a terminal, its first ``DEFAULT_LIMIT`` rows unless ``limit``
@@ -92,9 +99,7 @@ def _date(value: str, what: str, hint: str | None = None) -> Any:
               help="A query parameter; repeat for several. Dates: YYYY-MM-DD, today, -7d.")
 @click.option("--as-of", "as_of", default=None, metavar="DATE",
               help="Answer as of DATE (queries that take an as_of parameter).")
-@click.option("--format", "fmt", type=click.Choice(TABLE_FORMATS), default="table", show_default=True,
-              help=_FORMAT_HELP)
-@click.option("--limit", type=click.IntRange(min=0), default=None, metavar="N", help=LIMIT_HELP)
+@table_options
 @limit_options
 @common_options
 @click.pass_obj
@@ -133,9 +138,7 @@ def query(obj: Ctx, name: str | None, list_queries: bool, params: tuple[str, ...
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
               help="Bind $KEY in the SQL (as text); repeat for several.")
 @click.option("--as-of", "as_of", default=None, metavar="DATE", help="Bind $as_of (a DATE) in the SQL.")
-@click.option("--format", "fmt", type=click.Choice(TABLE_FORMATS), default="table", show_default=True,
-              help=_FORMAT_HELP)
-@click.option("--limit", type=click.IntRange(min=0), default=None, metavar="N", help=LIMIT_HELP)
+@table_options
 @limit_options
 @common_options
 @click.pass_obj
