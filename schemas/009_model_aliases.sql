@@ -1,4 +1,4 @@
--- extractor schema, version 9: the aliases users add to the shipped ones (extractor/model/aliases.csv).
+-- extractor schema, version 9: the aliases users add to the shipped ones (schemas/model_aliases.csv).
 -- `extract aliases add ALIAS MODEL` / `extract aliases load FILE.csv` write here; the model
 -- level (010_model_level.sql) reads the union of both (`model_aliases`).
 

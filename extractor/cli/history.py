@@ -239,7 +239,7 @@ def aliases(obj: Ctx, action: str, names: tuple[str, ...], fmt: str) -> None:
     extract aliases remove dalle-3           forget one of yours (shipped ones stay)
     extract aliases load my-aliases.csv      columns alias,model (note optional)
 
-    The shipped list is extractor/model/aliases.csv; yours are kept in the database.
+    The shipped list is schemas/model_aliases.csv; yours are kept in the database.
     The export is not changed by aliases: it keeps the names the documents wrote.
     """
     from extractor.model.aliases import AliasError

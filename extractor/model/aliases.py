@@ -1,82 +1,18 @@
-"""The alias table of model names: the shipped ``aliases.csv`` and the aliases users add to
-a store (``user_model_aliases``, through ``extract aliases add`` / ``load``), and the
-services of document areas (``services.csv``)."""
+"""The alias table of model names as users extend it: the aliases they add to a store
+(``user_model_aliases``, through ``extract aliases add`` / ``load``) on top of the shipped
+``schemas/model_aliases.csv`` (read by ``extractor.store.model_sql``)."""
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from extractor.normalize import canonical_model as canonical_name
+from extractor.store.model_sql import Alias, AliasError, builtin_aliases, parse_aliases
 
 if TYPE_CHECKING:
     from extractor.store import Store
 
-_HERE = Path(__file__).resolve().parent
-ALIASES_CSV = _HERE / "aliases.csv"
-SERVICES_CSV = _HERE / "services.csv"
-CLASSES = ("model", "feature", "offer")
-
-
-class AliasError(ValueError):
-    """An alias file or pair that cannot be used (the message names the file and line)."""
-
-
-@dataclass(frozen=True)
-class Alias:
-    alias: str
-    model: str
-    note: str = ""
-
-
-def _rows(text: str, where: str, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in required if c not in (reader.fieldnames or [])]
-    if missing:
-        raise AliasError(f"{where}: line 1: expected the columns {', '.join(required)} (missing {', '.join(missing)})")
-    return [(i, {k: (v or "").strip() for k, v in row.items() if k}) for i, row in enumerate(reader, start=2)
-            if any((v or "").strip() for v in row.values() if isinstance(v, str))]
-
-
-def parse_aliases(text: str, where: str) -> list[Alias]:
-    """The aliases of a CSV text with columns ``alias,model`` (``note`` optional), names in
-    canonical form; a row naming no alias or model, an alias of itself, or an alias given two
-    models is an error naming ``where`` and the line."""
-    seen: dict[str, tuple[str, int]] = {}
-    out = []
-    for line, row in _rows(text, where, ("alias", "model")):
-        alias, model = canonical_name(row["alias"]), canonical_name(row["model"])
-        if not alias or not model:
-            raise AliasError(f"{where}: line {line}: an alias needs both an alias and a model")
-        if alias == model:
-            raise AliasError(f"{where}: line {line}: {alias!r} is an alias of itself")
-        if alias in seen and seen[alias][0] != model:
-            raise AliasError(f"{where}: line {line}: {alias!r} is already an alias of {seen[alias][0]!r} (line {seen[alias][1]})")
-        seen[alias] = (model, line)
-        out.append(Alias(alias, model, row.get("note", "")))
-    models = {a.model for a in out}
-    for a in out:
-        if a.alias in models:
-            raise AliasError(f"{where}: {a.alias!r} is both an alias and the model of another alias")
-    return out
-
-
-def builtin_aliases() -> list[Alias]:
-    """The aliases shipped with extractor (``extractor/model/aliases.csv``)."""
-    return parse_aliases(ALIASES_CSV.read_text(encoding="utf-8"), str(ALIASES_CSV.name))
-
-
-def services() -> list[tuple[str, str, str]]:
-    """``(area, service, class)`` per known document area (``extractor/model/services.csv``)."""
-    out = []
-    for line, row in _rows(SERVICES_CSV.read_text(encoding="utf-8"), SERVICES_CSV.name, ("area", "service", "class")):
-        if row["class"] not in CLASSES:
-            raise AliasError(f"{SERVICES_CSV.name}: line {line}: class {row['class']!r} is none of {', '.join(CLASSES)}")
-        out.append((row["area"], row["service"], row["class"]))
-    return out
+__all__ = ["Alias", "AliasError", "add_aliases", "alias_rows", "builtin_aliases", "parse_aliases", "remove_aliases"]
 
 
 def add_aliases(store: Store, aliases: list[Alias]) -> int:

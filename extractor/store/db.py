@@ -86,16 +86,16 @@ def script_text(path: Path) -> str:
     """A migration's SQL: its file, followed, for the one marked ``-- generated: kind views``,
     by the views and macros generated from the kind registry (``extractor.kinds.views_sql``);
     for the one marked ``-- generated: model views``, preceded by the model level's generated
-    macros and data views (``extractor.model.views_sql``)."""
+    macros and data views (``extractor.store.model_sql.views_sql``)."""
     text = path.read_text(encoding="utf-8")
     if _GENERATED.search(text):
         from extractor import kinds
 
         text += "\n\n" + kinds.views_sql()
     if _GENERATED_MODEL.search(text):
-        from extractor import model
+        from extractor.store import model_sql
 
-        text = model.views_sql() + "\n\n" + text
+        text = model_sql.views_sql() + "\n\n" + text
     return text
 
 

@@ -1,19 +1,89 @@
-"""The SQL of the model level that depends on the kind registry and on the shipped CSV files,
-generated: ``schemas/010_model_level.sql`` (marked ``-- generated: model views``) is run after
-it, and the store includes it in that script's checksum, so a new kind or alias reaches
-existing databases on their next open."""
+"""The model level's schema that is generated: the macros and data views that
+``schemas/010_model_level.sql`` (marked ``-- generated: model views``) needs from the kind
+registry and from the shipped data (``schemas/model_aliases.csv``: spelling variants of one
+model; ``schemas/model_services.csv``: the service of each document area). The store runs it
+before that script and includes it in the script's checksum, so a new kind or alias reaches
+existing databases on their next open. The model level above the store
+(``extractor.model``) reads and extends the same data."""
 
 from __future__ import annotations
 
+import csv
+import io
+from dataclasses import dataclass
+
 from extractor import kinds
 from extractor.kinds.base import EVENT_KEYS, STORED_AS
-from extractor.model.aliases import builtin_aliases, services
+from extractor.normalize import canonical_model as canonical_name
+from extractor.paths import sql_dir
+
+ALIASES_CSV = sql_dir("schemas") / "model_aliases.csv"
+SERVICES_CSV = sql_dir("schemas") / "model_services.csv"
+CLASSES = ("model", "feature", "offer")
 
 # A folder under ``articles/`` that holds one area per service (``ai-services/openai``).
 AREA_CONTAINERS = ("ai-services",)
 # Keys of availability kinds that are a detail of a (model, place) row, not part of its key.
 DETAIL_KEYS = ("version", "deployment_type")
 _ARGS = "kind, model, version, deployment_type, tier, subscription, region, subject_json"
+
+
+class AliasError(ValueError):
+    """An alias file or pair that cannot be used (the message names the file and line)."""
+
+
+@dataclass(frozen=True)
+class Alias:
+    alias: str
+    model: str
+    note: str = ""
+
+
+def _rows(text: str, where: str, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in required if c not in (reader.fieldnames or [])]
+    if missing:
+        raise AliasError(f"{where}: line 1: expected the columns {', '.join(required)} (missing {', '.join(missing)})")
+    return [(i, {k: (v or "").strip() for k, v in row.items() if k}) for i, row in enumerate(reader, start=2)
+            if any((v or "").strip() for v in row.values() if isinstance(v, str))]
+
+
+def parse_aliases(text: str, where: str) -> list[Alias]:
+    """The aliases of a CSV text with columns ``alias,model`` (``note`` optional), names in
+    canonical form; a row naming no alias or model, an alias of itself, or an alias given two
+    models is an error naming ``where`` and the line."""
+    seen: dict[str, tuple[str, int]] = {}
+    out = []
+    for line, row in _rows(text, where, ("alias", "model")):
+        alias, model = canonical_name(row["alias"]), canonical_name(row["model"])
+        if not alias or not model:
+            raise AliasError(f"{where}: line {line}: an alias needs both an alias and a model")
+        if alias == model:
+            raise AliasError(f"{where}: line {line}: {alias!r} is an alias of itself")
+        if alias in seen and seen[alias][0] != model:
+            raise AliasError(f"{where}: line {line}: {alias!r} is already an alias of {seen[alias][0]!r} (line {seen[alias][1]})")
+        seen[alias] = (model, line)
+        out.append(Alias(alias, model, row.get("note", "")))
+    models = {a.model for a in out}
+    for a in out:
+        if a.alias in models:
+            raise AliasError(f"{where}: {a.alias!r} is both an alias and the model of another alias")
+    return out
+
+
+def builtin_aliases() -> list[Alias]:
+    """The aliases shipped with extractor (``schemas/model_aliases.csv``)."""
+    return parse_aliases(ALIASES_CSV.read_text(encoding="utf-8"), str(ALIASES_CSV.name))
+
+
+def services() -> list[tuple[str, str, str]]:
+    """``(area, service, class)`` per known document area (``schemas/model_services.csv``)."""
+    out = []
+    for line, row in _rows(SERVICES_CSV.read_text(encoding="utf-8"), SERVICES_CSV.name, ("area", "service", "class")):
+        if row["class"] not in CLASSES:
+            raise AliasError(f"{SERVICES_CSV.name}: line {line}: class {row['class']!r} is none of {', '.join(CLASSES)}")
+        out.append((row["area"], row["service"], row["class"]))
+    return out
 
 
 def _quote(text: str | None) -> str:
