@@ -15,7 +15,7 @@ Memory, for the ingest: the peak resident memory of its largest process as
 ``/usr/bin/time -v`` reports it, and the sampled peak of the sum over the process and any
 children it starts (see ``measure``). With ``--scale 4`` the corpus is
 also written four times into a temporary folder (each copy under its own name, its
-front-matter dates moved by two years per copy and its compare range renamed, so that
+front-matter dates moved two years earlier per copy and its compare range renamed, so that
 every copy is new input) and that ingest's memory is printed too: it must not grow with
 the input.
 
@@ -84,9 +84,9 @@ def bare_pass(folders: list[str]) -> None:
 
 
 def scaled_copies(files: list[Path], k: int, dest: Path) -> list[str]:
-    """``k`` copies of ``files`` under ``dest``; copy ``i`` is dated ``2 * i`` years later (its
-    front matter and the date in its file names) and its compare SHAs are renamed, so that no
-    copy repeats another's sources or changes."""
+    """``k`` copies of ``files`` under ``dest``; copy ``i`` is dated ``2 * i`` years earlier (its
+    front matter and the date in its file names: earlier, because a source dated after today is
+    refused) and its compare SHAs are renamed, so that no copy repeats another's sources or changes."""
     folders = []
     for i in range(k):
         folder = dest / f"copy{i}"
@@ -94,11 +94,11 @@ def scaled_copies(files: list[Path], k: int, dest: Path) -> list[str]:
             text = f.read_bytes().decode("utf-8-sig", "replace")
             if i:
                 text = _DATE.sub(lambda m, i=i: m.group(1) + (date.fromisoformat(m.group(2))
-                                                              + timedelta(days=730 * i)).isoformat(), text)
+                                                              - timedelta(days=730 * i)).isoformat(), text)
                 text = _COMPARE.sub(lambda m, i=i: m.group(1) + hashlib.sha1(
                     f"{i}:{m.group(2)}".encode()).hexdigest()[:len(m.group(2))], text)
             name = _FILE_DATE.sub(lambda m, i=i: "report-" + (date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-                                                             + timedelta(days=730 * i)).strftime("%Y%m%d"), f.name)
+                                                             - timedelta(days=730 * i)).strftime("%Y%m%d"), f.name)
             out = folder / f"{n:04d}-{name}"
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(text, encoding="utf-8")
