@@ -217,6 +217,10 @@ def test_cli_report(db_path: Path, tmp_path: Path) -> None:
     assert res.exit_code == 0 and json.loads(res.stdout)["counts"]["quota"] == 6
     res = run.invoke(main, ["--db", str(db_path), "report", "--model", "O3", "--format", "md"])
     assert res.exit_code == 0 and res.stdout.startswith("# o3\n")
+    for name, head in (("m.html", "<!DOCTYPE html>"), ("m.json", "{"), ("feed.atom", "<?xml"), ("m.md", "# Changes")):
+        res = run.invoke(main, ["--db", str(db_path), "report", "--since", "2025-03-01", "-o", str(tmp_path / name)])
+        assert res.exit_code == 0, res.output  # the format is told by the extension of -o
+        assert (tmp_path / name).read_text(encoding="utf-8").startswith(head), name
     res = run.invoke(main, ["--db", str(db_path), "report", "--model", "o33"])
     assert res.exit_code == 1 and "did you mean o3" in res.stderr
     res = run.invoke(main, ["--db", str(db_path), "report", "--since", "2025-03-31", "--until", "2025-03-01"])

@@ -170,20 +170,25 @@ def sql_command(obj: Ctx, statement: str, params: tuple[str, ...], as_of: str | 
     emit(df, fmt, limit)
 
 
+REPORT_FORMATS = ("md", "html", "json", "atom")
+REPORT_SUFFIXES = {".html": "html", ".htm": "html", ".json": "json", ".atom": "atom", ".xml": "atom"}
+
+
 @click.command()
 @click.option("--since", default=None, metavar="DATE",
               help="First date (inclusive): YYYY-MM-DD, -7d, ... (required unless --model).")
 @click.option("--until", default=None, metavar="DATE", help="Last date (inclusive) [default: the latest].")
 @click.option("--model", "model", default=None, metavar="NAME",
               help="The page of one model (any case, aliases followed) instead of a digest.")
-@click.option("--format", "fmt", type=click.Choice(["md", "html", "json", "atom"]), default="md", show_default=True,
-              help="Markdown, one self-contained HTML file with charts, JSON, or an Atom feed (one entry per change).")
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default=None,
+              help="Markdown, one self-contained HTML file with charts, JSON, or an Atom feed (one entry per change) "
+                   "[default: told by -o FILE's extension (.html, .json, .atom, .xml), else md].")
 @click.option("--limit", type=click.IntRange(min=0), default=None, metavar="N",
               help="With --format atom: the N newest entries only [default: all].")
 @output_options("Write to FILE instead of stdout.")
 @common_options
 @click.pass_obj
-def report(obj: Ctx, since: str | None, until: str | None, model: str | None, fmt: str, limit: int | None,
+def report(obj: Ctx, since: str | None, until: str | None, model: str | None, fmt: str | None, limit: int | None,
            output: Path | None, force: bool, follow_symlinks: bool) -> None:
     """A digest of what changed at the model level: a summary of the real changes, then a
     section per service and model (with a table of contents), each change linked to its
@@ -195,6 +200,8 @@ def report(obj: Ctx, since: str | None, until: str | None, model: str | None, fm
     """
     if model is None and since is None:
         raise click.UsageError("give --since DATE (or --model NAME for a model's page)")
+    if fmt is None:
+        fmt = REPORT_SUFFIXES.get(output.suffix.lower(), "md") if output is not None else "md"
     if model is not None and fmt == "atom":
         raise click.UsageError("--format atom is a digest's feed: leave out --model")
     start = _date(since, "--since") if since is not None else None
