@@ -134,7 +134,7 @@ def _steps_text(pts: list[dict[str, Any]]) -> str:
 def markdown(data: dict[str, Any]) -> str:
     m = data["model"]
     out = [f"# {md_escape(m)}", "", f"Regions where it is available now: {len(data['regions_now'])}.", ""]
-    out += ["## Quotas", ""]
+    out += ["## Quotas, specs and PTU", ""]
     out += [f"- {md_escape(q['label'])} ({md_escape(q['scope'] or 'any')}): {md_escape(_steps_text(q['steps']))}"
             for q in data["quotas"]] or ["_None stated._"]
     out += ["", "## Retirement and default-version dates", ""]
@@ -159,10 +159,10 @@ def html(store: Any, data: dict[str, Any]) -> str:
     m = data["model"]
     out = head(f"Model {m}")
     out.append(f'<p class="meta">Regions where it is available now: {len(data["regions_now"])}.</p>'
-               '<nav class="toc"><a href="#quotas">Quotas</a> · <a href="#dates">Dates</a> · <a href="#regions">Regions</a> · '
+               '<nav class="toc"><a href="#quotas">Quotas, specs and PTU</a> · <a href="#dates">Dates</a> · <a href="#regions">Regions</a> · '
                '<a href="#other">Other facts</a></nav>')
     palette = Palette()
-    out.append('<section id="quotas"><h2>Quotas</h2>')
+    out.append('<section id="quotas"><h2>Quotas, specs and PTU</h2>')
     integer = [q for q in data["quotas"] if all(p["value"] is None or str(p["value"]).isdigit() for p in q["steps"])]
     by_attr: dict[str, dict[str, list[tuple[dt.date, float | None]]]] = defaultdict(dict)
     for q in integer:
@@ -173,6 +173,8 @@ def html(store: Any, data: dict[str, Any]) -> str:
     newest = store.read("SELECT max(observed_at) FROM sources").rows()[0][0]
     end = max([p["date"] for q in data["quotas"] for p in q["steps"]] + ([newest] if newest else []), default=dt.date.today())
     for label, series in by_attr.items():
+        if len({v for pts in series.values() for _, v in pts if v is not None}) < 2:
+            continue  # one value throughout: the table below says it; a flat line would say nothing more
         chart = steps(series, end, f"{m}: {label}", label, palette, {}, f"{label} of {m} per deployment type and tier "
                       f"({len(series)} series, every one drawn).", "quota-" + label.lower().replace(" ", "-"))
         if chart:
