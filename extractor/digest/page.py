@@ -159,8 +159,8 @@ def html(store: Any, data: dict[str, Any]) -> str:
     m = data["model"]
     out = head(f"Model {m}")
     out.append(f'<p class="meta">Regions where it is available now: {len(data["regions_now"])}.</p>'
-               '<nav class="toc"><a href="#quotas">Quotas, specs and PTU</a> · <a href="#dates">Dates</a> · <a href="#regions">Regions</a> · '
-               '<a href="#other">Other facts</a></nav>')
+               '<nav class="toc"><a href="#quotas">Quotas, specs and PTU</a> · <a href="#dates">Dates</a> · '
+               '<a href="#regions">Regions</a> · <a href="#other">Other facts</a></nav>')
     palette = Palette()
     out.append('<section id="quotas"><h2>Quotas, specs and PTU</h2>')
     integer = [q for q in data["quotas"] if all(p["value"] is None or str(p["value"]).isdigit() for p in q["steps"])]
