@@ -11,7 +11,6 @@ SELECT api,
        fact_short_doc(doc) AS doc, arg_max(link, valid_from) AS link
 FROM api_version_history
 WHERE ($api IS NULL OR api GLOB $api)
-  AND CASE WHEN CAST($as_of AS DATE) IS NULL THEN valid_to IS NULL
-           ELSE valid_from <= CAST($as_of AS DATE) AND (valid_to IS NULL OR valid_to > CAST($as_of AS DATE)) END
+  AND fact_held(valid_from, valid_to, CAST($as_of AS DATE))
 GROUP BY api, doc
 ORDER BY api, doc;

@@ -12,7 +12,6 @@ SELECT model,
        fact_short_doc(doc) AS doc, arg_max(link, valid_from) AS link
 FROM default_version_history
 WHERE ($model IS NULL OR model GLOB $model)
-  AND CASE WHEN CAST($as_of AS DATE) IS NULL THEN valid_to IS NULL
-           ELSE valid_from <= CAST($as_of AS DATE) AND (valid_to IS NULL OR valid_to > CAST($as_of AS DATE)) END
+  AND fact_held(valid_from, valid_to, CAST($as_of AS DATE))
 GROUP BY model, doc
 ORDER BY model, doc;

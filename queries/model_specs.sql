@@ -16,7 +16,6 @@ SELECT model, version, scope,
 FROM model_spec_history
 WHERE ($model IS NULL OR model GLOB $model)
   AND ($scope IS NULL OR coalesce(scope, 'base') = $scope)
-  AND CASE WHEN CAST($as_of AS DATE) IS NULL THEN valid_to IS NULL
-           ELSE valid_from <= CAST($as_of AS DATE) AND (valid_to IS NULL OR valid_to > CAST($as_of AS DATE)) END
+  AND fact_held(valid_from, valid_to, CAST($as_of AS DATE))
 GROUP BY model, version, scope, doc
 ORDER BY model, version NULLS FIRST, scope NULLS FIRST, doc;

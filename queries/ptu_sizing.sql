@@ -10,8 +10,7 @@
 WITH h AS (
     SELECT * FROM ptu_history
     WHERE ($model IS NULL OR model GLOB $model)
-      AND CASE WHEN CAST($as_of AS DATE) IS NULL THEN valid_to IS NULL
-           ELSE valid_from <= CAST($as_of AS DATE) AND (valid_to IS NULL OR valid_to > CAST($as_of AS DATE)) END
+      AND fact_held(valid_from, valid_to, CAST($as_of AS DATE))
 ), per_type AS (
     SELECT model, deployment_type, doc,
            max(value) FILTER (WHERE attribute = 'min_ptu') AS min_ptu,

@@ -8,6 +8,5 @@
 SELECT name, value, value_num, value_raw, valid_from AS since, last_seen, fact_short_doc(doc) AS doc, link
 FROM service_limit_history
 WHERE ($limit IS NULL OR name GLOB $limit)
-  AND CASE WHEN CAST($as_of AS DATE) IS NULL THEN valid_to IS NULL
-           ELSE valid_from <= CAST($as_of AS DATE) AND (valid_to IS NULL OR valid_to > CAST($as_of AS DATE)) END
+  AND fact_held(valid_from, valid_to, CAST($as_of AS DATE))
 ORDER BY name, doc;

@@ -127,6 +127,11 @@ CREATE OR REPLACE MACRO fact_subject_label(kind, model, version, deployment_type
                                                    CASE WHEN fact_boolean_kind(kind) THEN NULL ELSE region END), '')
                           || ')', '') END;
 
+-- A span held on date d; with d NULL, the span still open (the latest known value).
+CREATE OR REPLACE MACRO fact_held(valid_from, valid_to, d) AS
+    CASE WHEN d IS NULL THEN valid_to IS NULL
+         ELSE valid_from <= d AND (valid_to IS NULL OR valid_to > d) END;
+
 CREATE OR REPLACE MACRO fact_short_doc(doc) AS
     regexp_replace(doc, '^articles/(ai-services/)?', '');
 

@@ -317,8 +317,7 @@ LEFT JOIN model_subjects ms ON ms.model = c.model;
 CREATE OR REPLACE MACRO model_facts_as_of(d) AS TABLE
 WITH s AS (
     SELECT * FROM model_spans
-    WHERE CASE WHEN CAST(d AS DATE) IS NULL THEN valid_to IS NULL
-               ELSE valid_from <= CAST(d AS DATE) AND (valid_to IS NULL OR valid_to > CAST(d AS DATE)) END
+    WHERE fact_held(valid_from, valid_to, CAST(d AS DATE))
 ),
 av AS (
     SELECT kind, any_value(model) AS model, CAST(NULL AS VARCHAR) AS version,
