@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
-from extractor.blocks import Table
 from extractor.kinds.base import Attribute, Fact, Kind
-from extractor.kinds.cells import canonical_name, cell, find_col, plain_text
+from extractor.kinds.cells import canonical_name, cell, keyed_columns, plain_text
 
 if TYPE_CHECKING:
     from extractor.blocks import Block
@@ -28,16 +27,12 @@ class ApiVersionRecogniser:
     kind: ClassVar[str] = NAME
 
     def claims(self, block: Block) -> bool:
-        if not isinstance(block, Table) or block.header is None:
-            return False
-        header = tuple(block.header)
-        return find_col(header, *_API) is not None and any(find_col(header, *p) is not None for _, p in _COLUMNS)
+        return keyed_columns(block, _API, _COLUMNS) is not None
 
     def extract(self, block: Block) -> Iterator[Fact]:
-        assert isinstance(block, Table) and block.header is not None
-        header = tuple(block.header)
-        api_col = find_col(header, *_API)
-        columns = [(attr, find_col(header, *patterns)) for attr, patterns in _COLUMNS]
+        found = keyed_columns(block, _API, _COLUMNS)
+        assert found is not None
+        api_col, columns = found
         for row in block.rows:
             api = canonical_name(cell(row.cells, api_col))
             if not api:
@@ -45,7 +40,7 @@ class ApiVersionRecogniser:
             for attr, col in columns:
                 raw = cell(row.cells, col).strip()
                 value = plain_text(raw)
-                if col is not None and value is not None:
+                if value is not None:
                     yield Fact(NAME, (("api", api),), attr, value, raw, None, row.line)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from extractor.blocks import Table
 from extractor.normalize import (
     clean_space,
     deployment_type_from_path,
@@ -46,6 +47,19 @@ def _find_col(header: tuple[str, ...], patterns: tuple[str, ...]) -> int | None:
         if any(p.search(h) for p in compiled):
             return i
     return None
+
+
+def keyed_columns(block: Block, key: Sequence[str], columns: Sequence[tuple[str, Sequence[str]]]
+                  ) -> tuple[int, list[tuple[str, int]]] | None:
+    """For a table whose header has a ``key`` column (its patterns) and at least one of
+    ``columns`` (``(attribute, patterns)``): the key's index and the ``(attribute, index)`` of
+    the value columns it has; None for any other block."""
+    if not isinstance(block, Table) or block.header is None:
+        return None
+    header = tuple(block.header)
+    key_col = find_col(header, *key)
+    found = [(attr, i) for attr, patterns in columns if (i := find_col(header, *patterns)) is not None]
+    return (key_col, found) if key_col is not None and found else None
 
 
 def cell(cells: list[str], i: int | None) -> str:

@@ -14,9 +14,8 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
-from extractor.blocks import Table
 from extractor.kinds.base import Attribute, Fact, Kind
-from extractor.kinds.cells import cell, cell_models, find_col
+from extractor.kinds.cells import cell, cell_models, keyed_columns
 from extractor.normalize import canonical_version, find_date, is_empty_value, strip_markup
 
 if TYPE_CHECKING:
@@ -44,22 +43,15 @@ class DefaultVersionRecogniser:
     kind: ClassVar[str] = NAME
 
     def claims(self, block: Block) -> bool:
-        if not isinstance(block, Table) or block.header is None:
-            return False
-        header = tuple(block.header)
-        return find_col(header, *_MODEL) is not None and any(
-            find_col(header, *patterns) is not None for _, patterns in _COLUMNS)
+        return keyed_columns(block, _MODEL, _COLUMNS) is not None
 
     def extract(self, block: Block) -> Iterator[Fact]:
-        assert isinstance(block, Table) and block.header is not None
-        header = tuple(block.header)
-        model_col = find_col(header, *_MODEL)
-        columns = [(attr, find_col(header, *patterns)) for attr, patterns in _COLUMNS]
+        found = keyed_columns(block, _MODEL, _COLUMNS)
+        assert found is not None
+        model_col, columns = found
         for row in block.rows:
             models = cell_models(cell(row.cells, model_col))
             for attr, col in columns:
-                if col is None:
-                    continue
                 raw = cell(row.cells, col).strip()
                 value = upgrade_date(raw) if attr == "upgrade_date" else version(raw)
                 if value is None:
