@@ -14,13 +14,13 @@ import json
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import date
 from functools import lru_cache
 from typing import Any
 
 from extractor.blocks import Table
 from extractor.normalize import strip_markup
 from extractor.placements import Placement, Placements
+from extractor.placements import when as _when
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,15 +324,6 @@ def _table_seen(e: LayoutEntry) -> tuple[object, ...]:
 
 def _heading_seen(h: HeadingEntry) -> tuple[object, ...]:
     return ("h", h.doc, h.line_no, h.level, h.text, h.source_id, h.side)
-
-
-def _when(observed_at: str, side: str) -> float:
-    """A point in time for a view: the after view on its day, the before view just before it."""
-    try:
-        day = date.fromisoformat(observed_at[:10]).toordinal()
-    except ValueError:
-        return 0.0
-    return day - 0.5 if side == "before" else float(day)
 
 
 def _nearest(entries: list[LayoutEntry], line_no: int, source_id: str, observed_at: str | None,

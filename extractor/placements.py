@@ -130,10 +130,9 @@ class Placements:
 
     def copy(self) -> Placements:
         out = Placements()
-        new = set(self.new)
         for p in self.all():
             out.add(p, new=False)
-        out.new = [p for p in self.new if p in new]
+        out.new = list(self.new)
         out._new_by = defaultdict(list, {k: list(v) for k, v in self._new_by.items()})
         return out
 

@@ -1,6 +1,6 @@
 -- extractor schema, version 10: the model level (FACTS.md, "The model level").
 -- repeatable: views and macros only (CREATE OR REPLACE), re-applied when the text changes.
--- generated: model views -- the store runs extractor.model.views_sql() before this file (the
+-- generated: model views -- the store runs extractor.store.model_sql.views_sql() before this file (the
 -- subject-key macros from the kind registry, the shipped aliases and services as views, the
 -- document-area macros); its text is part of the checksum.
 --
@@ -144,7 +144,7 @@ v AS (
     SELECT 'value' AS family, p.kind, p.subject AS key, p.attribute, p.t,
            any_value(s.model) AS model, any_value(s.version) AS version, any_value(s.deployment_type) AS deployment_type,
            any_value(s.tier) AS tier, any_value(s.subscription) AS subscription, any_value(s.region) AS region,
-           coalesce(list_sort(list(DISTINCT s.value) FILTER (WHERE s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t))),
+           coalesce(list_sort(list(DISTINCT s.value) FILTER (WHERE fact_held(s.valid_from, s.valid_to, p.t))),
                     []) AS vals,
            coalesce(list_sort(list(DISTINCT coalesce(s.previous, s.value)) FILTER (
                         WHERE (s.valid_from = p.t AND s.previous IS NOT NULL) OR (s.before_only AND s.valid_to = p.t))),
@@ -157,8 +157,8 @@ v AS (
            coalesce(min(s.link) FILTER (WHERE s.valid_from = p.t AND s.opened_by_change),
                     min(s.closed_link) FILTER (WHERE s.valid_to = p.t AND s.closed_by_change)) AS link,
            string_agg(fact_short_doc(s.doc) || ': ' || s.value, '; ' ORDER BY s.value, s.doc)
-               FILTER (WHERE s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t)) AS stated,
-           arg_max(s.qualifier, s.valid_from) FILTER (WHERE s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t))
+               FILTER (WHERE fact_held(s.valid_from, s.valid_to, p.t)) AS stated,
+           arg_max(s.qualifier, s.valid_from) FILTER (WHERE fact_held(s.valid_from, s.valid_to, p.t))
                AS qualifier,
            list(DISTINCT s.written_model ORDER BY s.written_model) FILTER (WHERE s.written_model IS NOT NULL) AS names,
            string_agg(DISTINCT s.service, ', ' ORDER BY s.service) AS service
@@ -175,9 +175,9 @@ ap AS (
 -- per place: whether any fact, and any typed fact, holds at each date
 pl AS (
     SELECT p.kind, p.place, p.t,
-           coalesce(bool_or(s.deployment_type IS NOT NULL AND s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t)),
+           coalesce(bool_or(s.deployment_type IS NOT NULL AND fact_held(s.valid_from, s.valid_to, p.t)),
                     FALSE) AS typed,
-           coalesce(bool_or(s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t)), FALSE) AS anywhere,
+           coalesce(bool_or(fact_held(s.valid_from, s.valid_to, p.t)), FALSE) AS anywhere,
            coalesce(bool_or(s.before_only AND s.valid_to = p.t), FALSE) AS before_any
     FROM ap p
     JOIN avs s USING (kind, place)
@@ -187,10 +187,9 @@ ty AS (SELECT DISTINCT kind, place, deployment_type FROM avs),
 -- per place and deployment type
 pt AS (
     SELECT p.kind, p.place, ty.deployment_type, p.t,
-           coalesce(bool_or(s.valid_from <= p.t AND (s.valid_to IS NULL OR s.valid_to > p.t)), FALSE) AS held,
+           coalesce(bool_or(fact_held(s.valid_from, s.valid_to, p.t)), FALSE) AS held,
            coalesce(bool_or(s.before_only AND s.valid_to = p.t), FALSE) AS before_held,
-           coalesce(list_sort(list(DISTINCT s.version) FILTER (WHERE s.version IS NOT NULL AND s.valid_from <= p.t
-                                                              AND (s.valid_to IS NULL OR s.valid_to > p.t))), []) AS versions,
+           coalesce(list_sort(list(DISTINCT s.version) FILTER (WHERE s.version IS NOT NULL AND fact_held(s.valid_from, s.valid_to, p.t))), []) AS versions,
            coalesce(bool_or((s.valid_from = p.t AND s.opened_by_change) OR (s.valid_to = p.t AND s.closed_by_change)), FALSE)
                AS shown,
            list(DISTINCT s.doc ORDER BY s.doc) FILTER (WHERE s.valid_from = p.t OR s.valid_to = p.t) AS docs,

@@ -183,10 +183,17 @@ def _plausible(prep: Prepared, blk: Block, facts: list[Fact], unresolved: list[d
     go into ``unread``: the fact is not known on that side, so no event is made of it."""
     out: list[Fact] = []
     seen: set[int] = set()
+    controls: dict[int, str | None] = {}  # per line: the row's facts share its text
     for f in facts:
         reason = implausible_subject(f.subject)
         if reason is None:
-            bad = f.value.reason if isinstance(f.value, BadValue) else control_character(f.line.text)
+            if isinstance(f.value, BadValue):
+                bad = f.value.reason
+            else:
+                key = id(f.line)
+                if key not in controls:
+                    controls[key] = control_character(f.line.text)
+                bad = controls[key]
             if bad is None:
                 out.append(f)
                 continue

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from extractor.placements import Placement, include_path
 from extractor.prefilter import wanted
 from extractor.sources.base import DocSection, Problem, Source
 from extractor.sources.problems import SourceError
+
+_INCLUDE = re.compile(r"!include", re.I)  # a section that may hold an [!INCLUDE] line
 
 _SKIP_EXT = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".webp", ".bmp", ".zip", ".pdf"}
 SIDES = ("before", "after")
@@ -83,7 +86,7 @@ def prepare(file: InputFile, source: Source, memory: LayoutMemory) -> Prepared:
         if not sec.diff_text or os.path.splitext(sec.doc)[1].lower() in _SKIP_EXT:
             continue
         verdict = wanted(sec.diff_text)
-        if not verdict and "!INCLUDE" in sec.diff_text.upper():
+        if not verdict and _INCLUDE.search(sec.diff_text):
             _remember_includes(prep, sec, memory)  # where includes sit is layout, whatever else the section holds
         if verdict is None:
             prep.deferred.append(sec)

@@ -16,7 +16,3 @@ reports.
 """
 
 from __future__ import annotations
-
-from extractor.store.model_sql import builtin_aliases, services, views_sql
-
-__all__ = ["builtin_aliases", "services", "views_sql"]
