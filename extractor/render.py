@@ -280,7 +280,7 @@ def terminal_table(df: Frame, *, width: int, limit: int | None = None,
     notes = []
     gone = empty_columns(df)
     if gone and len(gone) < len(df.columns):
-        df = drop_empty_columns(df)
+        df = drop_columns(df, gone)
         notes.append(f"empty in every row, not shown: {', '.join(gone)}")
     df, note = limited(df, limit)
     if note:
@@ -325,13 +325,10 @@ def empty_columns(df: Frame) -> list[str]:
     return [str(c) for c in df.columns if all(is_missing(v) or v == "" for v in col(c))]
 
 
-def drop_empty_columns(df: Frame) -> Frame:
-    """``df`` without the columns that hold no value in any row (for terminal tables)."""
-    if isinstance(df, Rows):
-        keep = [c for c in df.columns if not all(is_missing(v) or v == "" for v in df.column(c))]
-        return df.select(keep) if keep else df
-    keep = [c for c in df.columns if not all(is_missing(v) or v == "" for v in df[c])]
-    return df[keep] if keep else df
+def drop_columns(df: Frame, gone: list[str]) -> Frame:
+    """``df`` without the columns named in ``gone`` (``empty_columns``: for terminal tables)."""
+    keep = [c for c in df.columns if str(c) not in gone]
+    return df.select(keep) if isinstance(df, Rows) else df[keep]
 
 
 def to_csv(df: Frame) -> str:

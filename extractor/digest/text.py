@@ -12,22 +12,14 @@ from types import SimpleNamespace
 from typing import Any
 
 from extractor import kinds
+from extractor.render import is_missing
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 
 
 def none(v: Any) -> Any:
     """``v`` with pandas' and NumPy's missing values as None."""
-    if v is None:
-        return None
-    try:
-        import pandas as pd
-
-        if v is pd.NA or v is pd.NaT:
-            return None
-    except ImportError:  # pragma: no cover
-        pass
-    return None if isinstance(v, float) and v != v else v
+    return None if is_missing(v) else v
 
 
 def md_escape(text: Any) -> str:
