@@ -19,7 +19,7 @@ def add_aliases(store: Store, aliases: list[Alias]) -> int:
     """Store users' aliases (an alias given again takes its new model); returns how many."""
     if not aliases:
         return 0
-    stored = dict(store.con.execute("SELECT alias, model FROM model_aliases").fetchall())
+    stored = dict(store.read("SELECT alias, model FROM model_aliases").rows())
     given = {a.alias for a in aliases}
     for a in aliases:  # one hop: an alias names a model, never another alias
         if stored.get(a.model) is not None and a.model not in given:
@@ -32,8 +32,7 @@ def add_aliases(store: Store, aliases: list[Alias]) -> int:
 
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     with store.transaction():
-        for a in aliases:
-            store.con.execute("DELETE FROM user_model_aliases WHERE alias = ?", [a.alias])
+        store.con.execute("DELETE FROM user_model_aliases WHERE list_contains(?, alias)", [sorted(given)])
         store.insert_new("user_model_aliases", {"alias": [a.alias for a in aliases], "model": [a.model for a in aliases],
                                                 "note": [a.note or None for a in aliases],
                                                 "added_at": [now] * len(aliases)}, key=["alias"])
@@ -42,18 +41,15 @@ def add_aliases(store: Store, aliases: list[Alias]) -> int:
 
 def remove_aliases(store: Store, names: list[str]) -> int:
     """Forget users' aliases; returns how many were stored."""
-    got = 0
     with store.transaction():
-        for n in names:
-            row = store.con.execute("DELETE FROM user_model_aliases WHERE alias = ? RETURNING alias", [canonical_name(n)])
-            got += len(row.fetchall())
-    return got
+        gone = store.con.execute("DELETE FROM user_model_aliases WHERE list_contains(?, alias) RETURNING alias",
+                                 [sorted({canonical_name(n) for n in names})]).fetchall()
+    return len(gone)
 
 
 def alias_rows(store: Store) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Every alias in force (users' first, then the shipped ones they do not override), with
     how many events the store has under that name."""
-    cur = store.con.execute(
-        "SELECT a.alias, a.model, a.origin, a.note, count(e.model) AS events FROM model_aliases a "
-        "LEFT JOIN events e ON e.model = a.alias GROUP BY ALL ORDER BY a.model, a.alias")
-    return [d[0] for d in cur.description], cur.fetchall()
+    res = store.read("SELECT a.alias, a.model, a.origin, a.note, count(e.model) AS events FROM model_aliases a "
+                     "LEFT JOIN events e ON e.model = a.alias GROUP BY ALL ORDER BY a.model, a.alias")
+    return list(res.columns), res.rows()
