@@ -42,21 +42,19 @@ def report_with_warnings(store: Any, since: Any, until: Any = None, *, fmt: str 
                          limit: int | None = None) -> tuple[str, list[str]]:
     """``report``, and the staleness warnings of its period (extractor.model.coverage; its text
     says the same in its coverage line)."""
-    from extractor.model.coverage import query_warnings
-
-    start, end = _dates(since, until)
-    return _report(store, start, end, fmt, limit), query_warnings(store, {"since": start, "until": end})
-
-
-def _report(store: Any, since: Any, until: Any, fmt: str, limit: int | None) -> str:
     from extractor.digest.collect import collect
+    from extractor.model.coverage import warning_line
 
     if fmt == "markdown":
         fmt = "md"
     if fmt not in FORMATS:
         raise ValueError(f"unknown digest format {fmt!r}; one of {', '.join(FORMATS)}")
-    start, end = _dates(since, until)
-    d = collect(store, start, end)
+    d = collect(store, *_dates(since, until))
+    warnings = [warning_line(area, last, d.on) for area, _, last in d.coverage] if d.on is not None else []
+    return _render(store, d, fmt, limit), warnings
+
+
+def _render(store: Any, d: Any, fmt: str, limit: int | None) -> str:
     if fmt == "md":
         from extractor.digest.markdown import render_markdown
 

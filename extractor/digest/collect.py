@@ -92,6 +92,7 @@ class Digest:
     moves: list[tuple[dt.date, str, str, int, str | None]]
     renames: list[tuple[dt.date, str, str, str, int, str | None]]  # date, field, from, to, facts, link
     coverage: list[tuple[str, str, dt.date]]  # areas whose last source is before the period's end
+    on: dt.date | None = None  # the date the digest speaks for (coverage is about it)
 
     def period(self) -> str:
         end = self.until.isoformat() if self.until else "the latest change"
@@ -129,7 +130,7 @@ def collect(store: Any, since: dt.date, until: dt.date | None = None, *, model: 
     on = answer_date(store, {"since": since, "until": until})  # the date the digest speaks for (FACTS.md, coverage)
     coverage = [(a.area, a.service, a.last_source) for a in stale_areas(store, on)] if on is not None else []
     summary = summarise(rows, first_seen, since, end)
-    return Digest(since, until, end, rows, summary, sections(rows), moves, renames, coverage)
+    return Digest(since, until, end, rows, summary, sections(rows), moves, renames, coverage, on)
 
 
 def _key(r: Any, skip: str) -> tuple[Any, ...]:

@@ -95,9 +95,13 @@ def stale_warnings(store: Store, on: dt.date | None, model: str | None = None,
     """One line per area whose documents were last seen before ``on`` (None: no warning)."""
     if on is None:
         return []
-    return [f"{a.area} documents last seen in a source of {a.last_source.isoformat()}: "
-            f"the answer for {on.isoformat()} does not know of later changes to them"
-            for a in stale_areas(store, on, model, kinds)]
+    return [warning_line(a.area, a.last_source, on) for a in stale_areas(store, on, model, kinds)]
+
+
+def warning_line(area: str, last_source: dt.date, on: dt.date) -> str:
+    """The warning that an answer for ``on`` does not know of ``area``'s changes after its last source."""
+    return (f"{area} documents last seen in a source of {last_source.isoformat()}: "
+            f"the answer for {on.isoformat()} does not know of later changes to them")
 
 
 def query_warnings(store: Store, params: Mapping[str, Any], kinds: Sequence[str] = ()) -> list[str]:
