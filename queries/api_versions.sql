@@ -1,5 +1,6 @@
 -- name: api_versions
 -- description: The latest preview and GA release of each API surface (now or as of a date).
+-- kinds: api_version
 -- param: api text = null  API name or glob (data-plane-inference, control-plane, data-plane*); every API when null.
 -- param: as_of date = null  The date to answer for; the latest known values when null.
 --

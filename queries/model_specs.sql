@@ -1,6 +1,7 @@
 -- name: model_specs
 -- description: Context window, output and request token limits and training-data cut-off per model version (now or as of a date).
--- param: model text = null  Model name or glob (gpt-4o, o*); every model when null.
+-- kinds: model_spec
+-- param: model text = null  Model name or glob (aliases match too) (gpt-4o, o*); every model when null.
 -- param: scope text = null  fine-tuning for the fine-tuning tables only, base for the others; both when null.
 -- param: as_of date = null  The date to answer for; the latest known values when null.
 --
@@ -14,7 +15,7 @@ SELECT model, version, scope,
        max(valid_from) AS since, max(last_seen) AS last_seen,
        fact_short_doc(doc) AS doc, arg_max(link, valid_from) AS link
 FROM model_spec_history
-WHERE ($model IS NULL OR model GLOB $model)
+WHERE model_matches(model, $model)
   AND ($scope IS NULL OR coalesce(scope, 'base') = $scope)
   AND fact_held(valid_from, valid_to, CAST($as_of AS DATE))
 GROUP BY model, version, scope, doc

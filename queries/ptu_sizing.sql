@@ -1,6 +1,7 @@
 -- name: ptu_sizing
 -- description: Provisioned throughput per model and deployment type: minimum PTUs, scale increment, TPM per PTU and latency target (now or as of a date).
--- param: model text = null  Model name or glob; every model when null.
+-- kinds: ptu
+-- param: model text = null  Model name or glob (aliases match too); every model when null.
 -- param: deployment_type text = null  global-provisioned, data-zone-provisioned or provisioned; all when null.
 -- param: as_of date = null  The date to answer for; the latest known values when null.
 --
@@ -9,7 +10,7 @@
 -- each row of a deployment type shows them too, from the model's row without one.
 WITH h AS (
     SELECT * FROM ptu_history
-    WHERE ($model IS NULL OR model GLOB $model)
+    WHERE model_matches(model, $model)
       AND fact_held(valid_from, valid_to, CAST($as_of AS DATE))
 ), per_type AS (
     SELECT model, deployment_type, doc,

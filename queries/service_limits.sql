@@ -1,5 +1,6 @@
 -- name: service_limits
 -- description: The service limits (per resource, per subscription) and their values (now or as of a date).
+-- kinds: service_limit
 -- param: limit text = null  Limit name or glob (max-files*, *assistant*); every limit when null.
 -- param: as_of date = null  The date to answer for; the latest known values when null.
 --
