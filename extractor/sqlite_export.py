@@ -51,8 +51,6 @@ def _type(duck: str) -> str:
 def _value(v: Any) -> Any:
     if v is None or isinstance(v, int | float | str):
         return v
-    if isinstance(v, bool):
-        return int(v)
     if isinstance(v, dt.date | dt.datetime | dt.time):
         return v.isoformat()
     if isinstance(v, decimal.Decimal):

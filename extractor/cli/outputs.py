@@ -136,15 +136,3 @@ def stdout_plain() -> bool:
         return not sys.stdout.isatty()
     except (AttributeError, ValueError, OSError):
         return True
-
-
-def stdout_console(**options: Any) -> Any:
-    """A rich console on stdout whose broken pipe stays a ``BrokenPipeError`` (rich itself
-    exits with status 1 for it)."""
-    from rich.console import Console
-
-    class _Console(Console):
-        def on_broken_pipe(self) -> None:
-            raise BrokenPipeError
-
-    return _Console(file=stdout(), **options)
