@@ -104,7 +104,7 @@ def digest_charts(store: Any, d: Digest, palette: Palette) -> list[Chart]:
     for r in d.rows:
         counts[(r.observed_at, r.kind)] += 1
     charts = [changes_per_period(dict(counts), d.since, end, palette, order)]
-    # quotas (the first integer kind's first attribute) whose value changed, most changes first
+    # quota steps, the chart planners read first: the TPM of the quotas that changed, most changes first
     q = [r for r in d.rows if r.kind == "quota" and r.attribute == "tpm" and none(r.model)]
     if q:
         n: dict[tuple[Any, ...], int] = defaultdict(int)
