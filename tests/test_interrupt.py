@@ -142,3 +142,32 @@ def test_ctrl_c_while_the_views_are_being_created(tmp_path: Path, monkeypatch: p
     monkeypatch.setattr(Store, "_apply_repeatables", original)
     with extractor.connect(db, read_only=True) as d:  # usable, views in place (made again if they were stopped)
         assert list(d.sql("SELECT * FROM fact_history").columns)
+
+
+CTRL_C_IN_A_CALLBACK = """
+import sys, time, weakref
+from extractor.cli import main
+
+@main.command("wait-in-callback")
+def wait_in_callback() -> None:
+    class Thing: pass
+    thing = Thing()
+    def callback(_ref):  # Ctrl-C landing here is "ignored" by Python and printed with a traceback
+        raise KeyboardInterrupt
+    ref = weakref.ref(thing, callback)
+    del thing
+    time.sleep(5)
+    print("ran on")
+
+main(["wait-in-callback"])
+"""
+
+
+def test_ctrl_c_inside_a_callback_still_stops_the_command() -> None:
+    # the CI run that found it: SIGINT arrived inside the import system's weakref callback
+    started = time.monotonic()
+    run = subprocess.run([sys.executable, "-c", CTRL_C_IN_A_CALLBACK], capture_output=True, text=True, timeout=60)
+    check_clean_exit(run)
+    assert run.returncode == 130 and run.stdout == ""
+    assert run.stderr == "interrupted\n"
+    assert time.monotonic() - started < 4

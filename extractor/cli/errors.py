@@ -126,6 +126,24 @@ def _on_sigint(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
+def _on_unraisable(unraisable: Any) -> None:
+    """Ctrl-C that landed where Python cannot raise (a weakref callback of the import system, a
+    ``__del__``) is not printed as "Exception ignored ... Traceback"; it is delivered again to
+    the main thread, where it stops the command as any other Ctrl-C does. It is sent from a
+    thread a moment later, as a signal sent from here would be handled inside this hook."""
+    if isinstance(unraisable.exc_value, KeyboardInterrupt):
+        threading.Thread(target=_interrupt_main_soon, daemon=True).start()
+        return
+    sys.__unraisablehook__(unraisable)
+
+
+def _interrupt_main_soon() -> None:
+    import time
+
+    time.sleep(0.01)
+    signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)  # wakes a sleeping main thread too
+
+
 def interrupted() -> int:
     """Say that the run was interrupted; the exit status for it (130, as shells use)."""
     with contextlib.suppress(Exception):
@@ -198,9 +216,12 @@ class ExtractGroup(click.Group):
         if main_thread:
             _Interrupt.seen = False
             previous = signal.signal(signal.SIGINT, _on_sigint)
+        previous_hook = sys.unraisablehook
+        sys.unraisablehook = _on_unraisable
         try:
             code = self._run(args, prog_name, complete_var, **extra)
         finally:
+            sys.unraisablehook = previous_hook
             if main_thread and previous is not None:
                 with contextlib.suppress(Exception):
                     signal.signal(signal.SIGINT, previous)
