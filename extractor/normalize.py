@@ -434,9 +434,15 @@ _QTY = re.compile(
     r"^(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<unit>k|m|b|thousand|million|billion)?\b",
     re.I,
 )
+# with ``sizes``: also sizes in bytes (``512 MB``, ``2 GiB``, ``100 bytes``) and counts with dots
+# between thousands (``200.000``)
+_SIZED_QTY = re.compile(
+    r"^(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+(?![\d,])|\d+(?:\.\d+)?)\s*"
+    r"(?P<unit>[kmgt]i?b|bytes?|k|m|b|thousand|million|billion)?(?![a-z])", re.I)
+_DOTTED_THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
 _MULT = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "million": 1_000_000,
-         "b": 1_000_000_000, "billion": 1_000_000_000}
-
+         "b": 1_000_000_000, "billion": 1_000_000_000, "byte": 1, "bytes": 1}
+_BINARY = {"k": 1024, "m": 1024 ** 2, "g": 1024 ** 3, "t": 1024 ** 4}
 
 INT64_MAX = 2**63 - 1  # the largest value the store keeps
 _NEGATIVE = re.compile(r"^[-\u2212\u2013]\s*\d")
@@ -451,20 +457,24 @@ class BadValue:
     reason: str
 
 
-def parse_quantity(text: str) -> int | BadValue | None:
+def parse_quantity(text: str, *, sizes: bool = False) -> int | BadValue | None:
     """``10 M`` -> 10000000, ``1.6 K`` -> 1600, ``15B``, ``90k``, ``100,000``; N/A, - -> None;
-    a negative quantity, or one past ``INT64_MAX``, -> ``BadValue``."""
+    a negative quantity, or one past ``INT64_MAX``, -> ``BadValue``. With ``sizes`` (a cell
+    that may hold a size): ``512 MB`` -> 536870912 (binary units), ``200.000`` -> 200000."""
     if is_empty_value(text):
         return None
     t = strip_markup(text)
     if _NEGATIVE.match(t):
         return BadValue(f"a negative quantity: {t[:40]}")
-    m = _QTY.match(t)
+    m = (_SIZED_QTY if sizes else _QTY).match(t)
     if not m:
         return None
-    num = m.group("num").replace(",", "")
-    unit = (m.group("unit") or "").lower()
-    value = round(Decimal(num) * _MULT.get(unit, 1))  # exact, however many digits
+    num, unit = m.group("num"), (m.group("unit") or "").lower()
+    if sizes and not unit and _DOTTED_THOUSANDS.match(num):
+        num = num.replace(".", "")  # a count written 200.000 (thousands marked by dots)
+    num = num.replace(",", "")
+    binary = unit not in _MULT and unit.endswith("b")
+    value = round(Decimal(num) * (_BINARY[unit[0]] if binary else _MULT.get(unit, 1)))  # exact, however many digits
     if value > INT64_MAX:
         digits = len(num.split(".")[0])
         return BadValue(f"a quantity of {digits} digits, past the largest that can be stored ({INT64_MAX:,})")

@@ -216,6 +216,15 @@ def test_parse_quantity(text: str, value: int) -> None:
     assert parse_quantity(text) == value
 
 
+@pytest.mark.parametrize(("text", "value"), [
+    ("512 MB", 536_870_912), ("100 GB", 107_374_182_400), ("2 GiB", 2 * 1024 ** 3), ("100 bytes", 100),
+    ("200.000", 200_000), ("1.5", 2), ("10,000 when using the API", 10_000), ("15 M", 15_000_000), ("8 B", 8 * 10 ** 9),
+])
+def test_parse_quantity_with_sizes(text: str, value: int) -> None:
+    # a cell that may hold a size (a service limit): binary units, and dots between thousands
+    assert parse_quantity(text, sizes=True) == value
+
+
 @pytest.mark.parametrize("text", ["N/A", "-", "", "Unlimited", "See note"])
 def test_parse_quantity_without_a_value(text: str) -> None:
     assert parse_quantity(text) is None

@@ -91,3 +91,27 @@ def test_a_date_parameter_with_trailing_text_is_refused(tmp_path: Path, args: li
     res = CliRunner().invoke(main, ["--db", str(db), *args])
     assert res.exit_code == 2, res.output
     assert "not a date: '2025-01-01 x'" in res.stderr.splitlines()[-1]
+
+
+@pytest.mark.parametrize(("cell", "reason"), [
+    ("-30", "a negative quantity: -30"),
+    ("9" * 400, f"a quantity of 400 digits, past the largest that can be stored ({INT64_MAX:,})"),
+    ("9223372036854775808", f"a quantity of 19 digits, past the largest that can be stored ({INT64_MAX:,})"),
+    ("9000000000 GB", "a quantity of 10 digits, past the largest that can be stored "
+                      f"({INT64_MAX:,})"),
+])
+def test_a_service_limit_that_cannot_be_true_is_an_unresolved_row(tmp_path: Path, cell: str, reason: str) -> None:
+    # service limits read sizes in bytes as well, through the same checks as every quantity
+    row = f"| Max files per resource | {cell} |"
+    d = hunk(f"""
+         | Limit Name | Limit Value |
+         |--|--|
+        -| Max files per resource | 100 |
+        +{row}
+         | Max file size | 512 MB |
+    """, old=60)
+    db, changes = ingest_changes(tmp_path, ("2025-02-08", [(QUOTAS, "modified", d)]))
+    unresolved = db.store.read("SELECT side, text, reason FROM unresolved ORDER BY doc_line").rows()
+    db.close()
+    assert changes == []  # the value is unknown on the new side: neither removed nor changed
+    assert unresolved == [("after", row, reason)]

@@ -98,31 +98,6 @@ def cell_models(text: str) -> list[tuple[str, str | None]]:
     return split_models(" <br> ".join(kept))
 
 
-_LEADING = re.compile(
-    r"^(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+(?![\d,])|\d+(?:\.\d+)?)\s*"
-    r"(?P<unit>[kmgt]i?b|bytes?|k|m|b|thousand|million|billion)?(?![a-z])", re.I)
-_DOTTED_THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
-_MULTIPLIER = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "million": 1_000_000, "b": 1_000_000_000,
-               "billion": 1_000_000_000, "byte": 1, "bytes": 1}
-_BINARY = {"k": 1024, "m": 1024 ** 2, "g": 1024 ** 3, "t": 1024 ** 4}
-
-
-def leading_quantity(text: str) -> int | None:
-    """The quantity a cell starts with: a count (``100,000``, ``10,000 when using the API``,
-    ``15 M``; ``200.000`` with dots between thousands is 200000) or a size in bytes with
-    binary units (``512 MB`` -> 536870912, ``100 GB``); None when the cell starts otherwise."""
-    m = _LEADING.match(strip_markup(text))
-    if not m:
-        return None
-    digits, unit = m.group("num"), (m.group("unit") or "").lower()
-    if not unit and _DOTTED_THOUSANDS.match(digits):
-        digits = digits.replace(".", "")  # a count written 200.000 (thousands marked by dots)
-    num = float(digits.replace(",", ""))
-    if unit and unit not in _MULTIPLIER and unit.endswith("b"):
-        return round(num * _BINARY[unit[0]])
-    return round(num * _MULTIPLIER.get(unit, 1))
-
-
 def plain_text(text: str) -> str | None:
     """A cell's plain text (markup stripped), None for an empty / ``N/A`` / ``-`` cell."""
     if is_empty_value(text):

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 from extractor.blocks import Table
 from extractor.kinds.base import Attribute, Fact, Kind
-from extractor.kinds.cells import canonical_name, cell, find_col, leading_quantity, plain_text
-from extractor.normalize import split_br
+from extractor.kinds.cells import canonical_name, cell, find_col, plain_text
+from extractor.normalize import BadValue, parse_quantity, split_br
 
 if TYPE_CHECKING:
     from extractor.blocks import Block
@@ -27,12 +27,13 @@ if TYPE_CHECKING:
 NAME = "service_limit"
 
 
-def limit_value(raw: str) -> int | str | None:
-    """An integer for a cell that starts with a quantity, else its plain text (None: empty)."""
+def limit_value(raw: str) -> int | str | BadValue | None:
+    """An integer for a cell that starts with a quantity (a count or a size in bytes), else
+    its plain text (None: empty); a quantity that cannot be true is a ``BadValue``."""
     text = plain_text(raw)
     if text is None:
         return None
-    n = leading_quantity(raw)
+    n = parse_quantity(raw, sizes=True)
     return text if n is None else n
 
 
