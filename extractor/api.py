@@ -235,14 +235,13 @@ class Extractor:
     def add_aliases(self, pairs: Iterable[tuple[str, str]] | str | Path) -> int:
         """Add users' aliases: ``(alias, model)`` pairs, or a CSV file with columns ``alias,model``
         (``note`` optional). An alias given again takes its new model. Returns how many."""
-        from extractor.model.aliases import Alias, add_aliases, parse_aliases
+        from extractor.model.aliases import add_aliases, check_aliases, parse_aliases
 
         if isinstance(pairs, (str, Path)):
             path = Path(pairs)
             got = parse_aliases(path.read_text(encoding="utf-8"), str(path))
         else:
-            text = "alias,model\n" + "".join(f'"{a}","{m}"\n' for a, m in pairs)
-            got = [Alias(a.alias, a.model) for a in parse_aliases(text, "aliases")]
+            got = check_aliases(((f"pair {i}", a, m, "") for i, (a, m) in enumerate(pairs, 1)), "aliases")
         return add_aliases(self.store, got)
 
     def remove_aliases(self, names: Iterable[str]) -> int:

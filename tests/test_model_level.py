@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from helpers import MATRIX, MODELS, OPENAI, QUOTAS, RETIREMENTS, hunk, ingest_changes
 
+from extractor.model.aliases import AliasError
+
 STD_GLOBAL = MATRIX + "standard-global.md"
 REASONING = OPENAI + "how-to/reasoning.md"
 LEGACY = OPENAI + "concepts/legacy-models.md"
@@ -408,6 +410,19 @@ def test_users_add_and_remove_aliases(tmp_path: Path) -> None:
     assert res.exit_code == 1 and "'dalle-3' is itself an alias of 'dall-e-3'" in res.stderr
     res = run(main, ["--db", path, "aliases", "add", "gpt-4o", "gpt-4o-2024"])  # gpt-4o is the model of gpt4o
     assert res.exit_code == 1 and "'gpt-4o' is the model of the alias 'gpt4o'" in res.stderr
+
+
+
+def test_alias_pairs_with_quotes_and_commas_are_stored_as_given(tmp_path: Path) -> None:
+    # pairs are not written into a CSV text and read back: a quote or a comma is just a character
+    db, _ = ingest_changes(tmp_path, ("2025-01-10", [(RETIREMENTS, "modified", hunk(RET_HEAD + """
+        +| `GPT4o` | 2024-05-13 | June 30, 2025 |"""))]))
+    assert db.add_aliases([('gpt "4o"', "gpt-4o"), ("gpt4o,mini", "gpt-4o-mini")]) == 2
+    assert rows(db, "SELECT alias, model FROM user_model_aliases ORDER BY alias") == [
+        ('gpt-"4o"', "gpt-4o"), ("gpt4o,mini", "gpt-4o-mini")]
+    with pytest.raises(AliasError, match=r"^aliases: pair 2: 'gpt-4o' is an alias of itself$"):
+        db.add_aliases([("a", "b"), ("GPT 4o", "gpt-4o")])
+    db.close()
 
 
 def test_what_a_first_seen_change_replaced_held_just_before_it(tmp_path: Path) -> None:

@@ -7,12 +7,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from extractor.normalize import canonical_model as canonical_name
-from extractor.store.model_sql import Alias, AliasError, builtin_aliases, parse_aliases
+from extractor.store.model_sql import Alias, AliasError, builtin_aliases, check_aliases, parse_aliases
 
 if TYPE_CHECKING:
     from extractor.store import Store
 
-__all__ = ["Alias", "AliasError", "add_aliases", "alias_rows", "builtin_aliases", "parse_aliases", "remove_aliases"]
+__all__ = ["Alias", "AliasError", "add_aliases", "alias_rows", "builtin_aliases", "check_aliases", "parse_aliases",
+           "remove_aliases"]
 
 
 def add_aliases(store: Store, aliases: list[Alias]) -> int:

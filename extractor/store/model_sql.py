@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from extractor import kinds
@@ -49,21 +50,28 @@ def _rows(text: str, where: str, required: tuple[str, ...]) -> list[tuple[int, d
 
 
 def parse_aliases(text: str, where: str) -> list[Alias]:
-    """The aliases of a CSV text with columns ``alias,model`` (``note`` optional), names in
-    canonical form; a row naming no alias or model, an alias of itself, or an alias given two
-    models is an error naming ``where`` and the line."""
-    seen: dict[str, tuple[str, int]] = {}
+    """The aliases of a CSV text with columns ``alias,model`` (``note`` optional), checked as
+    ``check_aliases`` does, its errors naming ``where`` and the line."""
+    return check_aliases(((f"line {line}", row["alias"], row["model"], row.get("note") or "")
+                          for line, row in _rows(text, where, ("alias", "model"))), where)
+
+
+def check_aliases(entries: Iterable[tuple[str, str, str, str]], where: str) -> list[Alias]:
+    """Aliases from ``(place, alias, model, note)`` entries, names in canonical form; an entry
+    naming no alias or model, an alias of itself, an alias given two models, or a name that is
+    both an alias and a model is an error naming ``where`` and the entry's place."""
+    seen: dict[str, tuple[str, str]] = {}
     out = []
-    for line, row in _rows(text, where, ("alias", "model")):
-        alias, model = canonical_name(row["alias"]), canonical_name(row["model"])
+    for place, raw_alias, raw_model, note in entries:
+        alias, model = canonical_name(raw_alias), canonical_name(raw_model)
         if not alias or not model:
-            raise AliasError(f"{where}: line {line}: an alias needs both an alias and a model")
+            raise AliasError(f"{where}: {place}: an alias needs both an alias and a model")
         if alias == model:
-            raise AliasError(f"{where}: line {line}: {alias!r} is an alias of itself")
+            raise AliasError(f"{where}: {place}: {alias!r} is an alias of itself")
         if alias in seen and seen[alias][0] != model:
-            raise AliasError(f"{where}: line {line}: {alias!r} is already an alias of {seen[alias][0]!r} (line {seen[alias][1]})")
-        seen[alias] = (model, line)
-        out.append(Alias(alias, model, row.get("note", "")))
+            raise AliasError(f"{where}: {place}: {alias!r} is already an alias of {seen[alias][0]!r} ({seen[alias][1]})")
+        seen[alias] = (model, place)
+        out.append(Alias(alias, model, note))
     models = {a.model for a in out}
     for a in out:
         if a.alias in models:
