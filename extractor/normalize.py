@@ -534,6 +534,15 @@ def find_date(text: str) -> tuple[str | None, int]:
     return (best[1], best[0]) if best else (None, -1)
 
 
+_MONTH_YEAR = re.compile(r"(?P<mon>" + _MONTH_RE + r")\s*,?\s*(?P<y>\d{4})", re.I)
+
+
+def month_year(text: str) -> str | None:
+    """``Oct 2023``, ``September, 2021`` -> ``2023-10``, ``2021-09``, when that is all the text is."""
+    m = _MONTH_YEAR.fullmatch(text.strip())
+    return None if m is None else f"{m.group('y')}-{_month_number(m.group('mon')):02d}"
+
+
 def whole_date(text: str) -> str | None:
     """``text`` as an ISO date when it is a date and nothing else (``2025-02-08``, ``Feb 8,
     2025``); None otherwise (``2025-01-01 x``): a date given as a parameter."""

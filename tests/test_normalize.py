@@ -18,6 +18,7 @@ from extractor.normalize import (
     is_version_like,
     iso_date,
     kebab,
+    month_year,
     parse_date,
     parse_quantity,
     split_br,
@@ -231,6 +232,14 @@ def test_parse_quantity_without_a_value(text: str) -> None:
 
 
 # --- dates ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "month"), [
+    ("Oct 2023", "2023-10"), ("September 2021", "2021-09"), ("Sept. 2021", "2021-09"), ("sep, 2021", "2021-09"),
+    (" June 2024 ", "2024-06"), ("Octo 2023", None), ("Up to Oct 2023", None), ("May 31, 2024", None), ("2023-10", None),
+])
+def test_month_year(text: str, month: str | None) -> None:
+    assert month_year(text) == month
+
 
 @pytest.mark.parametrize(("text", "iso", "qualifier"), [
     ("June 6, 2025", "2025-06-06", None),

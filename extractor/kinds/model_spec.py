@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, ClassVar
 from extractor.blocks import Table
 from extractor.kinds.base import Attribute, Fact, Kind
 from extractor.kinds.cells import cell, cell_models, find_col, norm_header, plain_text
-from extractor.normalize import find_date, parse_quantity, split_br, strip_markup
+from extractor.normalize import find_date, month_year, parse_quantity, split_br, strip_markup
 
 if TYPE_CHECKING:
     from extractor.blocks import Block
@@ -48,10 +48,6 @@ _ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
 _FINE_TUNING = re.compile(r"fine[- ]?tun", re.I)
 _LABELLED = re.compile(r"^(?P<label>[a-z][a-z ]*?)\s*:\s*(?P<value>.+)$", re.I)
 _QUANTITY = re.compile(r"^\d[\d,]*(?:\.\d+)?\s*[km]?$", re.I)
-_MONTH_YEAR = re.compile(r"^(?P<mon>[a-z]{3,9})\.?\s*,?\s*(?P<y>\d{4})$", re.I)
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_FULL = frozenset({"january", "february", "march", "april", "may", "june", "july", "august", "september",
-                   "sept", "october", "november", "december"})
 
 
 def _columns(header: tuple[str, ...]) -> list[tuple[int, str]]:
@@ -99,9 +95,9 @@ def training_data(text: str) -> str | None:
     plain = plain_text(text)
     if plain is None:
         return None
-    m = _MONTH_YEAR.match(plain)
-    if m and m.group("mon")[:3].lower() in _MONTHS and (len(m.group("mon")) == 3 or m.group("mon").lower() in _FULL):
-        return f"{m.group('y')}-{_MONTHS.index(m.group('mon')[:3].lower()) + 1:02d}"
+    month = month_year(plain)
+    if month is not None:
+        return month
     iso, start = find_date(plain)
     if iso is not None and start == 0:
         return iso
