@@ -64,6 +64,9 @@ def test_the_limits_are_options_with_defaults(db: Path) -> None:
     got = CliRunner().invoke(main, ["--db", str(db), "sql", "SELECT current_setting('memory_limit') AS m",
                                     "--format", "csv", "--memory-limit", "300MB"])
     assert got.stdout == "m\n286.1 MiB\n"
+    got = CliRunner().invoke(main, ["--db", str(db), "sql", "SELECT current_setting('memory_limit') AS m",
+                                    "--format", "csv", "--memory-limit", "300000000"])  # bytes, as --max-file-size
+    assert got.stdout == "m\n286.1 MiB\n"
     bad = CliRunner().invoke(main, ["--db", str(db), "sql", "SELECT 1", "--memory-limit", "lots"])
     assert bad.exit_code == 2
     assert bad.stderr.splitlines()[-1] == ("Error: Invalid value for '--memory-limit': expected a size such as 500MB "

@@ -114,26 +114,32 @@ class KindHelpCommand(KindHelp, click.Command):
 
 
 MEMORY_LIMIT, TIME_LIMIT = "2GB", 60.0
-_SIZE = re.compile(r"^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
+          "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}  # as DuckDB reads them too
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$", re.IGNORECASE)
+
+
+def parse_size(value: str) -> int | None:
+    """A size (``8MB``, ``500kB``, ``2MiB``, a number of bytes) as bytes; None when it is none."""
+    m = _SIZE.match(value)
+    if m is None or m.group(2).lower() not in _UNITS:
+        return None
+    return int(float(m.group(1)) * _UNITS[m.group(2).lower()])
 
 
 def _memory(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    if not _SIZE.match(value):
+    """A memory limit as DuckDB takes it: the size as written, with ``B`` after a bare number."""
+    if parse_size(value) is None:
         raise click.BadParameter(f"expected a size such as 500MB or 2GB, got {value!r}")
-    return value.strip()
-
-
-_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "kib": 2**10, "mib": 2**20, "gib": 2**30}
-_BYTES = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$", re.IGNORECASE)
+    return value.strip() if value.strip()[-1].isalpha() else f"{value.strip()}B"
 
 
 def size_option(ctx: click.Context, param: click.Parameter, value: str) -> int:
     """A size (``8MB``, ``500kB``, ``2MiB``, a number of bytes) as bytes; else a usage error."""
-    m = _BYTES.match(value)
-    unit = m.group(2).lower() if m else ""
-    if m is None or unit not in _UNITS:
+    size = parse_size(value)
+    if size is None:
         raise click.BadParameter(f"expected a size such as 8MB, 500kB, 2MiB or a number of bytes, got {value!r}")
-    return int(float(m.group(1)) * _UNITS[unit])
+    return size
 
 
 def limit_options(f: Callable[..., Any]) -> Callable[..., Any]:
