@@ -36,7 +36,19 @@ def _quit(code: int) -> None:
 
 
 def run() -> None:
-    code = 1
+    try:
+        code = _main()
+    except KeyboardInterrupt:  # also one that came after the command, before _quit ignores them
+        with suppress(Exception):
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            sys.stderr.write("interrupted\n")
+            sys.stderr.flush()
+        code = EXIT_INTERRUPTED
+    _quit(code)
+
+
+def _main() -> int:
+    """Run the command line; its exit status."""
     try:
         if os.environ.get("NO_COLOR"):
             os.environ.setdefault("TERM", "dumb")
@@ -44,14 +56,8 @@ def run() -> None:
             from extractor.cli import main
         main(prog_name="extract")
     except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    except KeyboardInterrupt:
-        with suppress(Exception):
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-            sys.stderr.write("interrupted\n")
-            sys.stderr.flush()
-        code = EXIT_INTERRUPTED
-    _quit(code)
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

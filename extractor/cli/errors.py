@@ -220,11 +220,11 @@ class ExtractGroup(click.Group):
         sys.unraisablehook = _on_unraisable
         try:
             code = self._run(args, prog_name, complete_var, **extra)
-        finally:
-            sys.unraisablehook = previous_hook
+        finally:  # the handler first: a Ctrl-C that lands in a callback meanwhile still goes to the hook
             if main_thread and previous is not None:
                 with contextlib.suppress(Exception):
                     signal.signal(signal.SIGINT, previous)
+            sys.unraisablehook = previous_hook
         sys.exit(code)
 
     def _run(self, args: Any, prog_name: str | None, complete_var: str | None, **extra: Any) -> int:
