@@ -226,6 +226,12 @@ def _fold(text: str, width: int) -> list[str]:
     return out
 
 
+def longest_word(text: str) -> int:
+    """The widest part of ``text`` that ``_fold`` keeps on one line when it can (between spaces,
+    after a slash or a hyphen)."""
+    return max((cells(t.rstrip(" ")) for t in re.split(r"(?<=[ /-])", text)), default=0)
+
+
 def _pad(text: str, width: int, right: bool) -> str:
     gap = " " * max(0, width - cells(text))
     return gap + text if right else text + gap
@@ -252,7 +258,10 @@ def table_text(df: Frame, *, width: int = 100, title: str | None = None, empty: 
     links = sum(natural[j] + 3 for j in range(len(names)) if j not in folded)
     want = [natural[j] for j in folded]
     heads = [max(MIN_COLUMN, cells(names[j])) for j in folded]  # a header folds only when it must
-    fitted = (fit_widths(want, width - links, heads) or fit_widths(want, width - links)
+    words = [min(natural[j], max(heads[k], *(longest_word(r[j]) for r in texts)))  # nor a word, where it can
+             for k, j in enumerate(folded)]
+    fitted = (fit_widths(want, width - links, words) or fit_widths(want, width - links, heads)
+              or fit_widths(want, width - links)
               or fit_widths(want, width, heads) or fit_widths(want, width)
               or [min(natural[j], max(MIN_COLUMN, cells(names[j]))) for j in folded])
     widths = list(natural)
@@ -272,8 +281,8 @@ def table_text(df: Frame, *, width: int = 100, title: str | None = None, empty: 
     return "\n".join(line.rstrip() for line in out) + "\n"
 
 
-def terminal_table(df: Frame, *, width: int, limit: int | None = None,
-                   empty: str = "no rows") -> tuple[str, list[str]]:
+def terminal_table(df: Frame, *, width: int, limit: int | None = None, empty: str = "no rows",
+                   title: str | None = None) -> tuple[str, list[str]]:
     """What a terminal shows of a query's result: the table (``table_text``) of its first
     ``limit`` rows (all when None or 0) without the columns empty in every row, and the notes
     that say what was left out (columns named, rows counted)."""
@@ -285,7 +294,7 @@ def terminal_table(df: Frame, *, width: int, limit: int | None = None,
     df, note = limited(df, limit)
     if note:
         notes.append(note)
-    return table_text(df, width=width, empty=empty), notes
+    return table_text(df, width=width, empty=empty, title=title), notes
 
 
 def limited(df: Frame, limit: int | None) -> tuple[Frame, str | None]:

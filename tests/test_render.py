@@ -232,7 +232,23 @@ def test_stats_fits_80_columns_with_whole_headers(db_path: Path) -> None:
     lines = res.stdout.splitlines()
     assert max(len(line) for line in lines) <= 80
     i = lines.index("coverage")
-    assert lines[i + 1].split() == ["area", "service", "first", "last", "source_dates", "gaps", "events"]
+    assert lines[i + 1].split() == ["area", "service", "first", "last", "source_dates", "events"]
+    assert "(empty in every row, not shown: gaps)" in lines[i:]
+
+
+def test_a_word_is_not_cut_where_the_columns_can_give_it_room() -> None:
+    rows = Rows(["area", "service", "first", "last", "source_dates", "events"], [
+        ("ai-services/document-intelligence", "Azure AI Document Intelligence", "2024-09-12", "2025-03-29", 60, 0),
+        ("search", "Azure AI Search", "2024-09-14", "2025-03-29", 113, 466)])
+    assert table_text(rows, width=80).splitlines() == [
+        "area             service         first        last         source_dates   events",
+        "─" * 80,
+        "ai-services/     Azure AI        2024-09-12   2025-03-29             60        0",
+        "document-        Document",
+        "intelligence     Intelligence",
+        "search           Azure AI        2024-09-14   2025-03-29            113      466",
+        "                 Search",
+    ]
 
 
 def test_wide_characters_are_measured_by_cells() -> None:

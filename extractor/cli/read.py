@@ -62,7 +62,7 @@ def export(obj: Ctx, fmt: str, output: Path | None, force: bool, follow_symlinks
 def stats(obj: Ctx, as_json: bool) -> None:
     """Sources, events per kind, unresolved rows per document, and errors."""
     from extractor.api import stats_already
-    from extractor.render import frame_records, table_text
+    from extractor.render import frame_records, terminal_table
 
     tables = stats_already(obj.db)  # as the last writer left them: no DuckDB to load
     if tables is None:
@@ -76,5 +76,9 @@ def stats(obj: Ctx, as_json: bool) -> None:
             stdout().write(text + "\n")
         return
     width = stdout_width()
+    parts = []
+    for name, df in tables.items():  # each table without its all-empty columns, named under it
+        text, notes = terminal_table(df, width=width, empty=f"no {name}", title=name)
+        parts += [text, *(f"({note})\n" for note in notes)]
     with writing(None):
-        stdout().write("".join(table_text(df, title=name, empty=f"no {name}", width=width) for name, df in tables.items()))
+        stdout().write("".join(parts))
