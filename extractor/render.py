@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # rich loads when a table is printed; pandas is never loaded 
 FORMATS = ("table", "csv", "json", "markdown")
 # A terminal table keeps each column at least this wide (or its natural width when less);
 # when even that does not fit, the table is wider than the terminal (still one table).
+LONG_WORD = 30  # a word wider than this (a hash, a blob) may be cut, as it would widen the table too much
 MIN_COLUMN = 10
 
 
@@ -258,12 +259,12 @@ def table_text(df: Frame, *, width: int = 100, title: str | None = None, empty: 
     links = sum(natural[j] + 3 for j in range(len(names)) if j not in folded)
     want = [natural[j] for j in folded]
     heads = [max(MIN_COLUMN, cells(names[j])) for j in folded]  # a header folds only when it must
-    words = [min(natural[j], max(heads[k], *(longest_word(r[j]) for r in texts)))  # nor a word, where it can
+    words = [min(natural[j], max(heads[k], *(min(longest_word(r[j]), LONG_WORD) for r in texts)))  # nor a word
              for k, j in enumerate(folded)]
-    fitted = (fit_widths(want, width - links, words) or fit_widths(want, width - links, heads)
-              or fit_widths(want, width - links)
-              or fit_widths(want, width, heads) or fit_widths(want, width)
-              or [min(natural[j], max(MIN_COLUMN, cells(names[j]))) for j in folded])
+    fitted = (fit_widths(want, width - links, words) or fit_widths(want, width, words)
+              or fit_widths(want, width - links, heads) or fit_widths(want, width, heads)
+              or fit_widths(want, width - links) or fit_widths(want, width)
+              or words)  # wider than the terminal whatever is cut: then no word is cut
     widths = list(natural)
     for j, w in zip(folded, fitted, strict=True):
         widths[j] = w

@@ -223,7 +223,10 @@ def test_narrow_terminals_fold_text_at_folders_and_keep_one_table() -> None:
     wide = Rows([f"column{i}" for i in range(12)], [tuple("v" * 12 for _ in range(12))])
     lines = table_text(wide, width=60).splitlines()
     assert lines[0].split() == [f"column{i}" for i in range(12)]  # still a table, wider than the terminal
-    assert len(lines) == 4 and lines[2].split() == ["v" * 10] * 12 and lines[3].split() == ["vv"] * 12
+    assert len(lines) == 3 and lines[2].split() == ["v" * 12] * 12  # wider whatever is cut: no word is cut
+    blob = Rows(["id", "note"], [("x" * 40, "a b c d e f g h i j k l m n o p q r s t u v w x y z")])
+    lines = table_text(blob, width=20).splitlines()  # wider whatever is cut: a word past LONG_WORD is cut at it
+    assert lines[2:4] == ["x" * 30 + "   a b c d e", "x" * 10 + (" " * 23) + "f g h i j"]
 
 
 def test_stats_fits_80_columns_with_whole_headers(db_path: Path) -> None:
