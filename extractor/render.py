@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # rich loads when a table is printed; pandas is never loaded 
 FORMATS = ("table", "csv", "json", "markdown")
 # A terminal table keeps each column at least this wide (or its natural width when less);
 # when even that does not fit, the table is wider than the terminal (still one table).
-LONG_WORD = 30  # a word wider than this (a hash, a blob) may be cut, as it would widen the table too much
+LONG_WORD = 20  # cells: a longer word (a path) folds after its slashes and hyphens, and may be cut
 MIN_COLUMN = 10
 
 
@@ -205,32 +205,48 @@ def column_kinds(names: list[str], rows: list[tuple[Any, ...]]) -> list[str]:
     return out
 
 
+def _words(text: str) -> list[str]:
+    """The parts ``_fold`` keeps on one line where it can: the words between spaces, and a word
+    wider than ``LONG_WORD`` (a path, a long name) in its parts after each slash and hyphen."""
+    out: list[str] = []
+    for word in re.split(r"(?<= )", text):
+        out += [word] if cells(word.rstrip(" ")) <= LONG_WORD else re.split(r"(?<=[/-])", word)
+    return out
+
+
 def _fold(text: str, width: int) -> list[str]:
-    """``text`` in lines of at most ``width`` cells: broken after a space, slash or hyphen where it
-    can be (a path folds at its folders), inside a word where a word is wider than that."""
+    """``text`` in lines of at most ``width`` cells: broken between words, then after a slash
+    or hyphen (a path folds at its folders), inside a word where a word is wider than that."""
     out: list[str] = []
     for para in text.split("\n"):
         line = ""
-        for token in re.split(r"(?<=[ /-])", para):
+        for token in _words(para):
             if cells(line + token.rstrip(" ")) <= width:
                 line += token
                 continue
             if line.strip():
                 out.append(line.rstrip(" "))
             line = ""
-            for ch in token:
-                if line and cells(line + ch) > width:
-                    out.append(line)
-                    line = ""
-                line += ch
+            for part in re.split(r"(?<=[/-])", token) if cells(token.rstrip(" ")) > width else [token]:
+                if cells(line + part.rstrip(" ")) <= width:
+                    line += part
+                    continue
+                if line.strip():
+                    out.append(line.rstrip(" "))
+                line = ""
+                for ch in part:
+                    if line and cells(line + ch) > width:
+                        out.append(line)
+                        line = ""
+                    line += ch
         out.append(line.rstrip(" "))
     return out
 
 
 def longest_word(text: str) -> int:
-    """The widest part of ``text`` that ``_fold`` keeps on one line when it can (between spaces,
-    after a slash or a hyphen)."""
-    return max((cells(t.rstrip(" ")) for t in re.split(r"(?<=[ /-])", text)), default=0)
+    """The widest part of ``text`` that ``_fold`` keeps on one line when it can (``_words``),
+    at most ``LONG_WORD``."""
+    return min(LONG_WORD, max((cells(t.rstrip(" ")) for t in _words(text)), default=0))
 
 
 def _pad(text: str, width: int, right: bool) -> str:
@@ -259,7 +275,7 @@ def table_text(df: Frame, *, width: int = 100, title: str | None = None, empty: 
     links = sum(natural[j] + 3 for j in range(len(names)) if j not in folded)
     want = [natural[j] for j in folded]
     heads = [max(MIN_COLUMN, cells(names[j])) for j in folded]  # a header folds only when it must
-    words = [min(natural[j], max(heads[k], *(min(longest_word(r[j]), LONG_WORD) for r in texts)))  # nor a word
+    words = [min(natural[j], max(heads[k], *(longest_word(r[j]) for r in texts)))  # nor a word, where it can
              for k, j in enumerate(folded)]
     fitted = (fit_widths(want, width - links, words) or fit_widths(want, width, words)
               or fit_widths(want, width - links, heads) or fit_widths(want, width, heads)

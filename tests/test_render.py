@@ -226,7 +226,7 @@ def test_narrow_terminals_fold_text_at_folders_and_keep_one_table() -> None:
     assert len(lines) == 3 and lines[2].split() == ["v" * 12] * 12  # wider whatever is cut: no word is cut
     blob = Rows(["id", "note"], [("x" * 40, "a b c d e f g h i j k l m n o p q r s t u v w x y z")])
     lines = table_text(blob, width=20).splitlines()  # wider whatever is cut: a word past LONG_WORD is cut at it
-    assert lines[2:4] == ["x" * 30 + "   a b c d e", "x" * 10 + (" " * 23) + "f g h i j"]
+    assert lines[2:4] == ["x" * 20 + "   a b c d e", "x" * 20 + "   f g h i j"]
 
 
 def test_stats_fits_80_columns_with_whole_headers(db_path: Path) -> None:
@@ -306,3 +306,10 @@ def test_a_table_to_a_pipe_is_the_text_rich_prints(db_path: Path) -> None:
         frame = d.sql(statement)
     assert res.exit_code == 0 and res.stdout == _rich_text(frame, None)
     assert res.stdout.splitlines()[0].split() == ["kind", "n", "first"]
+
+
+def test_text_folds_between_words_before_it_folds_at_hyphens() -> None:
+    rows = Rows(["versions", "docs"], [("2024-05-13, 2024-08-06", "openai/includes/model-matrix/provisioned-models.md")])
+    assert table_text(rows, width=30).splitlines() == [
+        "versions        docs", "─" * 30, "2024-05-13,     openai/", "2024-08-06      includes/",
+        "                model-matrix/", "                provisioned-", "                models.md"]
