@@ -236,6 +236,36 @@ def test_data_zone_region_columns(tmp_path: Path) -> None:
 RESPONSES = OPENAI + "how-to/responses.md"
 
 
+def test_region_bullets_written_as_display_names_are_read(tmp_path: Path) -> None:
+    """A feature page's region list written as display names (``- Sweden Central``) in a
+    section without a table: the section is parsed, and each new region is one event."""
+    d = hunk("""
+         ### Regional availability
+        .
+         - Sweden Central
+        +- North Central US
+        +- East US2 (Global Standard)
+        .
+         ## Configure stored completions
+    """, old=29)
+    _, ch = ingest_changes(tmp_path, ("2025-01-22", [(OPENAI + "how-to/stored-completions.md", "modified", d)]))
+    assert ch == srt([
+        ("region_availability", av("stored-completions", "eastus2", "global-standard"), "available", "added", None,
+         True, None),
+        ("region_availability", av("stored-completions", "northcentralus"), "available", "added", None, True, None),
+    ])
+
+
+@pytest.mark.parametrize(("section", "verdict"), [
+    ("+- Sweden Central", True), (" - `eastus2`", True), ("+- East US2 & Sweden Central (Global Standard)", True),
+    ("+- Python\n+- Azure CLI", False), ("+- The web search tool is available in every region", False),
+])
+def test_a_section_is_parsed_for_a_bullet_that_names_a_region(section: str, verdict: bool) -> None:
+    from extractor.prefilter import wanted
+
+    assert wanted(section) is verdict
+
+
 def test_region_bullets_under_a_heading_outside_the_hunk(tmp_path: Path) -> None:
     """Seed 2025-06-21: responses.md bullets, ``### Region Availability`` off-hunk."""
     earlier = hunk("""

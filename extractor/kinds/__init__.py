@@ -15,7 +15,7 @@ Adding a kind is adding a module beside these and its name in ``_MODULES``; a te
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from extractor.kinds import (
@@ -148,14 +148,16 @@ def _claim_key(block: Block) -> tuple[object, ...]:
     return (None if header is None else tuple(header), tuple(block.headings))
 
 
-def prefilter() -> tuple[tuple[str, ...], tuple[str, ...], re.Pattern[str] | None]:
-    """The prefilter of all kinds: (substring words, whole words, a pattern of the whole words)."""
+def prefilter() -> tuple[tuple[str, ...], tuple[str, ...], re.Pattern[str] | None, tuple[Callable[[str], bool], ...]]:
+    """The prefilter of all kinds: (substring words, whole words, a pattern of the whole words,
+    the bullet tests)."""
     got = _cache.get("prefilter")
     if got is None:
         words = tuple(dict.fromkeys(w for k in REGISTRY.values() for w in k.words))
         whole = tuple(dict.fromkeys(w for k in REGISTRY.values() for w in k.whole_words))
         pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, whole)) + r")\b") if whole else None
-        got = _cache["prefilter"] = (words, whole, pattern)
+        bullets = tuple(k.bullet for k in REGISTRY.values() if k.bullet is not None)
+        got = _cache["prefilter"] = (words, whole, pattern, bullets)
     return got  # type: ignore[return-value]
 
 

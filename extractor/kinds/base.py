@@ -7,7 +7,7 @@ labels for people, and its recogniser. ``extractor.kinds`` lists the kinds; the 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 
@@ -83,6 +83,8 @@ class Kind:
     # as substrings) or one of ``whole_words`` (as whole words).
     words: tuple[str, ...] = ()
     whole_words: tuple[str, ...] = ()
+    # ... or shows a short bullet item (a line of up to 60 characters) for which ``bullet`` is true
+    bullet: Callable[[str], bool] | None = None
     claim_rank: int = 100  # recognisers are asked in rising rank (batch quota before quota)
     _instance: list[Recogniser] = field(default_factory=list, compare=False, repr=False)
 

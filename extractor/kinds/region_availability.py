@@ -428,6 +428,11 @@ def feature_subject(doc: str) -> str:
     return FEATURE_SUBJECTS.get(stem, kebab(stem))
 
 
+def names_a_region(item: str) -> bool:
+    """A bullet item that names a region (``Sweden Central``, ``East US2 (Global Standard)``)."""
+    return bool(_regions_in(item))
+
+
 KIND = Kind(
     name=NAME,
     subject_keys=("subject", "version", "deployment_type", "region"),  # the order ``_fact`` builds
@@ -436,5 +441,6 @@ KIND = Kind(
     recogniser=RegionAvailabilityRecogniser,
     words=("✅",),
     whole_words=("region", "regions"),
+    bullet=names_a_region,
     claim_rank=40,
 )
