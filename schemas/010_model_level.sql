@@ -67,13 +67,32 @@ WITH b AS (
           FROM fact_timeline) t
     WHERE t.change = 'removed' AND t.prev_state IS NULL AND t.old_json IS NOT NULL
 ),
-u AS (
+u0 AS (
     SELECT kind, doc, model, version, deployment_type, tier, subscription, region, subject_json, attribute, value_json,
            value_raw, qualifier, valid_from, valid_to, last_seen, opened_by, closed_by, inferred, previous_json, link,
            closed_link, source_file, FALSE AS before_only
     FROM fact_history
     UNION ALL
     SELECT * FROM b
+),
+-- A feature page (a document whose own region list names its feature: how-to/stored-completions.md
+-- -> stored-completions) that shows a table of models by region states the feature's
+-- availability in each region a model row holds, naming no version nor deployment type: a
+-- page that replaces its list by such a table is no loss of the feature's regions.
+feature_docs AS (
+    SELECT DISTINCT doc FROM u0 WHERE fact_boolean_kind(kind) AND model = model_doc_feature(doc)
+),
+u AS (
+    SELECT * FROM u0
+    UNION ALL
+    SELECT u0.kind, u0.doc, model_doc_feature(u0.doc), NULL, NULL, u0.tier, u0.subscription, u0.region,
+           json_object('subject', model_doc_feature(u0.doc), 'version', NULL, 'deployment_type', NULL, 'region', u0.region),
+           u0.attribute, u0.value_json, u0.value_raw, u0.qualifier, u0.valid_from, u0.valid_to, u0.last_seen,
+           u0.opened_by, u0.closed_by, u0.inferred, u0.previous_json, u0.link, u0.closed_link, u0.source_file,
+           u0.before_only
+    FROM u0
+    JOIN feature_docs USING (doc)
+    WHERE fact_boolean_kind(u0.kind) AND u0.model <> model_doc_feature(u0.doc)
 ),
 h AS (
     SELECT u.*, model_doc_area(u.doc) AS area, coalesce(a.model, u.model) AS canonical

@@ -84,6 +84,48 @@ def test_a_page_dropping_its_copy_of_a_list_the_matrix_keeps_is_no_loss(tmp_path
     assert rows(db, "SELECT count(*) FROM model_facts_as_of(DATE '2025-03-02')") == [(0,)]
 
 
+STORED = OPENAI + "how-to/stored-completions.md"
+
+
+def test_a_feature_page_replacing_its_region_list_by_a_model_table_keeps_the_features_regions(
+        tmp_path: Path) -> None:
+    """The feature page lists its regions; a later version states them as a table of models
+    by region (one region more): the feature loses nothing and gains that region."""
+    db, _ = ingest_changes(
+        tmp_path,
+        ("2025-01-10", [(STORED, "modified", hunk("""
+         ### Regional availability
+        .
+        +- Sweden Central
+        +- East US2""", old=20))]),
+        ("2025-01-31", [(STORED, "modified", hunk("""
+        -### Regional availability
+        +### Model & region availability
+        .
+        -- Sweden Central
+        -- East US2
+        +| **Region** | **gpt-4o**, **2024-08-06** | **o1-mini**, **2024-09-12** |
+        +|:---|:---:|:---:|
+        +| Sweden Central | ✅ | ✅ |
+        +| East US 2 | ✅ | - |
+        +| West US | - | ✅ |""", old=20))]),
+    )
+    assert changes(db, "class = 'feature'") == [
+        ("2025-01-10", "region_availability", "feature", "stored-completions", None, None, "eastus2", "available",
+         "added", None, "true"),
+        ("2025-01-10", "region_availability", "feature", "stored-completions", None, None, "swedencentral",
+         "available", "added", None, "true"),
+        ("2025-01-31", "region_availability", "feature", "stored-completions", None, None, "westus", "available",
+         "added", None, "true"),
+    ]
+    assert rows(db, "SELECT region FROM model_facts_as_of(DATE '2025-02-01') WHERE model = 'stored-completions' "
+                    "ORDER BY region") == [("eastus2",), ("swedencentral",), ("westus",)]
+    # the export keeps what the page did: its list items removed, the table's rows added
+    assert sorted((r["subject"]["subject"], r["subject"]["region"], r["change"]) for r in db.records()
+                  if r["observed_at"] == "2025-01-31" and r["subject"]["subject"] == "stored-completions") == [
+        ("stored-completions", "eastus2", "removed"), ("stored-completions", "swedencentral", "removed")]
+
+
 def test_a_fact_naming_no_deployment_type_is_covered_by_a_typed_one(tmp_path: Path) -> None:
     """models.md lists gpt-4o in eastus2 with no type and no version; the matrix states it
     typed and versioned: one row, no null-typed one; the page dropping it changes nothing."""
