@@ -294,3 +294,31 @@ def test_region_bullets_under_a_heading_outside_the_hunk(tmp_path: Path) -> None
         ("region_availability", av("responses-api", "polandcentral"), "available", "added", None, True, None),
         ("region_availability", av("responses-api", "switzerlandnorth"), "available", "added", None, True, None),
     ])
+
+
+# --- what readers do not see ------------------------------------------------------------------------------
+
+def test_a_table_inside_an_html_comment_states_nothing(tmp_path: Path) -> None:
+    """A commented-out table (``<!-- ## EUAP ... -->``) is not shown to readers: removing it is
+    no event; the table after the comment is read as usual, and a one-line comment hides nothing."""
+    d = hunk("""
+         | Region | AI enrichment | Semantic ranking |
+         |--|--|--|
+        -| West US | | |
+        +| West US | | ✅ |
+        .
+        -<!-- ## Early Update Access Program (EUAP)
+        -
+        -| Region | AI enrichment | Semantic ranking |
+        -|--|--|--|
+        -| Central US EUAP | | ✅ |
+        --->
+         <!-- a note -->
+         | Region | AI enrichment | Semantic ranking |
+         |--|--|--|
+        +| East US | | ✅ |
+    """, old=40)
+    assert one(tmp_path, d, doc="articles/search/search-region-support.md") == srt([
+        ("region_availability", av("semantic-ranking", "eastus"), "available", "added", None, True, None),
+        ("region_availability", av("semantic-ranking", "westus"), "available", "added", None, True, None),
+    ])

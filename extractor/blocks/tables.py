@@ -123,6 +123,12 @@ def heading_of(text: str) -> tuple[int, str] | None:
     return None
 
 
+def _opens_comment(text: str) -> bool:
+    """A line that opens an HTML comment it does not close on the same line (``<!-- ## EUAP``)."""
+    i = text.find("<!--")
+    return i >= 0 and "-->" not in text[i + 4:]
+
+
 def find_blocks(lines: Iterable[DiffLine], *, doc: str, side: str, section: str,
                 headings: list[tuple[int, str]] | None = None, want_lists: bool = True,
                 includes: list[tuple[DiffLine, str, tuple[tuple[int, str], ...]]] | None = None,
@@ -138,6 +144,7 @@ def find_blocks(lines: Iterable[DiffLine], *, doc: str, side: str, section: str,
     bullets: list[DiffLine] = []
     bullet_stack: list[tuple[int, str]] = stack
     in_fence = False
+    in_comment = False  # inside an HTML comment (<!-- ... -->): not shown to readers, so it states nothing
     lead = ""
     leads: list[str] = []
 
@@ -168,6 +175,14 @@ def find_blocks(lines: Iterable[DiffLine], *, doc: str, side: str, section: str,
             in_fence = not in_fence
             continue
         if in_fence:
+            continue
+        if in_comment:
+            in_comment = "-->" not in text
+            continue
+        if "<!--" in text and _opens_comment(text):
+            flush_table()
+            flush_bullets()
+            in_comment = True
             continue
         if c0 == "|":
             flush_bullets()
