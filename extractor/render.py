@@ -19,10 +19,7 @@ import re
 import sys
 import uuid
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:  # rich loads when a table is printed; pandas is never loaded here (see _pandas)
-    from rich.console import Console
+from typing import Any
 
 FORMATS = ("table", "csv", "json", "markdown")
 # A terminal table keeps each column at least this wide (or its natural width when less);
@@ -141,18 +138,6 @@ def cell_text(v: Any) -> str:
 def frame_records(df: Frame) -> list[dict[str, Any]]:
     cols = [str(c) for c in df.columns]
     return [dict(zip(cols, (plain(v) for v in row), strict=True)) for row in df.itertuples(index=False)]
-
-
-def print_frame(console: Console, df: Frame, *, title: str | None = None,
-                empty: str = "no rows") -> None:
-    """``table_text`` of ``df`` at the console's width, written as it is (no markup)."""
-    console.out(table_text(df, title=title, empty=empty, width=console.width), end="", highlight=False)
-
-
-def plain_frame(df: Frame, *, title: str | None = None, empty: str = "no rows",
-                width: int = 100) -> str:
-    """The text of a terminal table (``table_text``); kept under its old name."""
-    return table_text(df, title=title, empty=empty, width=width)
 
 
 # --- terminal tables --------------------------------------------------------------------------
@@ -400,7 +385,7 @@ def to_markdown(df: Frame, *, empty: str = "no rows") -> str:
 
 
 def format_frame(df: Frame, fmt: str) -> str:
-    """``df`` as ``csv``, ``json`` or ``markdown`` text (``table`` goes through ``print_frame``)."""
+    """``df`` as ``csv``, ``json`` or ``markdown`` text (a terminal table is ``table_text``)."""
     if fmt == "csv":
         return to_csv(df)
     if fmt == "json":

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 import extractor
 from extractor.cli import main
 from extractor.queries import list_frame, list_rows
-from extractor.render import format_frame, frame_records, print_frame
+from extractor.render import format_frame, frame_records, table_text
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
@@ -106,8 +106,6 @@ def test_stats_golden_in_process(sample_db: Path) -> None:
 def test_stats_rows_render_as_the_frames_do(tmp_path: Path) -> None:
     """On the corpus (moves, unresolved rows, errors): the rows ``stats`` prints render to the
     same text, table and JSON, as the DataFrames of ``Extractor.stats``."""
-    from rich.console import Console
-
     if not CORPUS.is_dir():
         pytest.skip("no shared corpus")
     with extractor.connect(tmp_path / "c.duckdb") as d:
@@ -120,12 +118,7 @@ def test_stats_rows_render_as_the_frames_do(tmp_path: Path) -> None:
     for name in frames:
         assert frame_records(frames[name]) == frame_records(rows[name]), name
         for width in (60, 100, 160):
-            texts = []
-            for table in (frames[name], rows[name]):
-                out = Console(width=width, record=True, highlight=False, force_terminal=False)
-                with out.capture():
-                    print_frame(out, table, title=name, empty=f"no {name}")
-                texts.append(out.export_text())
+            texts = [table_text(table, title=name, empty=f"no {name}", width=width) for table in (frames[name], rows[name])]
             assert texts[0] == texts[1], (name, width)
 
 

@@ -4,10 +4,8 @@ NULLs in integer columns, very long cells, the scalar types, markdown's escaping
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -17,7 +15,7 @@ from helpers import sample_db
 
 from extractor import connect
 from extractor.cli import main
-from extractor.render import Rows, cell_text, format_frame, plain, plain_frame, print_frame, table_text, to_markdown
+from extractor.render import Rows, cell_text, format_frame, plain, table_text, to_markdown
 
 FORMATS = ("table", "csv", "json", "markdown")
 NESTED = "SELECT [1, 2] AS l, {'a': 1, 'b': 'x'} AS s, MAP {'k': [1, NULL]} AS m"
@@ -171,24 +169,6 @@ def test_plain_and_cell_text_of_python_values() -> None:
     assert to_markdown(df.iloc[0:0]) == "_no rows_\n"
 
 
-def _rich_text(frame: Any, title: str | None, width: int = 100) -> str:
-    from rich.console import Console
-
-    buf = io.StringIO()
-    print_frame(Console(file=buf, width=width, highlight=False), frame, title=title, empty="no rows")
-    return buf.getvalue()
-
-
-@pytest.mark.parametrize(("frame", "title"), [
-    (Rows(["kind", "sources", "first"], [("report", 2, "2025-01-10"), ("patch", None, "")]), "sources"),
-    (Rows(["a"], [("x",)]), "a title longer than"),
-    (Rows(["kind", "changes"], [("quota", 8)]), None),
-    (Rows(["kind"], []), "errors"),
-])
-def test_plain_tables_are_the_text_rich_prints(frame: Rows, title: str | None) -> None:
-    assert plain_frame(frame, title=title, empty="no rows") == _rich_text(frame, title)
-
-
 def test_a_link_wider_than_the_terminal_is_never_folded() -> None:
     url = "https://github.com/MicrosoftDocs/azure-ai-docs/compare/" + "a" * 40 + "..." + "b" * 40
     frame = Rows(["link", "doc", "n"], [(url, "openai/includes/model-matrix/standard-global.md", 1)])
@@ -299,12 +279,12 @@ def test_stats_to_a_pipe_loads_no_rich(db_path: Path, tmp_path: Path) -> None:
     assert res.stdout.startswith("sources") and "batch_quota" in res.stdout
 
 
-def test_a_table_to_a_pipe_is_the_text_rich_prints(db_path: Path) -> None:
+def test_a_table_to_a_pipe_is_the_table_text(db_path: Path) -> None:
     statement = "SELECT kind, count(*) AS n, min(observed_at) AS first FROM events GROUP BY 1 ORDER BY 1"
     res = sql(db_path, statement, "table")  # CliRunner's stdout is not a terminal
     with connect(db_path, read_only=True) as d:
         frame = d.sql(statement)
-    assert res.exit_code == 0 and res.stdout == _rich_text(frame, None)
+    assert res.exit_code == 0 and res.stdout == table_text(frame, width=100)
     assert res.stdout.splitlines()[0].split() == ["kind", "n", "first"]
 
 
