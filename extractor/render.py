@@ -199,31 +199,28 @@ def _words(text: str) -> list[str]:
     return out
 
 
+def _pieces(para: str, width: int) -> Iterator[str]:
+    """What ``_fold`` packs into lines: the words, a word wider than ``width`` in its parts after
+    each slash and hyphen, and a part wider than that in its characters."""
+    for word in re.split(r"(?<= )", para):
+        if cells(word.rstrip(" ")) <= width:
+            yield word
+            continue
+        for part in re.split(r"(?<=[/-])", word):
+            yield from [part] if cells(part.rstrip(" ")) <= width else part
+
+
 def _fold(text: str, width: int) -> list[str]:
     """``text`` in lines of at most ``width`` cells: broken between words, then after a slash
     or hyphen (a path folds at its folders), inside a word where a word is wider than that."""
     out: list[str] = []
     for para in text.split("\n"):
         line = ""
-        for token in _words(para):
-            if cells(line + token.rstrip(" ")) <= width:
-                line += token
-                continue
-            if line.strip():
+        for piece in _pieces(para, width):
+            if line.strip() and cells(line + piece.rstrip(" ")) > width:
                 out.append(line.rstrip(" "))
-            line = ""
-            for part in re.split(r"(?<=[/-])", token) if cells(token.rstrip(" ")) > width else [token]:
-                if cells(line + part.rstrip(" ")) <= width:
-                    line += part
-                    continue
-                if line.strip():
-                    out.append(line.rstrip(" "))
                 line = ""
-                for ch in part:
-                    if line and cells(line + ch) > width:
-                        out.append(line)
-                        line = ""
-                    line += ch
+            line += piece
         out.append(line.rstrip(" "))
     return out
 
