@@ -268,14 +268,41 @@ CREATE OR REPLACE MACRO model_change_text(kind, model, version, deployment_type,
 -- One row per model-level change (see the header).
 CREATE OR REPLACE VIEW model_changes WITH (DEFER_BINDING) AS
 WITH st AS MATERIALIZED (SELECT * FROM model_states WHERE shown),
-v AS (
+v0 AS (
     SELECT t AS observed_at, kind, model, version, deployment_type, tier, subscription, region, key AS subject, attribute,
            CASE WHEN len(prev_vals) = 0 THEN 'added' WHEN len(vals) = 0 THEN 'removed' ELSE 'changed' END AS change,
            nullif(array_to_string(prev_vals, ' | '), '') AS old, nullif(array_to_string(vals, ' | '), '') AS new,
            qualifier, CAST(NULL AS VARCHAR[]) AS versions, len(vals) > 1 AS conflict,
-           CASE WHEN len(vals) > 1 THEN stated END AS stated, docs, link, names, service
+           CASE WHEN len(vals) > 1 THEN stated END AS stated, docs, link, names, service,
+           json_merge_patch(key, '{"version": null}') AS unversioned
     FROM st
     WHERE family = 'value' AND vals <> prev_vals
+),
+-- A value that moves between a model's versioned row and its version-less row on one day (the
+-- document dropped or added the version cell: `dall-e-2 | 2 |` -> `dall-e-2 | |`) is one
+-- change of the row: none when the value is the same, else one `changed` (as the row now
+-- reads). Such a removed and added pair (one to one) stands for it.
+moved AS (
+    SELECT r.observed_at, r.kind, r.attribute, r.subject AS removed_subject, a.subject AS added_subject,
+           r.old AS old_value, a.new AS new_value
+    FROM v0 r
+    JOIN v0 a ON a.observed_at = r.observed_at AND a.kind = r.kind AND a.attribute = r.attribute
+             AND a.unversioned = r.unversioned AND (a.version IS NULL) <> (r.version IS NULL)
+    WHERE r.change = 'removed' AND a.change = 'added'
+    QUALIFY count(*) OVER (PARTITION BY r.observed_at, r.kind, r.attribute, r.subject) = 1
+        AND count(*) OVER (PARTITION BY a.observed_at, a.kind, a.attribute, a.subject) = 1
+),
+v AS (
+    SELECT * EXCLUDE (unversioned) FROM v0
+    WHERE NOT EXISTS (SELECT 1 FROM moved m
+                      WHERE m.observed_at = v0.observed_at AND m.kind = v0.kind AND m.attribute = v0.attribute
+                        AND v0.subject IN (m.removed_subject, m.added_subject))
+    UNION ALL
+    SELECT v0.* EXCLUDE (unversioned) REPLACE ('changed' AS change, m.old_value AS old)
+    FROM v0
+    JOIN moved m ON m.observed_at = v0.observed_at AND m.kind = v0.kind AND m.attribute = v0.attribute
+                AND v0.subject = m.added_subject
+    WHERE m.old_value <> m.new_value
 ),
 av AS (
     SELECT t AS observed_at, kind, model, deployment_type, tier, subscription, region, key AS place, attribute,

@@ -220,6 +220,30 @@ def test_an_unchanged_value_moved_to_an_alias_is_no_change(tmp_path: Path) -> No
     ]
 
 
+def test_a_value_moved_between_a_versioned_and_a_version_less_row_is_no_change(tmp_path: Path) -> None:
+    """The page drops the version cell of dall-e-2 (date unchanged) and of dall-e-3 (date
+    moved): the first is no change, the second one `changed` as the row now reads."""
+    db, _ = ingest_changes(
+        tmp_path,
+        ("2025-01-10", [(RETIREMENTS, "modified", hunk(RET_HEAD + """
+        +| `dall-e-2` | 2 | January 27, 2025 |
+        +| `dall-e-3` | 3 | June 30, 2025 |"""))]),
+        ("2025-02-13", [(RETIREMENTS, "modified", hunk(RET_HEAD + """
+        -| `dall-e-2` | 2 | January 27, 2025 |
+        -| `dall-e-3` | 3 | June 30, 2025 |
+        +| `dall-e-2` |  | January 27, 2025 |
+        +| `dall-e-3` |  | July 31, 2025 |"""))]),
+    )
+    assert changes(db, "observed_at = '2025-02-13'") == [
+        ("2025-02-13", "retirement", "model", "dall-e-3", None, None, None, "retirement_date", "changed",
+         "2025-06-30", "2025-07-31"),
+    ]
+    assert rows(db, "SELECT description FROM model_changes WHERE observed_at = '2025-02-13'") == [
+        ("dall-e-3 retirement date moved 2025-06-30 → 2025-07-31 (+31 days)",)]
+    assert rows(db, "SELECT model, version, value FROM model_facts_as_of(DATE '2025-02-14') ORDER BY model") == [
+        ("dall-e-2", None, "2025-01-27"), ("dall-e-3", None, "2025-07-31")]
+
+
 def test_two_documents_disagreeing_give_a_conflict(tmp_path: Path) -> None:
     db, _ = ingest_changes(
         tmp_path,
