@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from helpers import expected_counts
 
 import extractor
 
@@ -50,6 +51,15 @@ def test_no_loss_while_another_document_still_states_it(db: extractor.Extractor)
               AND s.deployment_type IS NOT DISTINCT FROM c.deployment_type
               AND s.valid_from < c.observed_at AND (s.valid_to IS NULL OR s.valid_to >= c.observed_at))""")
     assert (lost_but_held, gained_but_held) == (0, 0)
+
+
+def test_model_level_changes_per_kind(db: extractor.Extractor) -> None:
+    """The model-level story of the corpus, per kind and change (read and found real; see
+    expected_counts.json)."""
+    got: dict[str, dict[str, int]] = {}
+    for kind, change, n in db.sql("SELECT kind, change, count(*) FROM model_changes GROUP BY ALL").itertuples(index=False):
+        got.setdefault(kind, {})[change] = int(n)
+    assert got == expected_counts()["model_changes"]
 
 
 def test_fewer_model_level_changes_than_document_events(db: extractor.Extractor) -> None:
