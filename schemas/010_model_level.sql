@@ -53,6 +53,13 @@ UNION ALL
 SELECT b.alias, b.model, b.note, 'builtin' FROM builtin_model_aliases b
 WHERE b.alias NOT IN (SELECT alias FROM user_model_aliases);
 
+-- A value naming models (`dalle-3 or gpt-4o (2024-11-20)`) with each model's canonical name
+-- (`names`: alias -> model), the alternatives sorted again.
+CREATE OR REPLACE MACRO model_names_canonical(v, names) AS
+    array_to_string(list_sort(list_transform(string_split(v, ' or '), lambda x:
+        coalesce(names[regexp_extract(x, '^[^ (]+')], regexp_extract(x, '^[^ (]+')) || regexp_extract(x, '^[^ (]+(.*)$', 1))),
+        ' or ');
+
 CREATE OR REPLACE VIEW model_spans WITH (DEFER_BINDING) AS
 WITH b AS (
     -- a value removed (or removed again) where the document's history knew none before: the
@@ -98,7 +105,8 @@ h AS (
     SELECT u.*, model_doc_area(u.doc) AS area, coalesce(a.model, u.model) AS canonical
     FROM u
     LEFT JOIN model_aliases a ON a.alias = u.model
-)
+),
+am AS (SELECT map(list(alias), list(model)) AS names FROM model_aliases)
 SELECT h.kind, h.doc, h.area, coalesce(s.service, h.area) AS service,
        h.canonical AS model, h.model AS written_model,
        h.version, h.deployment_type, h.tier, h.subscription, h.region,
@@ -106,15 +114,21 @@ SELECT h.kind, h.doc, h.area, coalesce(s.service, h.area) AS service,
                          h.subject_json) AS subject,
        model_place_key(h.kind, h.canonical, h.version, h.deployment_type, h.tier, h.subscription, h.region,
                        h.subject_json) AS place,
-       h.attribute, json_extract_string(h.value_json, '$') AS value, try_cast(h.value_json AS BIGINT) AS value_num,
+       h.attribute,
+       CASE WHEN fact_names_models(h.kind, h.attribute) THEN model_names_canonical(json_extract_string(h.value_json, '$'), am.names)
+            ELSE json_extract_string(h.value_json, '$') END AS value,
+       try_cast(h.value_json AS BIGINT) AS value_num,
        h.value_json, h.value_raw, h.qualifier,
        h.valid_from, h.valid_to, h.last_seen, h.opened_by, h.closed_by, h.inferred, h.before_only,
        -- the value a `changed` event replaced, where the span it opens is the first known
-       CASE WHEN h.opened_by = 'changed' THEN json_extract_string(h.previous_json, '$') END AS previous,
+       CASE WHEN h.opened_by <> 'changed' THEN NULL
+            WHEN fact_names_models(h.kind, h.attribute) THEN model_names_canonical(json_extract_string(h.previous_json, '$'), am.names)
+            ELSE json_extract_string(h.previous_json, '$') END AS previous,
        h.opened_by NOT IN ('observed', 'inferred', 'gap', 'before') AS opened_by_change,
        coalesce(h.closed_by NOT IN ('observed', 'inferred', 'gap'), FALSE) AS closed_by_change,
        h.link, h.closed_link, h.source_file
 FROM h
+CROSS JOIN am
 LEFT JOIN document_services s ON s.area = h.area;
 
 CREATE OR REPLACE VIEW model_subjects WITH (DEFER_BINDING) AS

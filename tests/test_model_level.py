@@ -244,6 +244,30 @@ def test_a_value_moved_between_a_versioned_and_a_version_less_row_is_no_change(t
         ("dall-e-2", None, "2025-01-27"), ("dall-e-3", None, "2025-07-31")]
 
 
+REPL_HEAD = """
+         | Model | Version | Retirement date | Replacement |
+         | ---- | ---- | ---- | ---- |"""
+
+
+def test_models_named_in_a_value_are_read_through_the_aliases(tmp_path: Path) -> None:
+    """Two documents name dall-e-2's replacement `dalle-3` and `dall-e-3`: one value, the
+    canonical name, no conflict; the export keeps what each wrote."""
+    db, _ = ingest_changes(
+        tmp_path,
+        ("2025-01-10", [(RETIREMENTS, "modified", hunk(REPL_HEAD + """
+        +| `dall-e-2` | 2 | January 27, 2025 | `dalle-3` or `gpt-image-1` |""")),
+                        (LEGACY, "modified", hunk(REPL_HEAD + """
+        +| `dall-e-2` | 2 | January 27, 2025 | `gpt-image-1` or `dall-e-3` |"""))]),
+    )
+    assert changes(db, "attribute = 'replacement'") == [
+        ("2025-01-10", "retirement", "model", "dall-e-2", "2", None, None, "replacement", "added", None,
+         "dall-e-3 or gpt-image-1")]
+    assert rows(db, "SELECT value, conflict FROM model_facts_as_of(DATE '2025-01-11') WHERE attribute = 'replacement'") == [
+        ("dall-e-3 or gpt-image-1", False)]
+    assert sorted(r["new"] for r in db.records() if r["attribute"] == "replacement") == [
+        "dall-e-3 or gpt-image-1", "dalle-3 or gpt-image-1"]
+
+
 def test_two_documents_disagreeing_give_a_conflict(tmp_path: Path) -> None:
     db, _ = ingest_changes(
         tmp_path,

@@ -66,6 +66,9 @@ class Attribute:
     name: str
     type: ValueType
     label: str = ""  # for people (``TPM``); default: the name with spaces for underscores
+    # the value names models (``gpt-4o (2024-11-20) or gpt-4o-mini``): the model level reads
+    # each name through the aliases, as it reads subjects' models
+    names_models: bool = False
 
     @property
     def title(self) -> str:

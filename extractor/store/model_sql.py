@@ -118,14 +118,19 @@ def _model_kinds() -> list[str]:
 def key_macros_sql() -> str:
     """``model_subject_key`` (a fact's subject at the model level: its keys as JSON, the model
     canonical), ``model_place_key`` (the same without the detail keys: an availability row's
-    key) and ``fact_model_kind`` (kinds whose subject names a model)."""
+    key), ``fact_model_kind`` (kinds whose subject names a model) and ``fact_names_models``
+    (attributes whose values name models)."""
     full = " ".join(f"WHEN {_quote(k.name)} THEN {_json_key(k.subject_keys)}" for k in kinds.REGISTRY.values())
     place = " ".join(f"WHEN {_quote(k.name)} THEN {_json_key(tuple(x for x in k.subject_keys if x not in DETAIL_KEYS))}"
                      for k in kinds.REGISTRY.values())
     with_model = ", ".join(_quote(k) for k in _model_kinds())
+    naming = ", ".join(_quote(f"{k.name}.{a.name}") for k in kinds.REGISTRY.values() for a in k.attributes
+                       if a.names_models)
     return (f"CREATE OR REPLACE MACRO model_subject_key({_ARGS}) AS\n    CASE kind {full} ELSE subject_json END;\n\n"
             f"CREATE OR REPLACE MACRO model_place_key({_ARGS}) AS\n    CASE kind {place} ELSE subject_json END;\n\n"
-            f"CREATE OR REPLACE MACRO fact_model_kind(k) AS\n    k IN ({with_model or 'NULL'});\n")
+            f"CREATE OR REPLACE MACRO fact_model_kind(k) AS\n    k IN ({with_model or 'NULL'});\n\n"
+            "-- attributes whose values name models (Attribute.names_models)\n"
+            f"CREATE OR REPLACE MACRO fact_names_models(k, a) AS\n    k || '.' || a IN ({naming or 'NULL'});\n")
 
 
 def data_sql() -> str:
