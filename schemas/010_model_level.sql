@@ -87,7 +87,7 @@ u0 AS (
 -- availability in each region a model row holds, naming no version nor deployment type: a
 -- page that replaces its list by such a table is no loss of the feature's regions.
 feature_docs AS (
-    SELECT DISTINCT doc FROM u0 WHERE fact_boolean_kind(kind) AND model = model_doc_feature(doc)
+    SELECT DISTINCT doc FROM events WHERE fact_boolean_kind(kind) AND model = model_doc_feature(doc)
 ),
 u AS (
     SELECT * FROM u0
