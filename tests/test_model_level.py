@@ -120,6 +120,9 @@ def test_a_feature_page_replacing_its_region_list_by_a_model_table_keeps_the_fea
     ]
     assert rows(db, "SELECT region FROM model_facts_as_of(DATE '2025-02-01') WHERE model = 'stored-completions' "
                     "ORDER BY region") == [("eastus2",), ("swedencentral",), ("westus",)]
+    # a feature has a page of its own, as a model does
+    page = db.model_page("Stored-Completions", fmt="md")
+    assert page.startswith("# stored-completions\n") and "| westus | – | ✓ |" in page
     # the export keeps what the page did: its list items removed, the table's rows added
     assert sorted((r["subject"]["subject"], r["subject"]["region"], r["change"]) for r in db.records()
                   if r["observed_at"] == "2025-01-31" and r["subject"]["subject"] == "stored-completions") == [

@@ -179,7 +179,7 @@ REPORT_SUFFIXES = {".html": "html", ".htm": "html", ".json": "json", ".atom": "a
               help="First date (inclusive): YYYY-MM-DD, -7d, ... (required unless --model).")
 @click.option("--until", default=None, metavar="DATE", help="Last date (inclusive) [default: the latest].")
 @click.option("--model", "model", default=None, metavar="NAME",
-              help="The page of one model (any case, aliases followed) instead of a digest.")
+              help="The page of one model or feature (any case, aliases followed) instead of a digest.")
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default=None,
               help="Markdown, one self-contained HTML file with charts, JSON, or an Atom feed (one entry per change) "
                    "[default: told by -o FILE's extension (.html, .json, .atom, .xml), else md].")
@@ -192,7 +192,7 @@ def report(obj: Ctx, since: str | None, until: str | None, model: str | None, fm
            output: Path | None, force: bool, follow_symlinks: bool) -> None:
     """A digest of what changed at the model level: a summary of the real changes, then a
     section per service and model (with a table of contents), each change linked to its
-    compare range; or, with --model, one model's page.
+    compare range; or, with --model, one model's (or feature's) page.
 
     The HTML is one self-contained file with charts (changes per day, week or month, quota
     steps, regions per model), each with its data as a table. Model pages link from it as

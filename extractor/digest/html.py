@@ -14,7 +14,7 @@ from extractor import kinds
 from extractor.digest.charts import MAX_SERIES, Chart, Palette, changes_per_period, steps
 from extractor.digest.collect import Digest
 from extractor.digest.markdown import not_changes
-from extractor.digest.text import esc, html_link, is_boolean, none, range_label, short_doc, slug
+from extractor.digest.text import PAGE_CLASSES, esc, html_link, is_boolean, none, range_label, short_doc, slug
 
 CSS = """
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 72rem;
@@ -176,7 +176,8 @@ def render_html(store: Any, d: Digest) -> str:
         out.append('<table class="changes"><tr><th>subject</th><th>date</th><th>change</th><th>document</th>'
                    "<th>compare</th></tr>")
         for s in svc.subjects:
-            page = f'<br><a class="meta" href="model-{slug(s.name)}.html">model page</a>' if s.cls == "model" else ""
+            page = (f'<br><a class="meta" href="model-{slug(s.name)}.html">model page</a>'
+                    if s.cls in PAGE_CLASSES else "")
             for i, ln in enumerate(s.lines):
                 first = (f'<tr id="{s.anchor}"><th rowspan="{len(s.lines)}" scope="rowgroup">'
                          f"{esc(s.name)}{_cls(s.cls)}{page}</th>" if i == 0 else "<tr>")

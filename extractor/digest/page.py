@@ -12,6 +12,7 @@ from typing import Any
 from extractor.digest.charts import Palette, steps
 from extractor.digest.html import esc, figure, head, html_link
 from extractor.digest.text import (
+    PAGE_CLASSES,
     attr_is_date,
     attribute_title,
     change_text,
@@ -50,14 +51,14 @@ FROM model_facts_as_of(NULL) WHERE model = $model ORDER BY ALL
 
 
 def resolve(store: Any, name: str) -> str:
-    """The canonical model ``name`` names: itself, an alias of it, or it but for case;
-    ``QueryError`` with a did-you-mean when none."""
+    """The canonical model or feature ``name`` names: itself, an alias of it, or it but for
+    case; ``QueryError`` with a did-you-mean when none."""
     from extractor.queries import match_model
 
     aliases = dict(store.read("SELECT lower(alias), model FROM model_aliases").rows())
     if name.lower() in aliases:
         return aliases[name.lower()]
-    known = [r[0] for r in store.read("SELECT model FROM model_subjects WHERE class = 'model'").rows()]
+    known = [r[0] for r in store.read("SELECT model, class FROM model_subjects").rows() if r[1] in PAGE_CLASSES]
     return match_model(name, known)
 
 

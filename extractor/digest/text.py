@@ -14,6 +14,8 @@ from typing import Any
 from extractor import kinds
 from extractor.render import is_missing
 
+PAGE_CLASSES = ("model", "feature")  # the subjects with a page of their own (report --model)
+
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 
 
