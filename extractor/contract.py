@@ -193,9 +193,10 @@ class DateChange(Closed):
 
 
 class ModelPageJSON(Closed):
-    """``extract report --model NAME --format json``: one model's story."""
+    """``extract report --model NAME --format json``: one model's (or feature's) story."""
 
     model: str
+    subject_class: str  # model or feature (model_subjects.class)
     quotas: list[ValueSteps]
     dates: list[ValueSteps]
     date_changes: list[DateChange]

@@ -122,7 +122,8 @@ def test_a_feature_page_replacing_its_region_list_by_a_model_table_keeps_the_fea
                     "ORDER BY region") == [("eastus2",), ("swedencentral",), ("westus",)]
     # a feature has a page of its own, as a model does
     page = db.model_page("Stored-Completions", fmt="md")
-    assert page.startswith("# stored-completions\n") and "| westus | – | ✓ |" in page
+    assert page.startswith("# stored-completions (feature)\n") and "| westus | – | ✓ |" in page
+    assert "<title>Feature stored-completions</title>" in db.model_page("stored-completions", fmt="html")
     # the export keeps what the page did: its list items removed, the table's rows added
     assert sorted((r["subject"]["subject"], r["subject"]["region"], r["change"]) for r in db.records()
                   if r["observed_at"] == "2025-01-31" and r["subject"]["subject"] == "stored-completions") == [

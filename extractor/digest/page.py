@@ -24,6 +24,7 @@ from extractor.digest.text import (
     value_text,
 )
 
+NONE_STATED = "None stated."
 MAX_DATES = 16  # columns of the region grid: the latest dates on which a region came or went
 
 VALUES_SQL = """
@@ -50,20 +51,19 @@ FROM model_facts_as_of(NULL) WHERE model = $model ORDER BY ALL
 """
 
 
-def resolve(store: Any, name: str) -> str:
-    """The canonical model or feature ``name`` names: itself, an alias of it, or it but for
-    case; ``QueryError`` with a did-you-mean when none."""
+def resolve(store: Any, name: str) -> tuple[str, str]:
+    """The canonical model or feature ``name`` names (itself, an alias of it, or it but for
+    case) and its class; ``QueryError`` with a did-you-mean when none."""
     from extractor.queries import match_model
 
+    classes = {m: c for m, c in store.read("SELECT model, class FROM model_subjects").rows() if c in PAGE_CLASSES}
     aliases = dict(store.read("SELECT lower(alias), model FROM model_aliases").rows())
-    if name.lower() in aliases:
-        return aliases[name.lower()]
-    known = [r[0] for r in store.read("SELECT model, class FROM model_subjects").rows() if r[1] in PAGE_CLASSES]
-    return match_model(name, known)
+    model = aliases[name.lower()] if name.lower() in aliases else match_model(name, classes)
+    return model, classes.get(model, "model")
 
 
 def collect(store: Any, name: str) -> dict[str, Any]:
-    model = resolve(store, name)
+    model, cls = resolve(store, name)
     p = {"model": model}
     values: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
     for kind, attr, dtype, tier, sub, region, version, t, vals, link in store.read(VALUES_SQL, p).rows():
@@ -83,7 +83,7 @@ def collect(store: Any, name: str) -> dict[str, Any]:
     now = [dict(zip(("kind", "attribute", "version", "deployment_type", "tier", "subscription", "region", "value",
                      "since", "docs"), r, strict=True)) for r in store.read(NOW_SQL, p).rows()]
     other = [r for r in now if not is_boolean(r["kind"]) and r["kind"] not in {q["kind"] for q in quotas + dates}]
-    return {"model": model, "quotas": quotas, "dates": dates, "date_changes": date_moves, "regions": grid,
+    return {"model": model, "subject_class": cls, "quotas": quotas, "dates": dates, "date_changes": date_moves, "regions": grid,
             "region_changes": moves, "other_facts": other,
             "regions_now": sorted({r["region"] for r in now if is_boolean(r["kind"]) and r["region"]})}
 
@@ -134,13 +134,14 @@ def _steps_text(pts: list[dict[str, Any]]) -> str:
 
 def markdown(data: dict[str, Any]) -> str:
     m = data["model"]
-    out = [f"# {md_escape(m)}", "", f"Regions where it is available now: {len(data['regions_now'])}.", ""]
+    title = md_escape(m) + (f" ({data['subject_class']})" if data["subject_class"] != "model" else "")
+    out = [f"# {title}", "", f"Regions where it is available now: {len(data['regions_now'])}.", ""]
     out += ["## Quotas, specs and PTU", ""]
     out += [f"- {md_escape(q['label'])} ({md_escape(q['scope'] or 'any')}): {md_escape(_steps_text(q['steps']))}"
-            for q in data["quotas"]] or ["_None stated._"]
+            for q in data["quotas"]] or [f"_{NONE_STATED}_"]
     out += ["", "## Retirement and default-version dates", ""]
     out += [f"- {md_escape(q['label'])} ({md_escape(q['scope'] or 'any')}): {md_escape(_steps_text(q['steps']))}"
-            for q in data["dates"]] or ["_None stated._"]
+            for q in data["dates"]] or [f"_{NONE_STATED}_"]
     out += [f"- {c['date']} · {md_escape(c['text'])} · {md_link(range_label(c['link']), c['link'])}"
             for c in data["date_changes"]]
     out += ["", "## Regions over time", ""]
@@ -152,13 +153,13 @@ def markdown(data: dict[str, Any]) -> str:
         out.append("_No region came or went._")
     out += ["", "## Other facts stated now", ""]
     out += [f"- {md_escape(attribute_title(f['kind'], f['attribute']))}: {md_escape(value_text(f['value']))}"
-            for f in data["other_facts"]] or ["_None._"]
+            for f in data["other_facts"]] or [f"_{NONE_STATED}_"]
     return "\n".join(out) + "\n"
 
 
 def html(store: Any, data: dict[str, Any]) -> str:
     m = data["model"]
-    out = head(f"Model {m}")
+    out = head(f"{data['subject_class'].capitalize()} {m}")
     out.append(f'<p class="meta">Regions where it is available now: {len(data["regions_now"])}.</p>'
                '<nav class="toc"><a href="#quotas">Quotas, specs and PTU</a> · <a href="#dates">Dates</a> · '
                '<a href="#regions">Regions</a> · <a href="#other">Other facts</a></nav>')
@@ -180,15 +181,19 @@ def html(store: Any, data: dict[str, Any]) -> str:
                       f"({len(series)} series, every one drawn).", "quota-" + label.lower().replace(" ", "-"))
         if chart:
             out += figure(chart)
-    out.append("<table><tr><th>quota</th><th>scope</th><th>steps</th></tr>")
-    out += [f"<tr><td>{esc(q['label'])}</td><td>{esc(q['scope'] or 'any')}</td><td>{esc(_steps_text(q['steps']))}</td></tr>"
-            for q in data["quotas"]]
-    out.append("</table></section>")
-    out.append('<section id="dates"><h2>Retirement and default-version dates</h2><ul>')
-    out += [f"<li>{esc(q['label'])} ({esc(q['scope'] or 'any')}): {esc(_steps_text(q['steps']))}</li>" for q in data["dates"]]
-    out += [f'<li><span class="date">{esc(c["date"])}</span> {esc(c["text"])} {html_link(range_label(c["link"]), c["link"])}</li>'
-            for c in data["date_changes"]]
-    out.append("</ul></section>")
+    if data["quotas"]:
+        out.append("<table><tr><th>quota</th><th>scope</th><th>steps</th></tr>")
+        out += [f"<tr><td>{esc(q['label'])}</td><td>{esc(q['scope'] or 'any')}</td><td>{esc(_steps_text(q['steps']))}</td></tr>"
+                for q in data["quotas"]]
+        out.append("</table>")
+    else:
+        out.append(f"<p>{NONE_STATED}</p>")
+    out.append("</section>")
+    out.append('<section id="dates"><h2>Retirement and default-version dates</h2>')
+    items = [f"<li>{esc(q['label'])} ({esc(q['scope'] or 'any')}): {esc(_steps_text(q['steps']))}</li>" for q in data["dates"]]
+    items += [f'<li><span class="date">{esc(c["date"])}</span> {esc(c["text"])} '
+              f'{html_link(range_label(c["link"]), c["link"])}</li>' for c in data["date_changes"]]
+    out.append(f"<ul>{''.join(items)}</ul></section>" if items else f"<p>{NONE_STATED}</p></section>")
     g = data["regions"]
     out.append('<section id="regions"><h2>Regions over time</h2>')
     if g["dates"]:
@@ -200,8 +205,8 @@ def html(store: Any, data: dict[str, Any]) -> str:
                                 f'{" (" + esc(e["deployment_type"]) + ")" if e["deployment_type"] else ""} '
                                 f'{html_link(range_label(e["link"]), e["link"])}</li>' for e in data["region_changes"]) + "</ul>")
     out.append("</section>")
-    out.append('<section id="other"><h2>Other facts stated now</h2><ul>')
-    out += [f"<li>{esc(attribute_title(f['kind'], f['attribute']))}: {esc(value_text(f['value']))}</li>"
-            for f in data["other_facts"]]
-    out += ["</ul></section>", "</body>", "</html>"]
+    out.append('<section id="other"><h2>Other facts stated now</h2>')
+    items = [f"<li>{esc(attribute_title(f['kind'], f['attribute']))}: {esc(value_text(f['value']))}</li>"
+             for f in data["other_facts"]]
+    out += [f"<ul>{''.join(items)}</ul>" if items else f"<p>{NONE_STATED}</p>", "</section>", "</body>", "</html>"]
     return "\n".join(out) + "\n"
