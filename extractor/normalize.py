@@ -105,6 +105,16 @@ def is_version_like(text: str) -> bool:
     return bool(_VERSION_LIKE.match(strip_markup(text).strip()))
 
 
+_NAME_PAREN = re.compile(r"^(.*?)\s*\(([^)]*)\)\s*$")
+
+
+def paren_tail(text: str) -> tuple[str, str | None]:
+    """``gpt-4 (1106)`` -> (``gpt-4``, ``1106``): a name and what a trailing parenthesis holds;
+    the text and None when it ends in none."""
+    m = _NAME_PAREN.match(text)
+    return (m.group(1), m.group(2)) if m else (text, None)
+
+
 def split_models(cell: str) -> list[tuple[str, str | None]]:
     """Split a model cell into ``(model, version)`` pairs.
 
@@ -130,9 +140,9 @@ def split_models(cell: str) -> list[tuple[str, str | None]]:
             continue
         versions: list[str | None] = [None]
         by_dash = False
-        m = re.match(r"^(.*?)\s*\(([^)]*)\)\s*$", part)
-        if m:
-            part, versions = m.group(1), [canonical_version(m.group(2))]
+        name, paren = paren_tail(part)
+        if paren is not None:
+            part, versions = name, [canonical_version(paren)]
         else:
             m = _TRAILING_DASH_VERSION.match(part)
             if m and is_version_like(m.group("version")):
@@ -155,9 +165,9 @@ def _ticked_models(raw: str) -> list[tuple[str, str | None]]:
                 continue
             pending_dash = False
             versions: list[str | None] = [None]
-            m = re.match(r"^(.*?)\s*\(([^)]*)\)\s*$", inner)
-            if m:  # `gpt-4 (1106)`
-                inner, versions = m.group(1), [canonical_version(v) for v in re.split(r"\s*,\s*", m.group(2)) if v]
+            inner, paren = paren_tail(inner)
+            if paren is not None:  # `gpt-4 (1106)`
+                versions = [canonical_version(v) for v in re.split(r"\s*,\s*", paren) if v]
             model = canonical_model(inner)
             if model:
                 items.append([model, versions or [None], False])

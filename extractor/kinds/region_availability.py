@@ -64,6 +64,7 @@ from extractor.normalize import (
     is_version_like,
     kebab,
     label_scope,
+    paren_tail,
     split_models,
     split_regions,
     strip_markup,
@@ -304,9 +305,7 @@ def header_models(cell: str) -> list[tuple[str, str | None]]:
         if "," in plain:
             name, version = (s.strip() for s in plain.split(",", 1))
         else:
-            m = re.match(r"^(.*?)\s*\(([^)]*)\)\s*$", plain)
-            if m:
-                name, version = m.group(1), m.group(2)
+            name, version = paren_tail(plain)
         model = canonical_model(name)
         if model:
             out.append((model, canonical_version(version)))

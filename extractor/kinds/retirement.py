@@ -50,6 +50,7 @@ from extractor.normalize import (
     canonical_version,
     is_empty_value,
     kebab,
+    paren_tail,
     parse_date,
     split_br,
     split_models,
@@ -149,10 +150,7 @@ def _plain_models(text: str) -> list[tuple[str, str | None]]:
         part = part.strip()
         if not part:
             continue
-        version = None
-        m = re.match(r"^(.*?)\s*\(([^)]*)\)\s*$", part)
-        if m:
-            part, version = m.group(1), m.group(2)
+        part, version = paren_tail(part)
         model = canonical_model(part)
         if model:
             out.append((model, canonical_version(version)))
