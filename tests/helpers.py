@@ -244,3 +244,15 @@ def kind_counts(records: Iterable[dict[str, Any]]) -> dict[str, dict[str, int]]:
         c = out.setdefault(r["kind"], {"changes": 0, "observations": 0})
         c["observations" if r["change"] == "unchanged" else "changes"] += 1
     return dict(sorted(out.items()))
+
+
+def unreadable(monkeypatch: Any, path: Path) -> None:
+    """Make reading ``path`` fail as a file without read permission does (root reads any file)."""
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)

@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 import pytest
 from click.testing import CliRunner, Result
+from helpers import unreadable
 
 import extractor
 from extractor import api
@@ -283,14 +284,7 @@ def test_an_unreadable_file_is_reported(tmp_path: Path, monkeypatch: pytest.Monk
     shutil.copytree(SAMPLE, top)
     secret = top / "secret.md"
     secret.write_text("x", encoding="utf-8")
-    real = Path.read_bytes
-
-    def read_bytes(self: Path) -> bytes:
-        if self == secret:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
-
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    unreadable(monkeypatch, secret)
     res = extract("--db", str(tmp_path / "x.duckdb"), "ingest", str(top))
     assert res.exit_code == 1 and f"error: {secret}: cannot read: Permission denied" in error_lines(res)
     assert "2 loaded" in res.stderr

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import QUOTAS, hunk, make_report
+from helpers import QUOTAS, hunk, make_report, unreadable
 
 import extractor
 from extractor.cli import main
@@ -141,14 +141,7 @@ def test_an_unreadable_file_named_is_a_recorded_failure(tmp_path: Path, monkeypa
     folder, db = tmp_path / "in", tmp_path / "x.duckdb"
     shutil.copytree(SAMPLE, folder)
     secret = a_report(folder, "secret.md")
-    real = Path.read_bytes
-
-    def read_bytes(self: Path) -> bytes:
-        if self == secret:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
-
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    unreadable(monkeypatch, secret)
     res = extract("--db", str(db), "ingest", str(secret), str(folder / "report-20250110-sample.md"))
     assert res.exit_code == 1
     assert res.stderr.splitlines()[0] == f"error: {secret}: cannot read: Permission denied"
